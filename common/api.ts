@@ -1,0 +1,206 @@
+/**
+ * The companion service's kiosk API: one schema per request and response, the types derived from them.
+ * The service validates what it receives and the renderer validates what it gets back, with these same schemas.
+ */
+import { z } from 'zod'
+
+const cents = z.number().int()
+const positiveCents = cents.positive()
+const id = z.string().min(1).max(128)
+
+export const apiPaths = {
+  lookups: '/api/v1/lookups',
+  checkouts: '/api/v1/checkouts',
+  checkout: (checkoutId: string) => `/api/v1/checkouts/${encodeURIComponent(checkoutId)}`,
+  cancelCheckout: (checkoutId: string) =>
+    `/api/v1/checkouts/${encodeURIComponent(checkoutId)}/cancel`,
+  kioskSettings: '/api/v1/kiosk-settings',
+} as const
+
+// ---- Lookups ------------------------------------------------------------------------------
+
+export const lookupRequestSchema = z.object({
+  /** The id the kiosk's card parser extracted: never raw track data. */
+  cardNumber: z.string().trim().min(1).max(64),
+})
+export type LookupRequest = z.infer<typeof lookupRequestSchema>
+
+export const feeSchema = z.object({
+  id,
+  /** Alma fee type code, e.g. OVERDUEFINE. */
+  type: z.string(),
+  /** Human-readable fee type from Alma, e.g. "Overdue fine". */
+  description: z.string(),
+  /** Title of the item the fee is about, when Alma has one. */
+  title: z.string().nullable(),
+  /** ISO 8601 creation time; fees are allocated oldest first. */
+  createdAt: z.string(),
+  balanceCents: positiveCents,
+})
+export type Fee = z.infer<typeof feeSchema>
+
+export const lookupResponseSchema = z.object({
+  lookupId: id,
+  patron: z.object({ displayName: z.string() }),
+  fees: z.array(feeSchema),
+  totalCents: cents.nonnegative(),
+  currency: z.string().length(3),
+  expiresAt: z.string(),
+})
+export type LookupResponse = z.infer<typeof lookupResponseSchema>
+
+// ---- Checkouts ----------------------------------------------------------------------------
+
+export const checkoutRequestSchema = z.object({
+  lookupId: id,
+  /** Fees to pay; all active fees when omitted. */
+  feeIds: z.array(id).min(1).max(200).optional(),
+  /** A partial amount, allocated oldest fee first; the selected total when omitted. */
+  amountCents: positiveCents.optional(),
+})
+export type CheckoutRequest = z.infer<typeof checkoutRequestSchema>
+
+export const checkoutLineSchema = z.object({ feeId: id, amountCents: positiveCents })
+export type CheckoutLine = z.infer<typeof checkoutLineSchema>
+
+export const checkoutCreatedSchema = z.object({
+  checkoutId: id,
+  checkoutUrl: z.url(),
+  amountCents: positiveCents,
+  lines: z.array(checkoutLineSchema).min(1),
+  expiresAt: z.string(),
+})
+export type CheckoutCreated = z.infer<typeof checkoutCreatedSchema>
+
+export const checkoutStatuses = [
+  'pending',
+  'paid',
+  'posted',
+  'posted_with_exceptions',
+  'failed',
+  'cancelled',
+  'expired',
+] as const
+export const checkoutStatusSchema = z.enum(checkoutStatuses)
+export type CheckoutStatus = z.infer<typeof checkoutStatusSchema>
+
+/** Statuses after which nothing more will change for the patron at the kiosk. */
+export const finalCheckoutStatuses: readonly CheckoutStatus[] = [
+  'posted',
+  'posted_with_exceptions',
+  'failed',
+  'cancelled',
+  'expired',
+]
+
+export const receiptLineSchema = z.object({
+  feeId: id,
+  description: z.string(),
+  title: z.string().nullable(),
+  amountCents: positiveCents,
+  /** The fee's balance after this payment, as Alma reported it. */
+  remainingCents: cents.nonnegative(),
+})
+export type ReceiptLine = z.infer<typeof receiptLineSchema>
+
+export const receiptSchema = z.object({
+  /** CashNet's transaction number (`tx`). */
+  transactionId: z.string(),
+  amountCents: positiveCents,
+  postedAt: z.string().nullable(),
+  lines: z.array(receiptLineSchema),
+  /** Money that could not be applied to any fee; staff finish it. */
+  unappliedCents: cents.nonnegative(),
+  /** Reference for staff when part of the payment could not be posted. */
+  exceptionReference: z.string().nullable(),
+  /** The patron's remaining balance over all active fees after posting, when known. */
+  remainingBalanceCents: cents.nonnegative().nullable(),
+})
+export type Receipt = z.infer<typeof receiptSchema>
+
+export const checkoutStateSchema = z.object({
+  checkoutId: id,
+  status: checkoutStatusSchema,
+  amountCents: positiveCents,
+  lines: z.array(checkoutLineSchema),
+  receipt: receiptSchema.optional(),
+  /** CashNet's message for a failed payment, or why the checkout ended. */
+  message: z.string().optional(),
+})
+export type CheckoutState = z.infer<typeof checkoutStateSchema>
+
+// ---- Kiosk settings -----------------------------------------------------------------------
+
+export const languageSchema = z.enum(['en', 'es'])
+export type Language = z.infer<typeof languageSchema>
+
+export const cardReaderSettingsSchema = z.object({
+  prefix: z.string().max(4).default(''),
+  suffix: z.string().max(16).default('Enter'),
+  minLength: z.number().int().min(1).max(128).default(4),
+  maxLength: z.number().int().min(1).max(256).default(120),
+  maxKeyGapMs: z.number().int().min(5).max(1000).default(50),
+  /** A regular expression with one capture group that yields the id to look up. */
+  idPattern: z.string().min(1).default('^(?:;|%B)?(\\d{5,19})(?:[=^].*)?\\??$'),
+})
+export type CardReaderSettings = z.infer<typeof cardReaderSettingsSchema>
+
+export const kioskSettingsSchema = z.object({
+  library: z.object({
+    name: z.string().min(1),
+    logoUrl: z.string().nullable(),
+    primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+    accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  }),
+  languages: z.array(languageSchema).min(1),
+  defaultLanguage: languageSchema,
+  currency: z.string().length(3),
+  minPaymentCents: positiveCents,
+  allowManualEntry: z.boolean(),
+  showItemTitles: z.boolean(),
+  /** Seconds of inactivity before the "Are you still there?" warning, per screen. */
+  idleTimeoutSeconds: z.object({
+    default: z.number().int().positive(),
+    fines: z.number().int().positive(),
+    checkout: z.number().int().positive(),
+    receipt: z.number().int().positive(),
+  }),
+  /** Seconds the warning counts down before the session ends. */
+  idleWarningSeconds: z.number().int().positive(),
+  cardReader: cardReaderSettingsSchema,
+})
+export type KioskSettings = z.infer<typeof kioskSettingsSchema>
+
+// ---- Errors -------------------------------------------------------------------------------
+
+export const apiErrorCodes = [
+  'invalid_request',
+  'invalid_card',
+  'not_found',
+  'blocked',
+  'inactive',
+  'expired',
+  'lookup_expired',
+  'invalid_amount',
+  'fees_changed',
+  'checkout_not_found',
+  'unauthorized',
+  'rate_limited',
+  'alma_unavailable',
+  'internal',
+] as const
+export const apiErrorCodeSchema = z.enum(apiErrorCodes)
+export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: apiErrorCodeSchema,
+    message: z.string(),
+    /** For blocked or inactive patrons: a reason the kiosk may show. */
+    reason: z.string().optional(),
+  }),
+})
+export type ApiError = z.infer<typeof apiErrorSchema>
+
+export const healthSchema = z.object({ status: z.literal('ok'), version: z.string() })
+export type Health = z.infer<typeof healthSchema>

@@ -1,0 +1,85 @@
+import js from '@eslint/js'
+import { defineConfig, globalIgnores } from 'eslint/config'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+export default defineConfig(
+  globalIgnores([
+    'node_modules',
+    'out',
+    'dist',
+    'release',
+    '.tools',
+    'data',
+    'coverage',
+    'test-results',
+    'playwright-report',
+    'bench/results',
+  ]),
+  js.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      // Types come from zod schemas (`z.infer`), which are type aliases by nature.
+      '@typescript-eslint/consistent-type-definitions': 'off',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat['recommended-latest'],
+    languageOptions: { globals: globals.browser },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+  // Architecture rules: who may import what (the common/ block comes last so it wins there).
+  {
+    files: ['renderer/**/*.{ts,tsx}', 'server/**/*.ts', 'common/**/*.ts'],
+    ignores: ['renderer/vite.config.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/ and preload/ import electron.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'fastify', 'pino', 'axios', 'react', 'react-dom'],
+              message:
+                'common/ is shared by the renderer and Node: keep it free of platform imports.',
+            },
+            {
+              group: ['../main/*', '../preload/*', '../renderer/*', '../server/*'],
+              message: 'common/ must not depend on the parts that use it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+)

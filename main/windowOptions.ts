@@ -1,0 +1,38 @@
+import type { BrowserWindowConstructorOptions } from 'electron'
+
+export interface KioskWindowInput {
+  /** Packaged build (or NODE_ENV=production): no devtools, true kiosk. */
+  production: boolean
+  preloadPath: string
+}
+
+/**
+ * The kiosk window's options. Each security-relevant preference is set explicitly, even where it is
+ * Electron's default, so a future default change or a careless edit shows up in the tests.
+ */
+export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstructorOptions {
+  return {
+    show: false,
+    kiosk: input.production,
+    fullscreen: input.production,
+    autoHideMenuBar: true,
+    backgroundColor: '#ffffff',
+    width: 1280,
+    height: 900,
+    webPreferences: {
+      preload: input.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      devTools: !input.production,
+    },
+  }
+}

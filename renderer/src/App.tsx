@@ -1,0 +1,9 @@
+import { AttractScreen } from './screens/AttractScreen.tsx'
+
+export function App() {
+  return (
+    <main className="kiosk">
+      <AttractScreen />
+    </main>
+  )
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { kioskWindowOptions } from '../../main/windowOptions.ts'
+
+describe('main/windowOptions', () => {
+  it('locks down the renderer in production', () => {
+    const options = kioskWindowOptions({ production: true, preloadPath: '/app/preload/index.cjs' })
+    expect(options.kiosk).toBe(true)
+    expect(options.webPreferences).toMatchObject({
+      preload: '/app/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      devTools: false,
+    })
+  })
+
+  it('allows devtools only outside production, with the same isolation', () => {
+    const options = kioskWindowOptions({ production: false, preloadPath: 'p.cjs' })
+    expect(options.kiosk).toBe(false)
+    expect(options.webPreferences).toMatchObject({
+      devTools: true,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+    })
+  })
+})
