@@ -1,0 +1,133 @@
+/**
+ * The service's configuration: environment variables (a JSON file named by CONFIG_FILE may mirror
+ * them; the environment wins). Every key is documented in docs/configuration.md.
+ */
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes')
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+
+const csv = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean),
+)
+
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #00386b')
+
+/** `TYPE=CODE,TYPE=CODE`: Alma fee type → CashNet item code. */
+const itemCodeMap = z.string().transform((text, context) => {
+  const map: Record<string, string> = {}
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [type, code, ...rest] = pair.split('=').map((part) => part.trim())
+    if (!type || !code || rest.length > 0) {
+      context.addIssue({ code: 'custom', message: `"${pair}" is not FEE_TYPE=ITEM_CODE` })
+      return z.NEVER
+    }
+    map[type] = code
+  }
+  return map
+})
+
+/** `kioskId:key,…`; a key written as `sha256:<hex>` is already hashed. */
+const kioskKeys = z.string().transform((text, context) => {
+  const kiosks: { kioskId: string; key: string }[] = []
+  for (const entry of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const colon = entry.indexOf(':')
+    const kioskId = entry.slice(0, colon).trim()
+    const key = entry.slice(colon + 1).trim()
+    if (colon < 1 || !key || !/^[A-Za-z0-9._-]{1,64}$/.test(kioskId)) {
+      context.addIssue({ code: 'custom', message: 'each entry must be kioskId:key' })
+      return z.NEVER
+    }
+    kiosks.push({ kioskId, key })
+  }
+  return kiosks
+})
+
+export const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: url.optional(),
+  TRUST_PROXY: bool.default(false),
+  DATABASE_URL: z.string().min(1).default('sqlite:data/kiosk.sqlite'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  ALMA_API_BASE_URL: url.default('https://api-na.hosted.exlibrisgroup.com'),
+  ALMA_API_KEY: z.string().min(1, 'is required'),
+  ALMA_USER_ID_TYPE: z.string().min(1).default('all_unique'),
+  ALMA_MAX_REQUESTS_PER_SECOND: int(1, 1000).default(25),
+  ALMA_PAYMENT_METHOD: z
+    .string()
+    .regex(/^[A-Z_]+$/, 'must be an Alma payment method code such as ONLINE')
+    .default('ONLINE'),
+  ALMA_TIMEOUT_MS: int(100, 120_000).default(10_000),
+
+  CASHNET_CHECKOUT_URL: url,
+  CASHNET_DEFAULT_ITEM_CODE: z.string().min(1, 'is required'),
+  CASHNET_ITEM_CODES: itemCodeMap.default({}),
+  CASHNET_POSTBACK_SECRET: z.string().min(1, 'is required'),
+  CASHNET_ALLOWED_IPS: csv.default([]),
+  CASHNET_REF_TYPE: z.string().min(1).default('CHECKOUT_ID'),
+  CASHNET_REF_TYPE_FIELD: z
+    .string()
+    .regex(/^ref\d+type\d+$/i, 'must look like ref1type1')
+    .default('ref1type1'),
+  CASHNET_REF_VALUE_FIELD: z
+    .string()
+    .regex(/^ref\d+val\d+$/i, 'must look like ref1val1')
+    .default('ref1val1'),
+  CASHNET_CUSTCODE: z.string().optional(),
+
+  KIOSK_KEYS: kioskKeys.refine((kiosks) => kiosks.length > 0, 'must name at least one kiosk'),
+  KIOSK_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
+  MIN_PAYMENT_CENTS: int(1, 1_000_000).default(100),
+  CHECKOUT_TTL_MINUTES: int(1, 24 * 60).default(20),
+  LOOKUP_TTL_SECONDS: int(10, 24 * 3600).default(900),
+  CARD_NUMBER_PATTERN: z
+    .string()
+    .default('^[0-9]{5,19}$')
+    .refine((pattern) => {
+      try {
+        new RegExp(pattern)
+        return true
+      } catch {
+        return false
+      }
+    }, 'must be a valid regular expression'),
+  CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code')
+    .default('USD'),
+
+  LIBRARY_NAME: z.string().min(1).default('University Library'),
+  LIBRARY_LOGO_URL: z.string().optional(),
+  LIBRARY_PRIMARY_COLOR: hexColor.default('#00386b'),
+  LIBRARY_ACCENT_COLOR: hexColor.default('#c4820e'),
+  KIOSK_LANGUAGES: csv.pipe(z.array(z.enum(['en', 'es'])).min(1)).default(['en', 'es']),
+  KIOSK_DEFAULT_LANGUAGE: z.enum(['en', 'es']).default('en'),
+  KIOSK_ALLOW_MANUAL_ENTRY: bool.default(false),
+  KIOSK_SHOW_ITEM_TITLES: bool.default(true),
+  KIOSK_IDLE_SECONDS: int(5, 3600).default(60),
+  KIOSK_IDLE_SECONDS_FINES: int(5, 3600).default(90),
+  KIOSK_IDLE_SECONDS_CHECKOUT: int(30, 3600).default(300),
+  KIOSK_IDLE_SECONDS_RECEIPT: int(5, 3600).default(30),
+  KIOSK_IDLE_WARNING_SECONDS: int(3, 600).default(20),
+
+  SANDBOX: bool.default(false),
+})
+
+export type Env = z.infer<typeof envSchema>
