@@ -1,0 +1,123 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import {
+  apiPaths,
+  checkoutRequestSchema,
+  checkoutStatusSchema,
+  lookupRequestSchema,
+  type CheckoutCreated,
+  type CheckoutRequest,
+  type CheckoutState,
+  type CheckoutStatus,
+  type KioskSettings,
+  type LookupResponse,
+} from '../../common/api.ts'
+import { sendApiError, sendDomainError } from './apiErrors.ts'
+
+/** What the kiosk routes need; the service assembly passes the real services in. */
+export interface KioskRouteDeps {
+  authenticate(authorization: string | undefined): string | null
+  rateLimiter: { take(kioskId: string): number }
+  lookups: { lookup(kioskId: string, cardNumber: string): Promise<LookupResponse> }
+  checkouts: {
+    create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated>
+    getState(kioskId: string, checkoutId: string): Promise<CheckoutState>
+    waitForChange(
+      kioskId: string,
+      checkoutId: string,
+      knownStatus: CheckoutStatus,
+      timeoutMs: number,
+    ): Promise<CheckoutState>
+    cancel(kioskId: string, checkoutId: string): Promise<CheckoutState>
+  }
+  kioskSettings: () => KioskSettings
+  /** Longest long-poll a kiosk may ask for. */
+  maxWaitSeconds: number
+}
+
+const checkoutParamsSchema = z.object({ id: z.string().min(1).max(128) })
+const statusQuerySchema = z.object({
+  wait: z.coerce.number().min(0).max(3600).optional(),
+  status: checkoutStatusSchema.optional(),
+})
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    kioskId: string
+  }
+}
+
+function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0]
+  return issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid request'
+}
+
+/** The kiosk API (`/api/v1`): Bearer kiosk key, per-kiosk rate limit, schema-checked bodies. */
+export function kioskRoutes(deps: KioskRouteDeps) {
+  return function register(app: FastifyInstance, _options: unknown, done: () => void): void {
+    app.decorateRequest('kioskId', '')
+
+    app.addHook('onRequest', async (request: FastifyRequest, reply) => {
+      const kioskId = deps.authenticate(request.headers.authorization)
+      if (!kioskId) return sendApiError(reply, 'unauthorized')
+      const waitMs = deps.rateLimiter.take(kioskId)
+      if (waitMs > 0) {
+        void reply.header('retry-after', Math.ceil(waitMs / 1000))
+        return sendApiError(reply, 'rate_limited')
+      }
+      request.kioskId = kioskId
+      request.log.info({ kioskId }, 'kiosk request')
+    })
+
+    app.post(apiPaths.lookups, async (request, reply) => {
+      const body = lookupRequestSchema.safeParse(request.body)
+      if (!body.success) return sendApiError(reply, 'invalid_card', firstIssue(body.error))
+      try {
+        return await deps.lookups.lookup(request.kioskId, body.data.cardNumber)
+      } catch (error) {
+        return sendDomainError(reply, error)
+      }
+    })
+
+    app.post(apiPaths.checkouts, async (request, reply) => {
+      const body = checkoutRequestSchema.safeParse(request.body)
+      if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
+      try {
+        const created = await deps.checkouts.create(request.kioskId, body.data)
+        return await reply.code(201).send(created)
+      } catch (error) {
+        return sendDomainError(reply, error)
+      }
+    })
+
+    app.get('/api/v1/checkouts/:id', async (request, reply) => {
+      const params = checkoutParamsSchema.safeParse(request.params)
+      const query = statusQuerySchema.safeParse(request.query)
+      if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
+      if (!query.success) return sendApiError(reply, 'invalid_request', firstIssue(query.error))
+      try {
+        const { wait, status } = query.data
+        if (wait && status) {
+          const waitMs = Math.min(wait, deps.maxWaitSeconds) * 1000
+          return await deps.checkouts.waitForChange(request.kioskId, params.data.id, status, waitMs)
+        }
+        return await deps.checkouts.getState(request.kioskId, params.data.id)
+      } catch (error) {
+        return sendDomainError(reply, error)
+      }
+    })
+
+    app.post('/api/v1/checkouts/:id/cancel', async (request, reply) => {
+      const params = checkoutParamsSchema.safeParse(request.params)
+      if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
+      try {
+        return await deps.checkouts.cancel(request.kioskId, params.data.id)
+      } catch (error) {
+        return sendDomainError(reply, error)
+      }
+    })
+
+    app.get(apiPaths.kioskSettings, () => deps.kioskSettings())
+    done()
+  }
+}
