@@ -149,7 +149,7 @@ export function standardSeed(now: Date = new Date()): SandboxPatron[] {
     email: `${primaryId}@example.edu`,
     identifiers: [
       { type: 'BARCODE', value: card },
-      { type: 'UNIV_ID', value: `9${card.slice(1, 9)}` },
+      { type: 'UNIV_ID', value: `9${card.slice(2)}` },
     ],
     blocks: [],
     fees,
