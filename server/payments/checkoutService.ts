@@ -1,0 +1,311 @@
+/**
+ * Checkouts for the kiosk API: create one from a lookup (validated against fresh Alma balances and
+ * allocated oldest fee first), report its state and receipt, wait for it to change, cancel it, and
+ * expire the stale ones. The Alma primary id stays in the store; the kiosk only ever sees fee ids.
+ */
+import { randomUUID } from 'node:crypto'
+import type {
+  CheckoutCreated,
+  CheckoutRequest,
+  CheckoutState,
+  CheckoutStatus,
+} from '../../common/api.ts'
+import { AlmaError } from '../alma/errors.ts'
+import type { AlmaFee, AlmaFeeList, AlmaPort } from '../alma/port.ts'
+import type { Clock } from '../ops/clock.ts'
+import type { LookupStore } from '../patrons/lookupStore.ts'
+import type { CheckoutRecord, NewCheckoutLine, PaymentsRepository } from '../store/repository.ts'
+import { allocateOldestFirst } from './allocation.ts'
+import { buildCashnetCheckoutUrl, type CashnetUrlOptions } from './cashnetUrl.ts'
+import { PaymentError } from './errors.ts'
+import { silentLogger, type PaymentsLogger } from './logger.ts'
+import type { CheckoutNotifier } from './notifier.ts'
+import { buildReceipt } from './receipt.ts'
+
+export interface CheckoutServiceDeps {
+  repo: PaymentsRepository
+  alma: AlmaPort
+  lookups: LookupStore
+  clock: Clock
+  cashnet: CashnetUrlOptions
+  /** Smallest partial amount; a selection whose total is below it may still be paid in full. */
+  minPaymentCents: number
+  /** How long a checkout waits for CashNet before it expires. */
+  checkoutTtlMs: number
+  notifier: CheckoutNotifier
+  newId?: () => string
+  logger?: PaymentsLogger
+  /** Longest wait `waitForChange` honours (default 60 s). */
+  maxWaitMs?: number
+  /** Safety-net re-read while waiting, for changes made by another process (default 1 s). */
+  waitPollMs?: number
+}
+
+export interface CheckoutService {
+  create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated>
+  getState(kioskId: string, checkoutId: string): Promise<CheckoutState>
+  /** Resolves as soon as the status differs from `knownStatus`, or with the current state at timeout. */
+  waitForChange(
+    kioskId: string,
+    checkoutId: string,
+    knownStatus: CheckoutStatus,
+    timeoutMs: number,
+  ): Promise<CheckoutState>
+  cancel(kioskId: string, checkoutId: string): Promise<CheckoutState>
+  /** Expires every pending checkout past its `expiresAt`; returns how many. */
+  expireStale(): Promise<number>
+}
+
+/** The primary id is an Alma primary identifier, which `all_unique` always resolves. */
+const primaryIdType = 'all_unique'
+
+const endMessages: Partial<Record<CheckoutStatus, string>> = {
+  cancelled: 'Cancelled at the kiosk.',
+  expired: 'The payment was not completed in time.',
+}
+
+export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutService {
+  const { repo, alma, lookups, clock, notifier } = deps
+  const newId = deps.newId ?? randomUUID
+  const logger = deps.logger ?? silentLogger
+  const maxWaitMs = deps.maxWaitMs ?? 60_000
+  const waitPollMs = deps.waitPollMs ?? 1_000
+
+  async function freshFees(primaryId: string): Promise<AlmaFeeList> {
+    try {
+      return await alma.listActiveFees(primaryId, primaryIdType)
+    } catch (error) {
+      if (error instanceof AlmaError) {
+        logger.warn({ kind: error.kind, status: error.status }, 'fresh fee balances unavailable')
+        throw new PaymentError(
+          'alma_unavailable',
+          'The library system is not reachable right now. Please try again later.',
+          { cause: error },
+        )
+      }
+      throw error
+    }
+  }
+
+  async function create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated> {
+    const now = clock.now()
+    const lookup = lookups.get(request.lookupId, now)
+    if (lookup?.kioskId !== kioskId) {
+      throw new PaymentError(
+        'lookup_expired',
+        'This session has expired. Please swipe your card again.',
+      )
+    }
+    const requested = request.feeIds ?? lookup.feeIds
+    if (new Set(requested).size !== requested.length) {
+      throw new PaymentError('invalid_request', 'A fee is selected more than once.')
+    }
+    const shown = new Set(lookup.feeIds)
+    if (requested.some((feeId) => !shown.has(feeId))) {
+      throw new PaymentError('invalid_request', 'Only fees shown for this card can be paid.')
+    }
+    if (requested.length === 0) throw new PaymentError('invalid_amount', 'There is nothing to pay.')
+
+    const fresh = await freshFees(lookup.primaryId)
+    const active = new Map(fresh.fees.map((fee) => [fee.id, fee]))
+    const selected: AlmaFee[] = []
+    for (const feeId of requested) {
+      const fee = active.get(feeId)
+      if (!fee || fee.balanceCents <= 0) {
+        throw new PaymentError('fees_changed', 'Your fees changed. Please review them again.')
+      }
+      selected.push(fee)
+    }
+
+    const totalCents = selected.reduce((sum, fee) => sum + fee.balanceCents, 0)
+    const amountCents = request.amountCents ?? totalCents
+    if (amountCents > totalCents) {
+      throw new PaymentError('invalid_amount', 'The amount is more than the selected fees total.')
+    }
+    if (amountCents < deps.minPaymentCents && amountCents !== totalCents) {
+      throw new PaymentError(
+        'invalid_amount',
+        `The smallest partial payment is ${(deps.minPaymentCents / 100).toFixed(2)}.`,
+      )
+    }
+
+    const allocation = allocateOldestFirst(
+      amountCents,
+      selected.map((fee) => ({
+        id: fee.id,
+        createdAt: fee.creationTime,
+        balanceCents: fee.balanceCents,
+      })),
+    )
+    const lines: NewCheckoutLine[] = allocation.lines.map((line) => {
+      const fee = active.get(line.feeId)
+      if (!fee) throw new Error(`Allocated fee ${line.feeId} is not among the selected fees.`)
+      return {
+        feeId: fee.id,
+        feeType: fee.typeCode,
+        description: fee.typeDescription,
+        title: fee.title,
+        feeCreatedAt: fee.creationTime,
+        amountCents: line.amountCents,
+      }
+    })
+
+    const checkoutId = newId()
+    const expiresAt = now + deps.checkoutTtlMs
+    const checkoutUrl = buildCashnetCheckoutUrl(deps.cashnet, {
+      checkoutId,
+      lines: lines.map((line) => ({
+        feeType: line.feeType,
+        description: line.description,
+        amountCents: line.amountCents,
+      })),
+    })
+    await repo.createCheckout({
+      id: checkoutId,
+      kioskId,
+      primaryId: lookup.primaryId,
+      currency: fresh.currency,
+      amountCents,
+      lines,
+      createdAt: now,
+      expiresAt,
+    })
+    logger.info({ checkoutId, kioskId, amountCents, lines: lines.length }, 'checkout created')
+    return {
+      checkoutId,
+      checkoutUrl,
+      amountCents,
+      lines: lines.map((line) => ({ feeId: line.feeId, amountCents: line.amountCents })),
+      expiresAt: new Date(expiresAt).toISOString(),
+    }
+  }
+
+  async function stateOf(checkout: CheckoutRecord): Promise<CheckoutState> {
+    const state: CheckoutState = {
+      checkoutId: checkout.id,
+      status: checkout.status,
+      amountCents: checkout.amountCents,
+      lines: checkout.lines.map((line) => ({ feeId: line.feeId, amountCents: line.amountCents })),
+    }
+    if (checkout.status === 'posted' || checkout.status === 'posted_with_exceptions') {
+      const [postings, exceptions] = await Promise.all([
+        repo.listPostings(checkout.id),
+        repo.listExceptions({ checkoutId: checkout.id }),
+      ])
+      const receipt = buildReceipt(checkout, postings, exceptions)
+      if (receipt) state.receipt = receipt
+      if (receipt?.exceptionReference) {
+        state.message = `Part of this payment could not be applied to a fee. Library staff will finish it (reference ${receipt.exceptionReference}).`
+      }
+    } else {
+      const message = checkout.message ?? endMessages[checkout.status]
+      if (message) state.message = message
+    }
+    return state
+  }
+
+  /** The kiosk's own checkout, expired first if its time ran out; never another kiosk's. */
+  async function current(kioskId: string, checkoutId: string): Promise<CheckoutRecord> {
+    const checkout = await repo.getCheckout(checkoutId)
+    if (checkout?.kioskId !== kioskId) {
+      throw new PaymentError('checkout_not_found', 'That payment was not found.')
+    }
+    if (checkout.status === 'pending' && checkout.expiresAt <= clock.now()) {
+      const expired = await repo.transitionCheckout(checkoutId, {
+        from: ['pending'],
+        to: 'expired',
+        now: clock.now(),
+        message: endMessages.expired,
+        event: 'checkout_expired',
+      })
+      if (expired) {
+        notifier.publish({ checkoutId, status: 'expired' })
+        return expired
+      }
+      return (await repo.getCheckout(checkoutId)) ?? checkout
+    }
+    return checkout
+  }
+
+  async function getState(kioskId: string, checkoutId: string): Promise<CheckoutState> {
+    return stateOf(await current(kioskId, checkoutId))
+  }
+
+  async function waitForChange(
+    kioskId: string,
+    checkoutId: string,
+    knownStatus: CheckoutStatus,
+    timeoutMs: number,
+  ): Promise<CheckoutState> {
+    const changed = new Promise<void>((resolve) => {
+      const unsubscribe = notifier.subscribe(checkoutId, (change) => {
+        if (change.status !== knownStatus) finish()
+      })
+      const timers: NodeJS.Timeout[] = []
+      let done = false
+      function finish() {
+        if (done) return
+        done = true
+        unsubscribe()
+        for (const timer of timers) clearTimeout(timer)
+        resolve()
+      }
+      const waitMs = Math.max(0, Math.min(timeoutMs, maxWaitMs))
+      timers.push(setTimeout(finish, waitMs))
+      // Another process (a second worker) changes the file without telling this notifier.
+      const poll = () => {
+        if (done) return
+        timers.push(
+          setTimeout(() => {
+            repo
+              .getCheckout(checkoutId)
+              .then((checkout) => {
+                if (checkout?.status !== knownStatus) finish()
+                else poll()
+              })
+              .catch(finish)
+          }, waitPollMs),
+        )
+      }
+      poll()
+      // Subscribed first, read second: a change in between is not missed.
+      current(kioskId, checkoutId)
+        .then((checkout) => {
+          if (checkout.status !== knownStatus) {
+            finish()
+          } else if (checkout.status === 'pending') {
+            const untilExpiry = checkout.expiresAt - clock.now() + 1
+            if (untilExpiry < waitMs) timers.push(setTimeout(finish, Math.max(0, untilExpiry)))
+          }
+        })
+        .catch(finish)
+    })
+    await changed
+    return getState(kioskId, checkoutId)
+  }
+
+  async function cancel(kioskId: string, checkoutId: string): Promise<CheckoutState> {
+    const checkout = await current(kioskId, checkoutId)
+    if (checkout.status !== 'pending') return stateOf(checkout)
+    const cancelled = await repo.transitionCheckout(checkoutId, {
+      from: ['pending'],
+      to: 'cancelled',
+      now: clock.now(),
+      message: endMessages.cancelled,
+      event: 'checkout_cancelled',
+    })
+    if (cancelled) {
+      notifier.publish({ checkoutId, status: 'cancelled' })
+      logger.info({ checkoutId, kioskId }, 'checkout cancelled')
+    }
+    return getState(kioskId, checkoutId)
+  }
+
+  async function expireStale(): Promise<number> {
+    const expired = await repo.expirePendingCheckouts(clock.now())
+    for (const checkoutId of expired) notifier.publish({ checkoutId, status: 'expired' })
+    return expired.length
+  }
+
+  return { create, getState, waitForChange, cancel, expireStale }
+}

@@ -1,0 +1,199 @@
+/**
+ * CashNet postback ingestion: store the raw request first, then verify it, then act on it in one
+ * transaction. Only a postback that passes every check can move money towards Alma; everything else is
+ * kept with its reason and answered 4xx (duplicates of an accepted postback are answered 200).
+ */
+import type { Clock } from '../../ops/clock.ts'
+import type { PaymentsRepository, PostbackOutcome } from '../../store/repository.ts'
+import { silentLogger, type PaymentsLogger } from '../logger.ts'
+import type { CheckoutNotifier } from '../notifier.ts'
+import { defaultRefType } from '../cashnetUrl.ts'
+import { parsePostback } from './parse.ts'
+import { createIpAllowlist, secretMatches } from './verify.ts'
+
+/** Bodies (and query strings) above this are rejected as oversized and stored truncated. */
+export const postbackBodyLimitBytes = 16 * 1024
+/** At most this many reference values are looked up per postback. */
+const maxReferenceLookups = 20
+
+export interface IncomingPostback {
+  /** The secret path segment as presented. */
+  secret: string
+  method: string
+  contentType: string | null
+  /** The client address, already resolved (trusted proxy or socket). */
+  sourceIp: string
+  /** The query string without `?`. */
+  rawQuery: string
+  /** The body as received (possibly cut at the limit) and its full size in bytes; null when none. */
+  body: { text: string; bytes: number } | null
+}
+
+export interface PostbackAnswer {
+  statusCode: number
+  outcome: PostbackOutcome
+  reason: string | null
+  postbackId: number
+}
+
+export interface PostbackIngest {
+  ingest(postback: IncomingPostback): Promise<PostbackAnswer>
+}
+
+export interface PostbackIngestDeps {
+  repo: PaymentsRepository
+  notifier: CheckoutNotifier
+  clock: Clock
+  secret: string
+  /** Source addresses or CIDR ranges CashNet posts from; empty allows any. */
+  allowedIps?: readonly string[]
+  /** Our reference type name in `refNtypeM` (default CHECKOUT_ID). */
+  refType?: string
+  /** Counts each outcome (the `kiosk_cashnet_postbacks_total{outcome}` counter). */
+  onOutcome?: (outcome: PostbackOutcome) => void
+  /** Called after a checkout became paid: wakes the posting worker. */
+  onAccepted?: (checkoutId: string) => void
+  logger?: PaymentsLogger
+}
+
+function cut(text: string): string {
+  return text.length > postbackBodyLimitBytes ? text.slice(0, postbackBodyLimitBytes) : text
+}
+
+export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
+  const { repo, notifier, clock } = deps
+  const logger = deps.logger ?? silentLogger
+  const isAllowed = createIpAllowlist(deps.allowedIps ?? [])
+  const refType = deps.refType ?? defaultRefType
+  if (deps.secret === '') throw new Error('The CashNet postback secret must not be empty.')
+
+  /** The distinct known checkouts the postback's reference values name. */
+  async function knownCheckoutIds(references: readonly string[]): Promise<string[]> {
+    const found: string[] = []
+    for (const reference of references.slice(0, maxReferenceLookups)) {
+      if (await repo.getCheckout(reference)) found.push(reference)
+    }
+    return found
+  }
+
+  async function ingest(incoming: IncomingPostback): Promise<PostbackAnswer> {
+    const now = clock.now()
+    const bodyBytes = incoming.body?.bytes ?? 0
+    const oversized =
+      bodyBytes > postbackBodyLimitBytes || incoming.rawQuery.length > postbackBodyLimitBytes
+    const postbackId = await repo.recordPostback({
+      receivedAt: now,
+      sourceIp: incoming.sourceIp,
+      method: incoming.method,
+      contentType: incoming.contentType,
+      rawBody: incoming.body ? cut(incoming.body.text) : null,
+      rawQuery: cut(incoming.rawQuery),
+      bodyBytes,
+      truncated: oversized,
+    })
+
+    const finish = (
+      statusCode: number,
+      outcome: PostbackOutcome,
+      reason: string | null,
+    ): PostbackAnswer => {
+      deps.onOutcome?.(outcome)
+      const log = { postbackId, outcome, reason, sourceIp: incoming.sourceIp }
+      if (statusCode >= 400 || outcome === 'second_payment') {
+        logger.warn(log, 'CashNet postback not accepted')
+      } else logger.info(log, 'CashNet postback')
+      return { statusCode, outcome, reason, postbackId }
+    }
+    const reject = async (
+      statusCode: number,
+      outcome: PostbackOutcome,
+      reason: string,
+      link: { tx?: string | null; checkoutId?: string | null } = {},
+    ): Promise<PostbackAnswer> => {
+      await repo.settlePostback(postbackId, {
+        outcome,
+        reason,
+        tx: link.tx ?? null,
+        checkoutId: link.checkoutId ?? null,
+        now,
+      })
+      return finish(statusCode, outcome, reason)
+    }
+
+    if (!secretMatches(incoming.secret, deps.secret)) {
+      return reject(403, 'rejected_secret', 'wrong postback secret')
+    }
+    if (!isAllowed(incoming.sourceIp)) {
+      return reject(403, 'rejected_ip', `source ${incoming.sourceIp || '(unknown)'} not allowed`)
+    }
+    if (oversized) {
+      return reject(413, 'rejected_oversized', `${bodyBytes} bytes exceeds the limit`)
+    }
+    const parsed = parsePostback(
+      incoming.body?.text ?? null,
+      incoming.contentType,
+      incoming.rawQuery,
+      { refType },
+    )
+    if (!parsed.ok) return reject(400, 'rejected_malformed', parsed.reason)
+    const postback = parsed.postback
+    const tx = postback.result === 0 ? postback.tx : (postback.failedTx ?? postback.tx)
+
+    const known = await knownCheckoutIds(postback.references)
+    if (known.length > 1) {
+      return reject(422, 'rejected_reference', 'references name more than one checkout', { tx })
+    }
+    const checkoutId = known[0]
+    if (checkoutId === undefined) {
+      return reject(422, 'rejected_reference', 'no known checkout', { tx })
+    }
+    const checkout = await repo.getCheckout(checkoutId)
+    if (!checkout) return reject(422, 'rejected_reference', 'no known checkout', { tx })
+    const link = { tx, checkoutId }
+
+    if (postback.totalCents !== null && postback.totalCents !== checkout.amountCents) {
+      return reject(
+        422,
+        'rejected_amount',
+        `amount ${postback.totalCents} ≠ checkout ${checkout.amountCents} (cents)`,
+        link,
+      )
+    }
+
+    if (postback.result !== 0) {
+      const message = postback.respMessage ?? `CashNet result ${postback.result}`
+      const declined = await repo.recordDecline({ postbackId, checkoutId, tx, message, now })
+      if (declined.kind === 'not_found') {
+        return reject(422, 'rejected_reference', 'no known checkout', link)
+      }
+      if (declined.kind === 'failed') notifier.publish({ checkoutId, status: 'failed' })
+      return finish(200, 'declined', declined.kind === 'ignored' ? 'checkout not pending' : null)
+    }
+
+    if (postback.tx === null) return reject(400, 'rejected_malformed', 'tx is missing', link)
+    if (postback.totalCents === null) {
+      return reject(400, 'rejected_malformed', 'no amount fields', link)
+    }
+    const accepted = await repo.acceptPayment({ postbackId, checkoutId, tx: postback.tx, now })
+    switch (accepted.kind) {
+      case 'accepted':
+        notifier.publish({ checkoutId, status: 'paid' })
+        deps.onAccepted?.(checkoutId)
+        return finish(
+          200,
+          'accepted',
+          accepted.previousStatus === 'pending' ? null : `was ${accepted.previousStatus}`,
+        )
+      case 'duplicate':
+        return finish(200, 'duplicate', null)
+      case 'tx_reused':
+        return finish(409, 'rejected_tx_reused', 'tx already used by another checkout')
+      case 'second_payment':
+        return finish(200, 'second_payment', `exception ${accepted.exceptionReference}`)
+      case 'not_found':
+        return reject(422, 'rejected_reference', 'no known checkout', link)
+    }
+  }
+
+  return { ingest }
+}

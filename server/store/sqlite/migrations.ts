@@ -1,0 +1,208 @@
+/**
+ * Forward-only schema migrations, in code. A shipped migration is never edited: a change is a new
+ * step with the next version. Each step runs in its own BEGIN IMMEDIATE transaction together with its
+ * `schema_migrations` row, so two processes opening the same file apply it once.
+ */
+import type { DatabaseSync } from 'node:sqlite'
+import { z } from 'zod'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','failed','cancelled','expired'`
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'checkouts, postbacks, outbox, exceptions, events',
+    sql: `
+      CREATE TABLE checkouts (
+        id TEXT PRIMARY KEY,
+        kiosk_id TEXT NOT NULL,
+        primary_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        status TEXT NOT NULL CHECK (status IN (${checkoutStatusList})),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        paid_at INTEGER,
+        posted_at INTEGER,
+        cashnet_tx TEXT UNIQUE,
+        message TEXT,
+        remaining_balance_cents INTEGER
+      ) STRICT;
+      CREATE INDEX checkouts_pending_expiry ON checkouts (expires_at) WHERE status = 'pending';
+      CREATE INDEX checkouts_paid ON checkouts (paid_at) WHERE status = 'paid';
+
+      CREATE TABLE checkout_lines (
+        checkout_id TEXT NOT NULL REFERENCES checkouts (id),
+        line_no INTEGER NOT NULL,
+        fee_id TEXT NOT NULL,
+        fee_type TEXT NOT NULL,
+        description TEXT NOT NULL,
+        title TEXT,
+        fee_created_at TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        PRIMARY KEY (checkout_id, line_no),
+        UNIQUE (checkout_id, fee_id)
+      ) STRICT;
+
+      CREATE TABLE postbacks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        source_ip TEXT NOT NULL,
+        method TEXT NOT NULL,
+        content_type TEXT,
+        raw_body TEXT,
+        raw_query TEXT NOT NULL,
+        body_bytes INTEGER NOT NULL,
+        truncated INTEGER NOT NULL CHECK (truncated IN (0, 1)),
+        outcome TEXT,
+        reason TEXT,
+        tx TEXT,
+        checkout_id TEXT REFERENCES checkouts (id),
+        settled_at INTEGER
+      ) STRICT;
+      CREATE INDEX postbacks_tx ON postbacks (tx);
+      CREATE INDEX postbacks_checkout ON postbacks (checkout_id);
+      -- The raw record is evidence: never deleted, never edited, settled exactly once.
+      CREATE TRIGGER postbacks_append_only BEFORE DELETE ON postbacks
+        BEGIN SELECT RAISE(ABORT, 'postbacks are append-only'); END;
+      CREATE TRIGGER postbacks_raw_immutable
+        BEFORE UPDATE OF received_at, source_ip, method, content_type, raw_body, raw_query,
+          body_bytes, truncated ON postbacks
+        BEGIN SELECT RAISE(ABORT, 'a raw postback never changes'); END;
+      CREATE TRIGGER postbacks_settled_once
+        BEFORE UPDATE OF outcome, reason, tx, checkout_id, settled_at ON postbacks
+        WHEN OLD.outcome IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'a postback is settled once'); END;
+
+      CREATE TABLE alma_postings (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        checkout_id TEXT NOT NULL REFERENCES checkouts (id),
+        line_no INTEGER,
+        parent_id INTEGER REFERENCES alma_postings (id),
+        primary_id TEXT NOT NULL,
+        fee_id TEXT NOT NULL,
+        fee_description TEXT NOT NULL,
+        fee_title TEXT,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        tx TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'reallocated', 'exception')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        last_error TEXT,
+        balance_after_cents INTEGER,
+        found_in_alma INTEGER NOT NULL DEFAULT 0 CHECK (found_in_alma IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        settled_at INTEGER
+      ) STRICT;
+      -- One outbox row per checkout line, whatever happens.
+      CREATE UNIQUE INDEX alma_postings_one_per_line ON alma_postings (checkout_id, line_no)
+        WHERE line_no IS NOT NULL;
+      CREATE INDEX alma_postings_due ON alma_postings (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX alma_postings_checkout ON alma_postings (checkout_id);
+      CREATE INDEX alma_postings_pending_fee ON alma_postings (fee_id) WHERE status = 'pending';
+
+      CREATE TABLE payment_exceptions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('unapplied', 'second_payment')),
+        checkout_id TEXT NOT NULL REFERENCES checkouts (id),
+        posting_id INTEGER REFERENCES alma_postings (id),
+        postback_id INTEGER REFERENCES postbacks (id),
+        tx TEXT NOT NULL,
+        fee_id TEXT,
+        amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        resolution TEXT
+      ) STRICT;
+      CREATE INDEX payment_exceptions_checkout ON payment_exceptions (checkout_id);
+      CREATE INDEX payment_exceptions_open ON payment_exceptions (created_at)
+        WHERE resolved_at IS NULL;
+
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        checkout_id TEXT,
+        type TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX events_checkout ON events (checkout_id);
+    `,
+  },
+]
+
+const appliedRowSchema = z.object({ version: z.number().int() })
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError'
+}
+
+/**
+ * Applies the steps the file has not seen yet, in order, each once. Refuses a file that a newer
+ * version of the service already migrated (it would not understand the schema).
+ */
+export function applyMigrations(
+  db: DatabaseSync,
+  steps: readonly Migration[] = migrations,
+  now: () => number = Date.now,
+): number[] {
+  for (let i = 1; i < steps.length; i++) {
+    const previous = steps[i - 1]
+    const step = steps[i]
+    if (previous && step && step.version <= previous.version) {
+      throw new MigrationError('Migrations must have strictly increasing versions.')
+    }
+  }
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`)
+
+  const known = new Set(steps.map((step) => step.version))
+  const applied = db
+    .prepare('SELECT version FROM schema_migrations ORDER BY version')
+    .all()
+    .map((row) => appliedRowSchema.parse(row).version)
+  const unknown = applied.filter((version) => !known.has(version))
+  if (unknown.length > 0) {
+    throw new MigrationError(
+      `The database has schema version ${unknown.join(', ')}, newer than this service knows; upgrade the service.`,
+    )
+  }
+
+  const newlyApplied: number[] = []
+  const isApplied = db.prepare('SELECT 1 AS found FROM schema_migrations WHERE version = ?')
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  )
+  for (const step of steps) {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      // Checked again inside the write lock: another process may have just applied it.
+      if (isApplied.get(step.version) === undefined) {
+        db.exec(step.sql)
+        record.run(step.version, step.name, now())
+        newlyApplied.push(step.version)
+      }
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw new MigrationError(`Migration ${step.version} (${step.name}) failed.`, {
+        cause: error,
+      })
+    }
+  }
+  return newlyApplied
+}

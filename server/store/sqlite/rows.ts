@@ -1,0 +1,222 @@
+/**
+ * Row shapes as SQLite returns them, checked with zod on the way out so a schema drift fails loudly
+ * instead of handing `undefined` money to the worker.
+ */
+import { z } from 'zod'
+import { checkoutStatusSchema } from '../../../common/api.ts'
+import {
+  postbackOutcomes,
+  type CheckoutLineRecord,
+  type CheckoutRecord,
+  type EventRecord,
+  type PaymentExceptionRecord,
+  type PostbackRecord,
+  type PostingRecord,
+} from '../repository.ts'
+
+const int = z.number().int()
+const nullableInt = int.nullable()
+const flag = z.union([z.literal(0), z.literal(1)]).transform((value) => value === 1)
+
+const checkoutRowSchema = z.object({
+  id: z.string(),
+  kiosk_id: z.string(),
+  primary_id: z.string(),
+  currency: z.string(),
+  amount_cents: int,
+  status: checkoutStatusSchema,
+  created_at: int,
+  expires_at: int,
+  updated_at: int,
+  paid_at: nullableInt,
+  posted_at: nullableInt,
+  cashnet_tx: z.string().nullable(),
+  message: z.string().nullable(),
+  remaining_balance_cents: nullableInt,
+})
+
+const lineRowSchema = z.object({
+  line_no: int,
+  fee_id: z.string(),
+  fee_type: z.string(),
+  description: z.string(),
+  title: z.string().nullable(),
+  fee_created_at: z.string(),
+  amount_cents: int,
+})
+
+export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutRecord {
+  const c = checkoutRowSchema.parse(row)
+  return {
+    id: c.id,
+    kioskId: c.kiosk_id,
+    primaryId: c.primary_id,
+    currency: c.currency,
+    amountCents: c.amount_cents,
+    status: c.status,
+    lines: lineRows.map(lineFromRow),
+    createdAt: c.created_at,
+    expiresAt: c.expires_at,
+    updatedAt: c.updated_at,
+    paidAt: c.paid_at,
+    postedAt: c.posted_at,
+    cashnetTx: c.cashnet_tx,
+    message: c.message,
+    remainingBalanceCents: c.remaining_balance_cents,
+  }
+}
+
+function lineFromRow(row: unknown): CheckoutLineRecord {
+  const l = lineRowSchema.parse(row)
+  return {
+    lineNo: l.line_no,
+    feeId: l.fee_id,
+    feeType: l.fee_type,
+    description: l.description,
+    title: l.title,
+    feeCreatedAt: l.fee_created_at,
+    amountCents: l.amount_cents,
+  }
+}
+
+const postbackRowSchema = z.object({
+  id: int,
+  received_at: int,
+  source_ip: z.string(),
+  method: z.string(),
+  content_type: z.string().nullable(),
+  raw_body: z.string().nullable(),
+  raw_query: z.string(),
+  body_bytes: int,
+  truncated: flag,
+  outcome: z.enum(postbackOutcomes).nullable(),
+  reason: z.string().nullable(),
+  tx: z.string().nullable(),
+  checkout_id: z.string().nullable(),
+  settled_at: nullableInt,
+})
+
+export function postbackFromRow(row: unknown): PostbackRecord {
+  const p = postbackRowSchema.parse(row)
+  return {
+    id: p.id,
+    receivedAt: p.received_at,
+    sourceIp: p.source_ip,
+    method: p.method,
+    contentType: p.content_type,
+    rawBody: p.raw_body,
+    rawQuery: p.raw_query,
+    bodyBytes: p.body_bytes,
+    truncated: p.truncated,
+    outcome: p.outcome,
+    reason: p.reason,
+    tx: p.tx,
+    checkoutId: p.checkout_id,
+    settledAt: p.settled_at,
+  }
+}
+
+const postingRowSchema = z.object({
+  id: int,
+  checkout_id: z.string(),
+  line_no: nullableInt,
+  parent_id: nullableInt,
+  primary_id: z.string(),
+  fee_id: z.string(),
+  fee_description: z.string(),
+  fee_title: z.string().nullable(),
+  amount_cents: int,
+  tx: z.string(),
+  status: z.enum(['pending', 'posted', 'reallocated', 'exception']),
+  attempts: int,
+  next_attempt_at: int,
+  lease_owner: z.string().nullable(),
+  lease_until: nullableInt,
+  last_error: z.string().nullable(),
+  balance_after_cents: nullableInt,
+  found_in_alma: flag,
+  created_at: int,
+  settled_at: nullableInt,
+})
+
+export function postingFromRow(row: unknown): PostingRecord {
+  const p = postingRowSchema.parse(row)
+  return {
+    id: p.id,
+    checkoutId: p.checkout_id,
+    lineNo: p.line_no,
+    parentId: p.parent_id,
+    primaryId: p.primary_id,
+    feeId: p.fee_id,
+    feeDescription: p.fee_description,
+    feeTitle: p.fee_title,
+    amountCents: p.amount_cents,
+    tx: p.tx,
+    status: p.status,
+    attempts: p.attempts,
+    nextAttemptAt: p.next_attempt_at,
+    leaseOwner: p.lease_owner,
+    leaseUntil: p.lease_until,
+    lastError: p.last_error,
+    balanceAfterCents: p.balance_after_cents,
+    foundInAlma: p.found_in_alma,
+    createdAt: p.created_at,
+    settledAt: p.settled_at,
+  }
+}
+
+const exceptionRowSchema = z.object({
+  id: int,
+  reference: z.string(),
+  kind: z.enum(['unapplied', 'second_payment']),
+  checkout_id: z.string(),
+  posting_id: nullableInt,
+  postback_id: nullableInt,
+  tx: z.string(),
+  fee_id: z.string().nullable(),
+  amount_cents: int,
+  reason: z.string(),
+  created_at: int,
+  resolved_at: nullableInt,
+})
+
+export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
+  const e = exceptionRowSchema.parse(row)
+  return {
+    id: e.id,
+    reference: e.reference,
+    kind: e.kind,
+    checkoutId: e.checkout_id,
+    postingId: e.posting_id,
+    postbackId: e.postback_id,
+    tx: e.tx,
+    feeId: e.fee_id,
+    amountCents: e.amount_cents,
+    reason: e.reason,
+    createdAt: e.created_at,
+    resolvedAt: e.resolved_at,
+  }
+}
+
+const eventRowSchema = z.object({
+  id: int,
+  at: int,
+  checkout_id: z.string().nullable(),
+  type: z.string(),
+  detail: z.string(),
+})
+const eventDetailSchema = z.record(z.string(), z.unknown())
+
+export function eventFromRow(row: unknown): EventRecord {
+  const e = eventRowSchema.parse(row)
+  return {
+    id: e.id,
+    at: e.at,
+    checkoutId: e.checkout_id,
+    type: e.type,
+    detail: eventDetailSchema.parse(JSON.parse(e.detail)),
+  }
+}
+
+export const countRowSchema = z.object({ n: int })
+export const idRowSchema = z.object({ id: z.string() })
