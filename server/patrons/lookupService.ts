@@ -105,31 +105,39 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
         throw new PatronError('invalid_card')
       }
 
-      let user: AlmaUser
-      let fees: Awaited<ReturnType<AlmaPort['listActiveFees']>>
-      try {
-        ;[user, fees] = await Promise.all([
-          o.alma.getUser(cardNumber, o.userIdType),
-          o.alma.listActiveFees(cardNumber, o.userIdType),
-        ])
-      } catch (error) {
-        if (error instanceof AlmaError && error.kind === 'not_found') {
+      // In parallel, and both settled before answering: no call is left running (and retrying)
+      // behind an answer that has already gone to the kiosk.
+      const [userResult, feesResult] = await Promise.allSettled([
+        o.alma.getUser(cardNumber, o.userIdType),
+        o.alma.listActiveFees(cardNumber, o.userIdType),
+      ])
+      if (userResult.status === 'rejected' || feesResult.status === 'rejected') {
+        const reasons = [userResult, feesResult].flatMap((result) =>
+          result.status === 'rejected' ? [result.reason as unknown] : [],
+        )
+        const notFound = reasons.find(
+          (reason) => reason instanceof AlmaError && reason.kind === 'not_found',
+        )
+        if (notFound) {
           logger.info({ kioskId, card }, 'lookup: no Alma user for this card')
-          throw new PatronError('not_found', { cause: error })
+          throw new PatronError('not_found', { cause: notFound })
         }
+        const [first] = reasons
         logger.warn(
           {
             kioskId,
             card,
             alma:
-              error instanceof AlmaError
-                ? { kind: error.kind, status: error.status, codes: error.codes }
+              first instanceof AlmaError
+                ? { kind: first.kind, status: first.status, codes: first.codes }
                 : null,
           },
           'lookup failed: Alma did not answer usefully',
         )
-        throw new PatronError('alma_unavailable', { cause: error })
+        throw new PatronError('alma_unavailable', { cause: first })
       }
+      const user = userResult.value
+      const fees = feesResult.value
 
       const now = o.clock.now()
       try {
