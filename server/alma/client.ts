@@ -107,7 +107,10 @@ export function createAlmaClient(options: AlmaClientOptions): AlmaPort {
           params,
           // The timeout option only covers socket inactivity; the signal bounds the whole exchange.
           signal: AbortSignal.timeout(options.timeoutMs),
-          ...(method === 'POST' ? { headers: { 'Content-Length': '0' } } : {}),
+          // The pay POST has no body, so it declares none (and no content type).
+          ...(method === 'POST'
+            ? { headers: { 'Content-Length': '0', 'Content-Type': false } }
+            : {}),
         }),
       )
     } catch (error) {

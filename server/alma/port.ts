@@ -20,6 +20,7 @@ export interface AlmaUser {
   expiryDate: string | null
   /** INTERNAL or EXTERNAL. */
   accountType: string
+  /** Blocks whose block_status is ACTIVE, expired ones included: callers compare `expiresAt`. */
   blocks: AlmaUserBlock[]
 }
 

@@ -1,3 +1,5 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import {
   backoffDelayMs,
@@ -185,6 +187,43 @@ describe('server/alma/client', () => {
       ])
       const reread = await client().getFee(primaryId, fee.id)
       expect(reread.transactions.map((t) => t.externalTransactionId)).toEqual(['CN-1001'])
+    })
+    it('sends the pay POST with an empty body and no content type', async () => {
+      const seen: { headers: http.IncomingHttpHeaders; body: string }[] = []
+      const server = http.createServer((request, response) => {
+        let body = ''
+        request.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        request.on('end', () => {
+          seen.push({ headers: request.headers, body })
+          response.writeHead(200, { 'content-type': 'application/json' })
+          response.end(
+            JSON.stringify({
+              id: '7',
+              status: { value: 'CLOSED' },
+              balance: 0,
+              creation_time: '2026-01-01T00:00:00Z',
+            }),
+          )
+        })
+      })
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      try {
+        const { port } = server.address() as AddressInfo
+        const fee = await client({ baseUrl: `http://127.0.0.1:${port}` }).payFee('u', '7', {
+          amountCents: 500,
+          method: 'ONLINE',
+          externalTransactionId: 'T',
+        })
+        expect(fee.status).toBe('CLOSED')
+        expect(seen).toHaveLength(1)
+        expect(seen[0]?.body).toBe('')
+        expect(seen[0]?.headers['content-length']).toBe('0')
+        expect(seen[0]?.headers['content-type']).toBeUndefined()
+        expect(seen[0]?.headers.accept).toBe('application/json')
+      } finally {
+        server.closeAllConnections()
+        await new Promise((resolve) => server.close(resolve))
+      }
     })
   })
 
