@@ -1,29 +1,43 @@
+/**
+ * Electron main entry. Before `ready`: the privileged app:// scheme and the single-instance lock.
+ * After: either `--protect-key` (a one-off for IT) or the kiosk itself.
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { app, BrowserWindow, Menu } from 'electron'
-import { kioskWindowOptions } from './windowOptions.ts'
+import { app, protocol, safeStorage } from 'electron'
+import { argValue } from './config/configPath.ts'
+import { protectKeyFile } from './config/protectKey.ts'
+import { startKiosk } from './kiosk.ts'
+import { appSchemePrivileges } from './protocol/scheme.ts'
 
-const production = app.isPackaged || process.env.NODE_ENV === 'production'
+protocol.registerSchemesAsPrivileged([appSchemePrivileges])
 
-async function createKioskWindow(): Promise<void> {
-  Menu.setApplicationMenu(null)
-  const preloadPath = fileURLToPath(new URL('../preload/index.cjs', import.meta.url))
-  const window = new BrowserWindow(kioskWindowOptions({ production, preloadPath }))
-  window.once('ready-to-show', () => {
-    window.show()
+const keyToProtect = argValue(process.argv, 'protect-key')
+
+if (keyToProtect !== undefined) {
+  void app.whenReady().then(() => {
+    const result = protectKeyFile(keyToProtect, safeStorage, {
+      readFile: (path) => readFileSync(path, 'utf8'),
+      writeFile: (path, text) => {
+        writeFileSync(path, text, { mode: 0o600 })
+      },
+    })
+    if (result.ok) {
+      console.log(`Protected key written to ${result.outputPath}`)
+      app.exit(0)
+    } else {
+      console.error(result.problem)
+      app.exit(1)
+    }
   })
-  const serviceUrl = process.env.KIOSK_SERVICE_URL
-  if (serviceUrl) {
-    await window.loadURL(serviceUrl)
-  } else {
-    await window.loadFile(fileURLToPath(new URL('../renderer/index.html', import.meta.url)))
-  }
-}
-
-if (!app.requestSingleInstanceLock()) {
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
-  app.on('window-all-closed', () => {
-    app.quit()
+  void startKiosk({
+    argv: process.argv,
+    env: process.env,
+    platform: process.platform,
+    rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),
+    preloadPath: fileURLToPath(new URL('../preload/index.cjs', import.meta.url)),
   })
-  void app.whenReady().then(createKioskWindow)
 }

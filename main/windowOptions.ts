@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions } from 'electron'
+import type { BrowserWindowConstructorOptions, WebContentsViewConstructorOptions } from 'electron'
 
 export interface KioskWindowInput {
   /** Packaged build (or NODE_ENV=production): no devtools, true kiosk. */
@@ -32,6 +32,36 @@ export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstr
       webviewTag: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !input.production,
+    },
+  }
+}
+
+/** In-memory partition for the CashNet page: no `persist:` prefix, so nothing is written to disk. */
+export const checkoutPartition = 'checkout'
+
+/**
+ * The CashNet view's options: its own in-memory session, sandboxed, no preload (the CashNet page
+ * gets no bridge at all), no Node, no webviews.
+ */
+export function checkoutViewOptions(input: {
+  production: boolean
+}): WebContentsViewConstructorOptions {
+  return {
+    webPreferences: {
+      partition: checkoutPartition,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
       devTools: !input.production,
     },
   }

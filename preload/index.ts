@@ -1,17 +1,31 @@
+/**
+ * The sandboxed preload: exposes exactly the `window.kiosk` contract from common/kioskBridge.ts.
+ * Only named functions cross the bridge. ipcRenderer, IPC event objects and raw payloads never do:
+ * events from main are re-validated and handed over as plain data.
+ */
 import { contextBridge, ipcRenderer } from 'electron'
-import { bridgeChannels, type KioskBridge, type KioskInfo } from '../common/kioskBridge.ts'
+import {
+  bridgeChannels,
+  checkoutEventSchema,
+  kioskInfoSchema,
+  openCheckoutArgsSchema,
+  type CheckoutEvent,
+  type KioskBridge,
+} from '../common/kioskBridge.ts'
 
-// Only named functions cross the bridge; ipcRenderer itself never does.
 const kiosk: KioskBridge = {
   openCheckout: async (args) => {
-    await ipcRenderer.invoke(bridgeChannels.openCheckout, args)
+    // Main validates too; checking here gives the renderer a clear error without a round trip.
+    const parsed = openCheckoutArgsSchema.parse(args)
+    await ipcRenderer.invoke(bridgeChannels.openCheckout, parsed)
   },
   closeCheckout: async () => {
     await ipcRenderer.invoke(bridgeChannels.closeCheckout)
   },
   onCheckoutEvent: (listener) => {
-    const handler = (_event: unknown, payload: Parameters<typeof listener>[0]) => {
-      listener(payload)
+    const handler = (_event: unknown, payload: unknown) => {
+      const parsed = checkoutEventSchema.safeParse(payload)
+      if (parsed.success) listener(parsed.data satisfies CheckoutEvent)
     }
     ipcRenderer.on(bridgeChannels.checkoutEvent, handler)
     return () => {
@@ -21,10 +35,11 @@ const kiosk: KioskBridge = {
   endPatronSession: async () => {
     await ipcRenderer.invoke(bridgeChannels.endPatronSession)
   },
-  getKioskInfo: async () => (await ipcRenderer.invoke(bridgeChannels.getKioskInfo)) as KioskInfo,
+  getKioskInfo: async () =>
+    kioskInfoSchema.parse(await ipcRenderer.invoke(bridgeChannels.getKioskInfo)),
   heartbeat: () => {
     ipcRenderer.send(bridgeChannels.heartbeat)
   },
 }
 
-contextBridge.exposeInMainWorld('kiosk', kiosk)
+contextBridge.exposeInMainWorld('kiosk', Object.freeze(kiosk))

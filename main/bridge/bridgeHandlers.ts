@@ -1,0 +1,85 @@
+/**
+ * Main's side of the `window.kiosk` bridge. Every call is checked twice: the sender must be the
+ * renderer's top frame on app://kiosk in the kiosk window, and the arguments must pass the same
+ * schemas the contract in common/kioskBridge.ts defines.
+ */
+import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron'
+import { z } from 'zod'
+import {
+  bridgeChannels,
+  openCheckoutArgsSchema,
+  type KioskInfo,
+  type OpenCheckoutArgs,
+} from '../../common/kioskBridge.ts'
+import type { KioskLog } from '../logging.ts'
+import { isTrustedSender } from '../security/senderFrame.ts'
+
+export interface BridgeDeps {
+  /** The kiosk window's web contents id, or null while there is none. */
+  kioskContentsId: () => number | null
+  openCheckout: (args: OpenCheckoutArgs) => Promise<void>
+  closeCheckout: () => Promise<void>
+  endPatronSession: () => Promise<void>
+  kioskInfo: () => KioskInfo
+  heartbeat: () => void
+  log: KioskLog
+}
+
+const noArgs = z.tuple([])
+const openCheckoutArgs = z.tuple([openCheckoutArgsSchema])
+
+export class BridgeCallRefused extends Error {
+  override readonly name = 'BridgeCallRefused'
+  readonly kind: 'untrusted_sender' | 'invalid_arguments'
+  constructor(kind: 'untrusted_sender' | 'invalid_arguments', message: string) {
+    super(message)
+    this.kind = kind
+  }
+}
+
+/** Registers the handlers; returns a function that removes them again. */
+export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () => void {
+  const handle = <A extends unknown[], R>(
+    channel: string,
+    schema: z.ZodType<A>,
+    run: (...args: A) => Promise<R> | R,
+  ) => {
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
+      if (!isTrustedSender(event, deps.kioskContentsId())) {
+        deps.log.warn(`bridge: refused ${channel} from an untrusted frame`)
+        throw new BridgeCallRefused('untrusted_sender', 'Refused: not the kiosk page.')
+      }
+      const parsed = schema.safeParse(raw)
+      if (!parsed.success) {
+        deps.log.warn(`bridge: invalid arguments for ${channel}`)
+        throw new BridgeCallRefused(
+          'invalid_arguments',
+          `Invalid arguments for ${channel}: ${z.prettifyError(parsed.error)}`,
+        )
+      }
+      return await run(...parsed.data)
+    })
+  }
+
+  handle(bridgeChannels.openCheckout, openCheckoutArgs, (args) => deps.openCheckout(args))
+  handle(bridgeChannels.closeCheckout, noArgs, () => deps.closeCheckout())
+  handle(bridgeChannels.endPatronSession, noArgs, () => deps.endPatronSession())
+  handle(bridgeChannels.getKioskInfo, noArgs, () => deps.kioskInfo())
+
+  const onHeartbeat = (event: IpcMainEvent) => {
+    if (isTrustedSender(event, deps.kioskContentsId())) deps.heartbeat()
+  }
+  ipcMain.on(bridgeChannels.heartbeat, onHeartbeat)
+
+  return () => {
+    for (const channel of [
+      bridgeChannels.openCheckout,
+      bridgeChannels.closeCheckout,
+      bridgeChannels.endPatronSession,
+      bridgeChannels.getKioskInfo,
+    ]) {
+      ipcMain.removeHandler(channel)
+    }
+    ipcMain.removeListener(bridgeChannels.heartbeat, onHeartbeat)
+  }
+}
