@@ -1,9 +1,78 @@
-import { AttractScreen } from './screens/AttractScreen.tsx'
+import { useCallback, useEffect } from 'react'
+import type { i18n } from 'i18next'
+import { I18nextProvider, useTranslation } from 'react-i18next'
+import type { KioskBridge } from '../../common/kioskBridge.ts'
+import { Header } from './components/Header.tsx'
+import { IdleWarning } from './components/IdleWarning.tsx'
+import { LiveAnnouncer } from './components/LiveAnnouncer.tsx'
+import { useCardReader } from './hooks/useCardReader.ts'
+import { useHostEffects } from './hooks/useHostEffects.ts'
+import { useIdleTimer } from './hooks/useIdleTimer.ts'
+import { ScreenRouter } from './screens/ScreenRouter.tsx'
+import { acceptsCardSwipe } from './state/screens.ts'
+import type { KioskStore } from './state/store.ts'
+import { KioskStoreProvider, useKiosk, useKioskStore } from './state/StoreContext.tsx'
+import { themeStyle } from './theme/theme.ts'
 
-export function App() {
+export interface KioskAppProps {
+  store: KioskStore
+  i18n: i18n
+  host: KioskBridge
+}
+
+/** The patron UI: one store, one i18n instance and the host bridge, all passed in. */
+export function KioskApp({ store, i18n, host }: KioskAppProps) {
   return (
-    <main className="kiosk">
-      <AttractScreen />
-    </main>
+    <KioskStoreProvider store={store}>
+      <I18nextProvider i18n={i18n}>
+        <KioskShell host={host} />
+      </I18nextProvider>
+    </KioskStoreProvider>
+  )
+}
+
+function KioskShell({ host }: { host: KioskBridge }) {
+  const store = useKioskStore()
+  const { t, i18n } = useTranslation()
+  const language = useKiosk((state) => state.language)
+  const largeText = useKiosk((state) => state.largeText)
+  const settings = useKiosk((state) => state.settings)
+  const screen = useKiosk((state) => state.screen.name)
+  const warningOpen = useKiosk((state) => state.idleWarningEndsAt !== null)
+
+  useEffect(() => {
+    void i18n.changeLanguage(language)
+    document.documentElement.lang = language
+  }, [i18n, language])
+
+  useEffect(() => {
+    document.title = t('app.title')
+  }, [t, language])
+
+  useEffect(() => {
+    document.documentElement.classList.toggle('large-text', largeText)
+  }, [largeText])
+
+  useIdleTimer()
+  useHostEffects(host)
+  const onCardRead = useCallback(
+    (id: string) => {
+      void store.getState().cardRead(id)
+    },
+    [store],
+  )
+  useCardReader(settings !== null && acceptsCardSwipe(screen), settings?.cardReader, onCardRead)
+
+  return (
+    <div className="kiosk" style={themeStyle(settings?.library)}>
+      <div className="kiosk-page" inert={warningOpen}>
+        <Header />
+        <main className="kiosk-main">
+          <ScreenRouter />
+        </main>
+      </div>
+      <LiveAnnouncer />
+      <IdleWarning />
+    </div>
   )
 }

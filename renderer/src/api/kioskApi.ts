@@ -1,0 +1,171 @@
+/**
+ * The companion service, as the renderer sees it: relative URLs, no credentials (Electron's proxy
+ * adds the kiosk key), and every answer validated with the schemas in `common/api.ts`.
+ */
+import type { z } from 'zod'
+import {
+  apiErrorSchema,
+  apiPaths,
+  checkoutCreatedSchema,
+  checkoutStateSchema,
+  kioskSettingsSchema,
+  lookupResponseSchema,
+  type CheckoutCreated,
+  type CheckoutRequest,
+  type CheckoutState,
+  type CheckoutStatus,
+  type KioskSettings,
+  type LookupResponse,
+} from '../../../common/api.ts'
+import { KioskApiError } from './kioskApiError.ts'
+
+export interface CheckoutWatchOptions {
+  /** Long-poll: the service answers when the status differs from `knownStatus` or after this. */
+  waitSeconds?: number
+  knownStatus?: CheckoutStatus
+  signal?: AbortSignal
+}
+
+export interface KioskApi {
+  getKioskSettings(signal?: AbortSignal): Promise<KioskSettings>
+  /** `cardNumber` is the id the card parser extracted, never raw track data. */
+  lookup(cardNumber: string, signal?: AbortSignal): Promise<LookupResponse>
+  createCheckout(request: CheckoutRequest, signal?: AbortSignal): Promise<CheckoutCreated>
+  getCheckout(checkoutId: string, options?: CheckoutWatchOptions): Promise<CheckoutState>
+  cancelCheckout(checkoutId: string, signal?: AbortSignal): Promise<CheckoutState>
+}
+
+export interface KioskApiOptions {
+  /** Prefix for the relative API paths; '' in the kiosk, a loopback origin in tests. */
+  baseUrl?: string
+  fetch?: typeof fetch
+  /** Time allowed for an ordinary request. */
+  requestTimeoutMs?: number
+}
+
+/** Extra time a long-poll may take beyond the `wait` the service was given. */
+const longPollGraceMs = 10_000
+
+export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
+  const baseUrl = options.baseUrl ?? ''
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
+  const requestTimeoutMs = options.requestTimeoutMs ?? 15_000
+
+  async function call<T>(
+    schema: z.ZodType<T>,
+    path: string,
+    init: { method?: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<T> {
+    const timeout = new AbortController()
+    const timer = setTimeout(() => {
+      timeout.abort()
+    }, init.timeoutMs ?? requestTimeoutMs)
+    const stopOnCallerAbort = () => {
+      timeout.abort()
+    }
+    init.signal?.addEventListener('abort', stopOnCallerAbort, { once: true })
+    let response: Response
+    try {
+      if (init.signal?.aborted) throw new KioskApiError('aborted', 'The request was abandoned')
+      response = await doFetch(`${baseUrl}${path}`, {
+        method: init.method ?? 'GET',
+        headers:
+          init.body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': 'application/json' },
+        body: init.body === undefined ? null : JSON.stringify(init.body),
+        signal: timeout.signal,
+        credentials: 'same-origin',
+        cache: 'no-store',
+      })
+    } catch (error) {
+      if (error instanceof KioskApiError) throw error
+      if (init.signal?.aborted) {
+        throw new KioskApiError('aborted', 'The request was abandoned', { cause: error })
+      }
+      throw new KioskApiError('unavailable', `The service did not answer ${path}`, { cause: error })
+    } finally {
+      clearTimeout(timer)
+      init.signal?.removeEventListener('abort', stopOnCallerAbort)
+    }
+    return readBody(schema, path, response, init.signal)
+  }
+
+  return {
+    getKioskSettings: (signal) => call(kioskSettingsSchema, apiPaths.kioskSettings, { signal }),
+    lookup: (cardNumber, signal) =>
+      call(lookupResponseSchema, apiPaths.lookups, {
+        method: 'POST',
+        body: { cardNumber },
+        signal,
+      }),
+    createCheckout: (request, signal) =>
+      call(checkoutCreatedSchema, apiPaths.checkouts, { method: 'POST', body: request, signal }),
+    getCheckout: (checkoutId, { waitSeconds, knownStatus, signal } = {}) => {
+      const query = new URLSearchParams()
+      if (waitSeconds !== undefined) query.set('wait', String(waitSeconds))
+      if (knownStatus !== undefined) query.set('status', knownStatus)
+      const search = query.size > 0 ? `?${query.toString()}` : ''
+      return call(checkoutStateSchema, `${apiPaths.checkout(checkoutId)}${search}`, {
+        signal,
+        timeoutMs: (waitSeconds ?? 0) * 1000 + (waitSeconds ? longPollGraceMs : requestTimeoutMs),
+      })
+    },
+    cancelCheckout: (checkoutId, signal) =>
+      call(checkoutStateSchema, apiPaths.cancelCheckout(checkoutId), {
+        method: 'POST',
+        body: {},
+        signal,
+      }),
+  }
+}
+
+async function readBody<T>(
+  schema: z.ZodType<T>,
+  path: string,
+  response: Response,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  let json: unknown
+  try {
+    json = await response.json()
+  } catch (error) {
+    if (signal?.aborted) throw new KioskApiError('aborted', 'The request was abandoned')
+    if (!response.ok) {
+      throw new KioskApiError(
+        'unavailable',
+        `The service answered ${response.status} for ${path}`,
+        {
+          status: response.status,
+          cause: error,
+        },
+      )
+    }
+    throw new KioskApiError('invalid_response', `The service sent no JSON for ${path}`, {
+      status: response.status,
+      cause: error,
+    })
+  }
+  if (!response.ok) {
+    const parsed = apiErrorSchema.safeParse(json)
+    if (!parsed.success) {
+      throw new KioskApiError(
+        'unavailable',
+        `The service answered ${response.status} for ${path}`,
+        {
+          status: response.status,
+        },
+      )
+    }
+    const { code, message, reason } = parsed.data.error
+    throw new KioskApiError('rejected', message, { code, reason, status: response.status })
+  }
+  const parsed = schema.safeParse(json)
+  if (!parsed.success) {
+    throw new KioskApiError('invalid_response', `Unexpected answer from ${path}`, {
+      status: response.status,
+      cause: parsed.error,
+    })
+  }
+  return parsed.data
+}

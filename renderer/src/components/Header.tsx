@@ -1,0 +1,52 @@
+import { useTranslation } from 'react-i18next'
+import type { Language } from '../../../common/api.ts'
+import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
+import { Button } from './Button.tsx'
+
+const languageNames: Record<Language, string> = { en: 'English', es: 'Español' }
+
+/** The kiosk header on every screen: the library's name and logo, language and text size. */
+export function Header() {
+  const { t } = useTranslation()
+  const library = useKiosk((state) => state.settings?.library)
+  const languages = useKiosk((state) => state.settings?.languages)
+  const language = useKiosk((state) => state.language)
+  const largeText = useKiosk((state) => state.largeText)
+  const { setLanguage, toggleLargeText } = useKioskActions()
+
+  const others = (languages ?? []).filter((candidate) => candidate !== language)
+  return (
+    <header className="kiosk-header">
+      <div className="brand">
+        {library?.logoUrl && <img className="brand-logo" src={library.logoUrl} alt="" />}
+        <span className="brand-name">{library?.name ?? t('app.defaultLibraryName')}</span>
+      </div>
+      <div className="header-tools">
+        {others.map((other) => (
+          <Button
+            key={other}
+            variant="quiet"
+            lang={other}
+            className="language-toggle"
+            onClick={() => {
+              setLanguage(other)
+            }}
+          >
+            {languageNames[other]}
+          </Button>
+        ))}
+        <Button
+          variant="quiet"
+          className="text-size-toggle"
+          aria-pressed={largeText}
+          onClick={toggleLargeText}
+        >
+          <span aria-hidden="true" className="text-size-icon">
+            A<span>A</span>
+          </span>{' '}
+          {t('header.largeText')}
+        </Button>
+      </div>
+    </header>
+  )
+}

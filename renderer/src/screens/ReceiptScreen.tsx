@@ -1,0 +1,150 @@
+import { useTranslation } from 'react-i18next'
+import type { Receipt } from '../../../common/api.ts'
+import { shortDisplayName } from '../../../common/displayName.ts'
+import { Button } from '../components/Button.tsx'
+import { FeeLabel } from '../components/FeeLabel.tsx'
+import { Screen } from '../components/Screen.tsx'
+import { useFormat } from '../format/useFormat.ts'
+import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
+
+function DoneButton() {
+  const { t } = useTranslation()
+  const { endSession } = useKioskActions()
+  return (
+    <Button
+      variant="primary"
+      onClick={() => {
+        void endSession()
+      }}
+    >
+      {t('common.done')}
+    </Button>
+  )
+}
+
+/** Payment posted to Alma: amount, CashNet transaction, each fee paid, what is left. */
+export function ReceiptScreen() {
+  const { t } = useTranslation()
+  const format = useFormat()
+  const receipt = useKiosk((state) => state.checkoutState?.receipt)
+  const name = useKiosk((state) => shortDisplayName(state.patron?.patron.displayName ?? ''))
+  if (!receipt) return null
+  return (
+    <Screen
+      name="receipt"
+      tone="success"
+      title={t('receipt.title')}
+      lead={t('receipt.lead', { name })}
+      actions={<DoneButton />}
+    >
+      <ReceiptFacts receipt={receipt} />
+      <ReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />
+      <dl className="facts">
+        <div>
+          <dt>{t('receipt.remainingBalance')}</dt>
+          <dd className="money">
+            {receipt.remainingBalanceCents === null
+              ? t('receipt.unknownBalance')
+              : format.money(receipt.remainingBalanceCents)}
+          </dd>
+        </div>
+      </dl>
+    </Screen>
+  )
+}
+
+/**
+ * Money received but not (all) posted: the library finishes it. Shown for posting exceptions and
+ * when posting takes too long, with a reference for staff.
+ */
+export function ExceptionReceiptScreen() {
+  const { t } = useTranslation()
+  const format = useFormat()
+  const checkoutState = useKiosk((state) => state.checkoutState)
+  const checkout = useKiosk((state) => state.checkout)
+  if (!checkoutState || !checkout) return null
+  const receipt = checkoutState.receipt
+  const reference = receipt?.exceptionReference ?? checkout.checkoutId
+  return (
+    <Screen
+      name="exceptionReceipt"
+      tone="success"
+      title={t('exceptionReceipt.title')}
+      lead={t('exceptionReceipt.lead')}
+      actions={<DoneButton />}
+    >
+      <dl className="facts">
+        <div className="reference">
+          <dt>{t('exceptionReceipt.reference')}</dt>
+          <dd>{reference}</dd>
+        </div>
+        {!receipt && (
+          <div>
+            <dt>{t('receipt.amountPaid')}</dt>
+            <dd className="money">{format.money(checkoutState.amountCents)}</dd>
+          </div>
+        )}
+      </dl>
+      <p className="hint">{t('exceptionReceipt.keepReference')}</p>
+      {receipt && <ReceiptFacts receipt={receipt} />}
+      {receipt && receipt.lines.length > 0 && (
+        <ReceiptLines receipt={receipt} caption={t('exceptionReceipt.postedSoFar')} />
+      )}
+    </Screen>
+  )
+}
+
+function ReceiptFacts({ receipt }: { receipt: Receipt }) {
+  const { t } = useTranslation()
+  const format = useFormat()
+  return (
+    <dl className="facts">
+      <div>
+        <dt>{t('receipt.amountPaid')}</dt>
+        <dd className="money">{format.money(receipt.amountCents)}</dd>
+      </div>
+      <div>
+        <dt>{t('receipt.transaction')}</dt>
+        <dd>{receipt.transactionId}</dd>
+      </div>
+      {receipt.postedAt && (
+        <div>
+          <dt>{t('receipt.postedAt')}</dt>
+          <dd>{format.dateTime(receipt.postedAt)}</dd>
+        </div>
+      )}
+    </dl>
+  )
+}
+
+function ReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string }) {
+  const { t } = useTranslation()
+  const format = useFormat()
+  return (
+    <table className="data-table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('receipt.fee')}</th>
+          <th scope="col" className="num">
+            {t('receipt.paid')}
+          </th>
+          <th scope="col" className="num">
+            {t('receipt.remaining')}
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {receipt.lines.map((line) => (
+          <tr key={line.feeId}>
+            <th scope="row">
+              <FeeLabel description={line.description} title={line.title} />
+            </th>
+            <td className="num strong">{format.money(line.amountCents)}</td>
+            <td className="num">{format.money(line.remainingCents)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}

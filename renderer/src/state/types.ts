@@ -1,0 +1,125 @@
+import type { StateCreator } from 'zustand/vanilla'
+import type {
+  CheckoutCreated,
+  CheckoutState,
+  KioskSettings,
+  Language,
+  LookupResponse,
+} from '../../../common/api.ts'
+import type { CheckoutEvent, KioskBridge } from '../../../common/kioskBridge.ts'
+import type { KioskApi } from '../api/kioskApi.ts'
+import type { Screen } from './screens.ts'
+import type { SessionScope } from './session.ts'
+
+/** A key on the on-screen keypads. */
+export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | 'back' | 'clear'
+
+export interface FlowTiming {
+  /** `wait` for each long-poll of a checkout's status. */
+  longPollSeconds: number
+  /** After the patron returns from CashNet, how long "pending" may last before we say so. */
+  pendingPatienceMs: number
+  /** How long "paid" (money received, not yet posted to Alma) may last before the exception receipt. */
+  paidPatienceMs: number
+  /** Backoff between failed status requests: first delay and ceiling. */
+  retryBaseMs: number
+  retryMaxMs: number
+}
+
+export const defaultFlowTiming: FlowTiming = {
+  longPollSeconds: 20,
+  pendingPatienceMs: 45_000,
+  paidPatienceMs: 90_000,
+  retryBaseMs: 1_000,
+  retryMaxMs: 10_000,
+}
+
+export interface KioskDeps {
+  api: KioskApi
+  host: KioskBridge
+  /** Wall clock in ms (injected so tests control patience windows). */
+  now: () => number
+  timing: FlowTiming
+  scope: SessionScope
+}
+
+export interface SettingsSlice {
+  settings: KioskSettings | null
+  settingsStatus: 'loading' | 'ready' | 'unavailable'
+  /** Fetches the central kiosk settings; keeps the last good ones when the service is away. */
+  loadSettings: () => Promise<void>
+}
+
+export interface PreferencesSlice {
+  language: Language
+  largeText: boolean
+  setLanguage: (language: Language) => void
+  toggleLargeText: () => void
+}
+
+export interface IdleSlice {
+  /** When the "Are you still there?" warning will open (ms), for countdowns; null when no timer. */
+  idleDeadline: number | null
+  /** When the open warning ends the session (ms); null while the warning is closed. */
+  idleWarningEndsAt: number | null
+  setIdleDeadline: (deadline: number | null) => void
+  openIdleWarning: () => void
+  dismissIdleWarning: () => void
+  /** The warning ran out: end the session (or first cancel an open checkout). */
+  idleExpired: () => Promise<void>
+}
+
+export interface PatronSlice {
+  screen: Screen
+  patron: LookupResponse | null
+  selectedFeeIds: readonly string[]
+  /** Digits typed on the amount keypad, read as cents. */
+  amountDigits: string
+  /** A partial amount the patron confirmed; null pays the selected total. */
+  partialAmountCents: number | null
+  /** Digits typed on the manual id keypad. */
+  manualDigits: string
+  /** A card swipe (or manual entry) produced this id: look the patron up. */
+  cardRead: (id: string) => Promise<void>
+  startManualEntry: () => void
+  pressManualKey: (key: KeypadKey) => void
+  submitManualEntry: () => Promise<void>
+  toggleFee: (feeId: string) => void
+  setAllFeesSelected: (selected: boolean) => void
+  /** Pay the selected fees in full: go to the confirm screen. */
+  paySelected: () => void
+  chooseAmount: () => void
+  pressAmountKey: (key: KeypadKey) => void
+  submitAmount: () => void
+  backToFines: () => void
+  backFromConfirm: () => void
+}
+
+export interface PaymentSlice {
+  checkout: CheckoutCreated | null
+  checkoutState: CheckoutState | null
+  /** When the patron came back from CashNet (ms). */
+  returnedAt: number | null
+  /** The status long-poll is failing; the confirming screen says it is reconnecting. */
+  connectionTrouble: boolean
+  startCheckout: () => Promise<void>
+  /** The patron (or the idle timer) cancels the CashNet page. */
+  cancelCheckout: (options?: { endSessionIfCancelled?: boolean }) => Promise<void>
+  handleCheckoutEvent: (event: CheckoutEvent) => void
+  /** "Try again" after a decline, or "back to my fees" after a cancel. */
+  retryPayment: () => void
+}
+
+export interface SessionSlice {
+  /** Ends the patron session: wipe the host, reset every slice, back to the attract screen. */
+  endSession: () => Promise<void>
+}
+
+export type KioskState = SettingsSlice &
+  PreferencesSlice &
+  IdleSlice &
+  PatronSlice &
+  PaymentSlice &
+  SessionSlice
+
+export type KioskSlice<T> = (deps: KioskDeps) => StateCreator<KioskState, [], [], T>
