@@ -314,6 +314,8 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
   async function finalize(checkoutId: string): Promise<void> {
     const checkout = await repo.getCheckout(checkoutId)
     if (checkout?.status !== 'paid') return
+    // Not while rows remain (deferred, or another worker's): no Alma call for nothing.
+    if ((await repo.listPostings(checkoutId)).some((p) => p.status === 'pending')) return
     let remainingBalanceCents: number | null = null
     try {
       const list = await alma.listActiveFees(checkout.primaryId, primaryIdType)

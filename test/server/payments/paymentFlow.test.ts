@@ -1,0 +1,343 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { checkoutCreatedSchema, checkoutStateSchema } from '../../../common/api.ts'
+import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import {
+  drainOutbox,
+  kioskId,
+  payOnSandbox,
+  postForm,
+  startHarness,
+  successPostback,
+  type Harness,
+} from './harness.ts'
+
+function paymentsFor(h: Harness, tx: string) {
+  return h.sandboxAlma.ledger().filter((payment) => payment.externalTransactionId === tx)
+}
+
+/** One Alma payment per (fee, tx): the exactly-once property. */
+function expectNoDoublePosting(h: Harness) {
+  const seen = new Map<string, number>()
+  for (const payment of h.sandboxAlma.ledger()) {
+    const key = `${payment.feeId}|${payment.externalTransactionId ?? ''}`
+    seen.set(key, (seen.get(key) ?? 0) + 1)
+  }
+  for (const [key, count] of seen) expect({ key, count }).toEqual({ key, count: 1 })
+}
+
+describe('server/payments: checkout → CashNet → postback → Alma', () => {
+  let h: Harness
+  beforeEach(async () => {
+    h = await startHarness()
+  })
+  afterEach(async () => {
+    await h.close()
+  })
+
+  it('posts a paid checkout to Alma once per line carrying the CashNet tx, then shows the receipt', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const primaryId = h.sandboxAlma.primaryIdForCard(sandboxCards.severalFees)
+    const created = checkoutCreatedSchema.parse(
+      await h.checkouts.create(kioskId, { lookupId: lookup.lookupId }),
+    )
+    expect(created.amountCents).toBe(4275)
+    expect(created.lines.map((line) => line.amountCents)).toEqual([1250, 2500, 525])
+    expect(created.checkoutUrl.startsWith(h.cashnet.storeUrl)).toBe(true)
+    expect(created.checkoutUrl).not.toContain(primaryId)
+
+    const paid = await payOnSandbox(created.checkoutUrl)
+    expect(paid.status).toBe(302)
+    expect(paid.location?.startsWith(`${h.baseUrl}/cashnet/return?`)).toBe(true)
+    const returnPage = await fetch(paid.location ?? '')
+    expect(await returnPage.text()).toContain('Returning to the kiosk')
+
+    const [sale] = h.cashnet.transactions()
+    const tx = sale?.tx ?? ''
+    expect(sale?.postbacks.map((attempt) => attempt.status)).toEqual([200])
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('paid')
+    expect(h.outcomes).toEqual(['accepted'])
+
+    expect(await h.worker.runOnce()).toBe(3)
+    const state = checkoutStateSchema.parse(await h.checkouts.getState(kioskId, created.checkoutId))
+    expect(state.status).toBe('posted')
+    expect(JSON.stringify(state)).not.toContain(primaryId)
+
+    const ledger = paymentsFor(h, tx)
+    expect(ledger.map((p) => [p.feeId, p.amountCents, p.method, p.userPrimaryId])).toEqual(
+      created.lines.map((line) => [line.feeId, line.amountCents, 'ONLINE', primaryId]),
+    )
+    expect(h.sandboxAlma.ledger()).toHaveLength(3)
+
+    expect(state.receipt).toMatchObject({
+      transactionId: tx,
+      amountCents: 4275,
+      unappliedCents: 0,
+      exceptionReference: null,
+      remainingBalanceCents: 0,
+    })
+    expect(state.receipt?.lines.map((l) => [l.feeId, l.amountCents, l.remainingCents])).toEqual(
+      created.lines.map((line) => [line.feeId, line.amountCents, 0]),
+    )
+    expect(state.receipt?.lines[0]?.description).toBe('Overdue fine')
+    expect(await h.worker.outboxDepth()).toBe(0)
+    expect(await h.worker.oldestUnpostedAgeSeconds()).toBe(0)
+  })
+
+  it('lets a waiting kiosk see paid and then posted while the started worker runs', async () => {
+    h.worker.start()
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    const waiting = h.checkouts.waitForChange(kioskId, created.checkoutId, 'pending', 15_000)
+    await payOnSandbox(created.checkoutUrl)
+    const first = await waiting
+    expect(['paid', 'posted']).toContain(first.status)
+    const final =
+      first.status === 'posted'
+        ? first
+        : await h.checkouts.waitForChange(kioskId, created.checkoutId, 'paid', 15_000)
+    expect(final.status).toBe('posted')
+    expect(final.receipt?.remainingBalanceCents).toBe(0)
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+  })
+
+  it('spreads a partial amount over three fees oldest first and reports what is left', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      amountCents: 4000,
+    })
+    expect(created.lines.map((l) => l.amountCents)).toEqual([1250, 2500, 250])
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    expect(state.receipt?.lines.map((l) => [l.amountCents, l.remainingCents])).toEqual([
+      [1250, 0],
+      [2500, 0],
+      [250, 275],
+    ])
+    expect(state.receipt?.remainingBalanceCents).toBe(275)
+    expect(h.sandboxAlma.ledger().map((p) => p.amountCents)).toEqual([1250, 2500, 250])
+  })
+
+  it('pays only the selected fees, in oldest-first order', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, middle, newest] = lookup.fees
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      feeIds: [newest?.id ?? '', oldest?.id ?? ''],
+    })
+    expect(created.lines).toEqual([
+      { feeId: oldest?.id, amountCents: 1250 },
+      { feeId: newest?.id, amountCents: 525 },
+    ])
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    expect(state.receipt?.remainingBalanceCents).toBe(2500)
+    expect(h.sandboxAlma.ledger().map((p) => p.feeId)).toEqual([oldest?.id, newest?.id])
+    expect(h.sandboxAlma.ledger().some((p) => p.feeId === middle?.id)).toBe(false)
+  })
+
+  it('re-allocates money for a fee closed between checkout and postback to the next oldest fee', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, middle] = lookup.fees
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      feeIds: [oldest?.id ?? ''],
+    })
+    h.sandboxAlma.closeFee(oldest?.id ?? '')
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    const tx = state.receipt?.transactionId ?? ''
+    expect(paymentsFor(h, tx).map((p) => [p.feeId, p.amountCents])).toEqual([[middle?.id, 1250]])
+    expect(state.receipt?.lines).toEqual([
+      expect.objectContaining({ feeId: middle?.id, amountCents: 1250, remainingCents: 1250 }),
+    ])
+    const postings = await h.repo.listPostings(created.checkoutId)
+    expect(postings.map((p) => [p.status, p.feeId, p.parentId !== null])).toEqual([
+      ['reallocated', oldest?.id, false],
+      ['posted', middle?.id, true],
+    ])
+    const events = await h.repo.listEvents({ checkoutId: created.checkoutId })
+    expect(events.map((e) => e.type)).toContain('posting_reallocated')
+  })
+
+  it('pays what still fits on a reduced fee and moves the rest', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, middle] = lookup.fees
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      feeIds: [oldest?.id ?? ''],
+    })
+    h.sandboxAlma.setFeeBalance(oldest?.id ?? '', 500)
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    expect(h.sandboxAlma.ledger().map((p) => [p.feeId, p.amountCents])).toEqual([
+      [oldest?.id, 500],
+      [middle?.id, 750],
+    ])
+    expect(state.receipt?.lines.map((l) => [l.feeId, l.amountCents, l.remainingCents])).toEqual([
+      [oldest?.id, 500, 0],
+      [middle?.id, 750, 1750],
+    ])
+  })
+
+  it('turns money that fits no fee into an exception for staff: posted_with_exceptions', async () => {
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    h.sandboxAlma.closeFee(lookup.fees[0]?.id ?? '')
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted_with_exceptions')
+    const tx = state.receipt?.transactionId ?? ''
+    expect(state.receipt).toMatchObject({
+      lines: [],
+      unappliedCents: 300,
+      exceptionReference: `EXC-${tx}`,
+      remainingBalanceCents: 0,
+    })
+    expect(state.message).toContain(`EXC-${tx}`)
+    expect(h.sandboxAlma.ledger()).toEqual([])
+    const exceptions = await h.repo.listExceptions({ checkoutId: created.checkoutId })
+    expect(exceptions).toEqual([
+      expect.objectContaining({ kind: 'unapplied', amountCents: 300, tx, resolvedAt: null }),
+    ])
+  })
+
+  it('makes money on a fee Alma restricts an exception, while the other lines post', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, middle] = lookup.fees
+    h.sandboxAlma.setFeeRestricted(middle?.id ?? '', true)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    await payOnSandbox(created.checkoutUrl)
+    await drainOutbox(h.worker)
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted_with_exceptions')
+    expect(state.receipt?.unappliedCents).toBe(2500)
+    expect(h.sandboxAlma.ledger().map((p) => p.feeId)).not.toContain(middle?.id)
+    expect(h.sandboxAlma.ledger().map((p) => p.feeId)).toContain(oldest?.id)
+    const [exception] = await h.repo.listExceptions({ checkoutId: created.checkoutId })
+    expect(exception?.reason).toMatch(/restricted/)
+  })
+
+  it('answers the same postback sent 5 times in sequence once, and Alma gets one payment per line', async () => {
+    h.cashnet.setOptions({ duplicatePostbacks: 4 })
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    await payOnSandbox(created.checkoutUrl)
+    const [sale] = h.cashnet.transactions()
+    expect(sale?.postbacks.map((p) => p.status)).toEqual([200, 200, 200, 200, 200])
+    expect(h.outcomes).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate'])
+    await drainOutbox(h.worker)
+    expect(h.sandboxAlma.ledger()).toHaveLength(3)
+    expectNoDoublePosting(h)
+    const postbacks = await h.repo.listPostbacks()
+    expect(postbacks).toHaveLength(5)
+    expect(postbacks.every((p) => p.checkoutId === created.checkoutId && p.tx === sale?.tx)).toBe(
+      true,
+    )
+  })
+
+  it('answers the same postback sent 5 times concurrently once, even with two workers', async () => {
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    const body = successPostback(
+      created.checkoutId,
+      '880000001',
+      created.lines.map((l) => l.amountCents),
+    )
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => postForm(h.postbackUrl, body)),
+    )
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200])
+    expect([...h.outcomes].sort()).toEqual([
+      'accepted',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+    ])
+    expect(await h.worker.outboxDepth()).toBe(3)
+
+    const { createPostingWorker } = await import('../../../server/payments/postingWorker.ts')
+    const second = createPostingWorker({
+      repo: h.repo,
+      alma: h.newAlmaClient(),
+      notifier: h.notifier,
+      clock: h.clock,
+      backoff: { baseMs: 5, maxMs: 40 },
+    })
+    await Promise.all([h.worker.runOnce(), second.runOnce(), h.worker.runOnce()])
+    await drainOutbox(h.worker)
+    expect(paymentsFor(h, '880000001')).toHaveLength(3)
+    expectNoDoublePosting(h)
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('posted')
+  })
+
+  it('honours a successful postback for a checkout the kiosk already cancelled', async () => {
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    expect((await h.checkouts.cancel(kioskId, created.checkoutId)).status).toBe('cancelled')
+    await payOnSandbox(created.checkoutUrl)
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('paid')
+    await drainOutbox(h.worker)
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('posted')
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    const [postback] = await h.repo.listPostbacks()
+    expect(postback?.reason).toBe('honoured although the checkout was cancelled')
+  })
+
+  it('marks a declined payment failed with CashNet’s message and posts nothing', async () => {
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    const declined = await payOnSandbox(created.checkoutUrl, { card: '4000 0000 0000 0002' })
+    expect(declined.location).toContain('result=230')
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state).toMatchObject({ status: 'failed', message: 'DECLINED' })
+    expect(h.outcomes).toEqual(['declined'])
+    await h.worker.runOnce()
+    expect(h.sandboxAlma.ledger()).toEqual([])
+  })
+
+  it('leaves a checkout pending when the patron cancels on the CashNet page (no postback)', async () => {
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    const cancelled = await payOnSandbox(created.checkoutUrl, { action: 'cancel' })
+    expect(cancelled.location).toContain('result=902')
+    expect(await h.repo.listPostbacks()).toEqual([])
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('pending')
+  })
+
+  it('keeps a second payment for an already paid checkout as an exception instead of losing it', async () => {
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    await postForm(h.postbackUrl, successPostback(created.checkoutId, '770000001', [300]))
+    const second = await postForm(
+      h.postbackUrl,
+      successPostback(created.checkoutId, '770000002', [300]),
+    )
+    expect(second.status).toBe(200)
+    expect(h.outcomes).toEqual(['accepted', 'second_payment'])
+    await drainOutbox(h.worker)
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    const exceptions = await h.repo.listExceptions({ checkoutId: created.checkoutId })
+    expect(exceptions).toEqual([
+      expect.objectContaining({
+        kind: 'second_payment',
+        reference: 'EXC-770000002',
+        amountCents: 300,
+      }),
+    ])
+    // The first payment's receipt is clean: the second payment is staff business.
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('posted')
+  })
+})

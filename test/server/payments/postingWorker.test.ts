@@ -1,0 +1,253 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createPostingWorker } from '../../../server/payments/postingWorker.ts'
+import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { openSqliteRepository } from '../../../server/store/sqlite/index.ts'
+import {
+  drainOutbox,
+  kioskId,
+  postForm,
+  seededRandom,
+  startHarness,
+  successPostback,
+  type Harness,
+  type HarnessOptions,
+} from './harness.ts'
+
+const crashingWorker = fileURLToPath(new URL('./fixtures/crashAfterPayFee.ts', import.meta.url))
+
+let nextTx = 500_000_000
+/** Creates a pay-all checkout for a card and delivers CashNet's success postback for it. */
+async function paidCheckout(h: Harness, cardNumber: string) {
+  const lookup = await h.lookup(cardNumber)
+  const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+  const tx = String(nextTx++)
+  const answer = await postForm(
+    h.postbackUrl,
+    successPostback(
+      created.checkoutId,
+      tx,
+      created.lines.map((line) => line.amountCents),
+    ),
+  )
+  expect(answer.status).toBe(200)
+  return { ...created, tx }
+}
+
+function expectExactlyOnce(
+  h: Harness,
+  checkouts: { tx: string; lines: { feeId: string; amountCents: number }[] }[],
+) {
+  const ledger = h.sandboxAlma.ledger()
+  for (const checkout of checkouts) {
+    // Deferred lines may be retried in any order; each must be there exactly once.
+    const paid = ledger
+      .filter((payment) => payment.externalTransactionId === checkout.tx)
+      .map((payment) => `${payment.feeId}:${payment.amountCents}`)
+      .sort()
+    expect(paid).toEqual(checkout.lines.map((line) => `${line.feeId}:${line.amountCents}`).sort())
+  }
+  expect(ledger).toHaveLength(checkouts.reduce((sum, c) => sum + c.lines.length, 0))
+}
+
+describe('server/payments/postingWorker', () => {
+  let h: Harness | undefined
+  const start = async (options: HarnessOptions = {}) => {
+    h = await startHarness(options)
+    return h
+  }
+  afterEach(async () => {
+    await h?.close()
+    h = undefined
+  })
+
+  it('posts everything exactly once while Alma fails 30% of requests with 429 and 5xx', async () => {
+    const h = await start({ sandboxAlma: { random: seededRandom(42) } })
+    const cards = [
+      sandboxCards.severalFees,
+      sandboxCards.oneFee,
+      sandboxCards.external,
+      sandboxCards.unicode,
+      sandboxCards.manyFees,
+    ]
+    const checkouts = []
+    for (const card of cards) checkouts.push(await paidCheckout(h, card))
+    h.sandboxAlma.setFaults({ errorRate: 0.3 })
+
+    await drainOutbox(h.worker)
+
+    expectExactlyOnce(h, checkouts)
+    const injected = h.sandboxAlma.requests().filter((r) => [429, 500, 503].includes(r.status))
+    expect(injected.length).toBeGreaterThan(0)
+    const retried = []
+    for (const checkout of checkouts) {
+      expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
+      retried.push(
+        ...(await h.repo.listPostings(checkout.checkoutId)).filter((p) => p.attempts > 0),
+      )
+    }
+    expect(retried.length).toBeGreaterThan(0)
+  })
+
+  it('keeps payments while Alma is down, warns once past the threshold, and posts when it returns', async () => {
+    const h = await start({ worker: { warnAfterMs: 1_000 } })
+    const checkout = await paidCheckout(h, sandboxCards.severalFees)
+    h.sandboxAlma.setFaults({ down: true })
+    h.clock.advance(5_000)
+    for (let pass = 0; pass < 4; pass++) {
+      expect(await h.worker.runOnce()).toBe(0)
+      h.clock.advance(60_000)
+    }
+    const postings = await h.repo.listPostings(checkout.checkoutId)
+    expect(postings.every((p) => p.status === 'pending' && p.attempts > 0)).toBe(true)
+    expect(postings[0]?.lastError).toMatch(/unavailable/)
+    expect(await h.worker.outboxDepth()).toBe(3)
+    expect(await h.worker.oldestUnpostedAgeSeconds()).toBeGreaterThanOrEqual(240)
+    expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('paid')
+    const warnings = h.workerLogger.lines.filter((l) => l.message.includes('waited too long'))
+    expect(warnings.length).toBeGreaterThan(0)
+    expect(new Set(warnings.map((w) => (w.object as { postingId: number }).postingId)).size).toBe(
+      warnings.length,
+    )
+    expect(h.sandboxAlma.ledger()).toEqual([])
+
+    h.sandboxAlma.setFaults({ down: false })
+    await drainOutbox(h.worker)
+    expectExactlyOnce(h, [checkout])
+    expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
+  })
+
+  it('backs off exponentially with a cap between tries', async () => {
+    const h = await start({
+      worker: { backoff: { baseMs: 1_000, maxMs: 8_000 }, random: () => 1 },
+    })
+    const checkout = await paidCheckout(h, sandboxCards.oneFee)
+    h.sandboxAlma.setFaults({ down: true })
+    for (let pass = 0; pass < 5; pass++) {
+      await h.worker.runOnce()
+      h.clock.advance(10_000)
+    }
+    const retries = (await h.repo.listEvents({ checkoutId: checkout.checkoutId })).filter(
+      (event) => event.type === 'posting_retry',
+    )
+    // random() = 1 → the full delay: base · 2^attempts, capped.
+    expect(retries.map((event) => Number(event.detail.nextAttemptAt) - event.at)).toEqual([
+      1_000, 2_000, 4_000, 8_000, 8_000,
+    ])
+  })
+
+  it('does not post again after a crash between Alma’s answer and the commit (in process)', async () => {
+    let crashes = 1
+    const h = await start({
+      worker: {
+        hooks: {
+          afterPayFee: () => {
+            if (crashes-- > 0) throw new Error('simulated crash after payFee')
+          },
+        },
+      },
+    })
+    const checkout = await paidCheckout(h, sandboxCards.severalFees)
+    await expect(h.worker.runOnce()).rejects.toThrow('simulated crash')
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    await drainOutbox(h.worker)
+    expectExactlyOnce(h, [checkout])
+    const postings = await h.repo.listPostings(checkout.checkoutId)
+    expect(postings.map((p) => p.foundInAlma)).toEqual([true, false, false])
+  })
+
+  it('posts exactly once after the worker process is killed with SIGKILL right after Alma accepted', async () => {
+    const h = await start()
+    const checkout = await paidCheckout(h, sandboxCards.severalFees)
+
+    const child = spawn(
+      process.execPath,
+      [crashingWorker, h.dbPath, h.sandboxAlma.url, h.sandboxAlma.apiKey],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+      child.on('exit', (code, signal) => {
+        resolve({ code, signal })
+      })
+    })
+    expect({ ...exit, stderr: stderr.replace(/^.*ExperimentalWarning.*$/gm, '').trim() }).toEqual({
+      code: null,
+      signal: 'SIGKILL',
+      stderr: '',
+    })
+
+    // Alma took the first line; our outbox still says pending, leased by the dead worker.
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    const before = await h.repo.listPostings(checkout.checkoutId)
+    expect(before[0]).toMatchObject({ status: 'pending', leaseOwner: 'doomed-worker' })
+
+    // Nobody may take over while the lease lasts…
+    expect(await h.worker.runOnce()).toBe(0)
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    // …and after it lapses, the restarted worker finds the payment in Alma instead of repeating it.
+    h.clock.advance(5 * 60_000)
+    await drainOutbox(h.worker)
+    expectExactlyOnce(h, [checkout])
+    const after = await h.repo.listPostings(checkout.checkoutId)
+    expect(after.map((p) => [p.status, p.foundInAlma])).toEqual([
+      ['posted', true],
+      ['posted', false],
+      ['posted', false],
+    ])
+    expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
+  })
+
+  it('lets two workers on two connections to one file share the outbox without double posting', async () => {
+    const h = await start()
+    const checkouts = []
+    for (const card of [
+      sandboxCards.severalFees,
+      sandboxCards.oneFee,
+      sandboxCards.external,
+      sandboxCards.manyFees,
+    ]) {
+      checkouts.push(await paidCheckout(h, card))
+    }
+    const otherRepo = await openSqliteRepository(h.dbPath)
+    try {
+      const other = createPostingWorker({
+        repo: otherRepo,
+        alma: h.newAlmaClient(),
+        notifier: h.notifier,
+        clock: h.clock,
+        workerId: 'second-worker',
+      })
+      // Both at 25 requests/s against a sandbox threshold of 25/s: some 429s are expected too.
+      let settled = 0
+      for (let pass = 0; pass < 200 && (await h.worker.outboxDepth()) > 0; pass++) {
+        const [mine, theirs] = await Promise.all([h.worker.runOnce(), other.runOnce()])
+        settled += mine + theirs
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      await h.worker.runOnce()
+      expect(settled).toBe(14)
+      expectExactlyOnce(h, checkouts)
+      for (const checkout of checkouts) {
+        expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
+      }
+    } finally {
+      await otherRepo.close()
+    }
+  })
+
+  it('wakes on a postback when started, and stop() waits for the pass in flight', async () => {
+    const h = await start({ worker: { pollIntervalMs: 60_000 } })
+    h.worker.start()
+    const lookup = await h.lookup(sandboxCards.oneFee)
+    const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
+    await postForm(h.postbackUrl, successPostback(created.checkoutId, '600000001', [300]))
+    // The poll interval is a minute: only the wake-up can post it within this wait.
+    const state = await h.checkouts.waitForChange(kioskId, created.checkoutId, 'paid', 15_000)
+    expect(state.status).toBe('posted')
+    await h.worker.stop()
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+  })
+})
