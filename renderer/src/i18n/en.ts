@@ -5,7 +5,6 @@ export const en = {
     defaultLibraryName: 'Library',
   },
   header: {
-    switchLanguage: 'Español',
     largeText: 'Larger text',
   },
   common: {
@@ -13,7 +12,6 @@ export const en = {
     back: 'Back',
     startOver: 'Start over',
     tryAgain: 'Try again',
-    cancel: 'Cancel',
     pleaseWait: 'Please wait…',
     askStaff: 'If you need help, please ask at the service desk.',
   },
@@ -43,9 +41,6 @@ export const en = {
     lead: 'You owe {{total}} to the library.',
     tableCaption: 'Your fines and fees',
     selectAll: 'Select all',
-    fee: 'Fee',
-    date: 'Date',
-    balance: 'Amount',
     itemTitle: 'Item: {{title}}',
     selectedTotal: 'Selected: {{amount}}',
     noneSelected: 'Select at least one fee to pay.',

@@ -6,7 +6,6 @@ export const es: Translation = {
     defaultLibraryName: 'Biblioteca',
   },
   header: {
-    switchLanguage: 'English',
     largeText: 'Texto más grande',
   },
   common: {
@@ -14,7 +13,6 @@ export const es: Translation = {
     back: 'Atrás',
     startOver: 'Empezar de nuevo',
     tryAgain: 'Intentar de nuevo',
-    cancel: 'Cancelar',
     pleaseWait: 'Espere, por favor…',
     askStaff: 'Si necesita ayuda, pregunte en el mostrador de servicio.',
   },
@@ -44,9 +42,6 @@ export const es: Translation = {
     lead: 'Usted debe {{total}} a la biblioteca.',
     tableCaption: 'Sus multas y cargos',
     selectAll: 'Seleccionar todo',
-    fee: 'Cargo',
-    date: 'Fecha',
-    balance: 'Importe',
     itemTitle: 'Material: {{title}}',
     selectedTotal: 'Seleccionado: {{amount}}',
     noneSelected: 'Seleccione al menos un cargo para pagar.',
