@@ -68,7 +68,7 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
       [
         'not form encoded',
         () =>
-          fetch(h?.postbackUrl ?? '', {
+          fetch(h.postbackUrl, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ result: '0', tx: '900000004' }),
