@@ -1,0 +1,340 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { NewCheckout, NewPostback } from '../../../../server/store/repository.ts'
+import {
+  openSqliteRepository,
+  type SqliteRepository,
+} from '../../../../server/store/sqlite/index.ts'
+
+const t0 = 1_700_000_000_000
+
+function must<T>(value: T | null | undefined): T {
+  if (value === null || value === undefined) throw new Error('expected a value')
+  return value
+}
+
+function checkout(id: string, overrides: Partial<NewCheckout> = {}): NewCheckout {
+  return {
+    id,
+    kioskId: 'kiosk-1',
+    primaryId: 'mgarcia01',
+    currency: 'USD',
+    amountCents: 1775,
+    lines: [
+      {
+        feeId: 'fee-1',
+        feeType: 'OVERDUEFINE',
+        description: 'Overdue fine',
+        title: 'The social life of language',
+        feeCreatedAt: '2024-01-01T00:00:00Z',
+        amountCents: 1250,
+      },
+      {
+        feeId: 'fee-3',
+        feeType: 'LOSTITEMPROCESSFEE',
+        description: 'Lost item process fee',
+        title: null,
+        feeCreatedAt: '2024-03-01T00:00:00Z',
+        amountCents: 525,
+      },
+    ],
+    createdAt: t0,
+    expiresAt: t0 + 60_000,
+    ...overrides,
+  }
+}
+
+const rawPostback: NewPostback = {
+  receivedAt: t0,
+  sourceIp: '127.0.0.1',
+  method: 'POST',
+  contentType: 'application/x-www-form-urlencoded',
+  rawBody: 'result=0&tx=1',
+  rawQuery: '',
+  bodyBytes: 13,
+  truncated: false,
+}
+
+describe('server/store/sqlite/sqliteRepository', () => {
+  let dir: string
+  let path: string
+  let repo: SqliteRepository
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kiosk-repo-'))
+    path = join(dir, 'kiosk.sqlite')
+    repo = await openSqliteRepository(path)
+  })
+  afterEach(async () => {
+    await repo.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  async function paid(id: string, tx: string) {
+    await repo.createCheckout(checkout(id))
+    const postbackId = await repo.recordPostback(rawPostback)
+    const result = await repo.acceptPayment({ postbackId, checkoutId: id, tx, now: t0 + 1 })
+    expect(result.kind).toBe('accepted')
+    return postbackId
+  }
+
+  it('stores a checkout with its lines and an audit event', async () => {
+    await repo.createCheckout(checkout('c1'))
+    const stored = await repo.getCheckout('c1')
+    expect(stored).toMatchObject({
+      id: 'c1',
+      status: 'pending',
+      primaryId: 'mgarcia01',
+      amountCents: 1775,
+      cashnetTx: null,
+      paidAt: null,
+    })
+    expect(stored?.lines.map((l) => [l.lineNo, l.feeId, l.amountCents, l.title])).toEqual([
+      [1, 'fee-1', 1250, 'The social life of language'],
+      [2, 'fee-3', 525, null],
+    ])
+    expect((await repo.listEvents({ checkoutId: 'c1' })).map((e) => e.type)).toEqual([
+      'checkout_created',
+    ])
+    expect(await repo.getCheckout('nope')).toBeNull()
+  })
+
+  it('rolls a failed multi-step change back whole', async () => {
+    const bad = checkout('c1')
+    bad.lines.push({ ...must(bad.lines[0]), amountCents: 0 })
+    await expect(repo.createCheckout(bad)).rejects.toThrow(/CHECK constraint/)
+    expect(await repo.getCheckout('c1')).toBeNull()
+    expect(await repo.listEvents()).toEqual([])
+  })
+
+  it('applies guarded transitions only from the allowed statuses', async () => {
+    await repo.createCheckout(checkout('c1'))
+    const cancel = {
+      from: ['pending'] as const,
+      to: 'cancelled' as const,
+      now: t0 + 5,
+      message: 'Cancelled at the kiosk.',
+      event: 'checkout_cancelled',
+    }
+    expect((await repo.transitionCheckout('c1', cancel))?.status).toBe('cancelled')
+    expect(await repo.transitionCheckout('c1', cancel)).toBeNull()
+    expect((await repo.getCheckout('c1'))?.message).toBe('Cancelled at the kiosk.')
+  })
+
+  it('expires pending checkouts past their time, and only those', async () => {
+    await repo.createCheckout(checkout('old', { expiresAt: t0 + 10 }))
+    await repo.createCheckout(checkout('new', { expiresAt: t0 + 1_000 }))
+    expect(await repo.expirePendingCheckouts(t0 + 10)).toEqual(['old'])
+    expect(await repo.expirePendingCheckouts(t0 + 10)).toEqual([])
+    expect((await repo.getCheckout('old'))?.status).toBe('expired')
+    expect((await repo.getCheckout('new'))?.status).toBe('pending')
+  })
+
+  it('accepts a payment once: paid, one outbox row per line, an event, the postback settled', async () => {
+    const postbackId = await paid('c1', 'tx-1')
+    const stored = await repo.getCheckout('c1')
+    expect(stored).toMatchObject({ status: 'paid', cashnetTx: 'tx-1', paidAt: t0 + 1 })
+    const postings = await repo.listPostings('c1')
+    expect(postings.map((p) => [p.lineNo, p.feeId, p.amountCents, p.tx, p.status])).toEqual([
+      [1, 'fee-1', 1250, 'tx-1', 'pending'],
+      [2, 'fee-3', 525, 'tx-1', 'pending'],
+    ])
+    expect(await repo.getPostback(postbackId)).toMatchObject({
+      outcome: 'accepted',
+      tx: 'tx-1',
+      checkoutId: 'c1',
+    })
+
+    const again = await repo.recordPostback(rawPostback)
+    expect(
+      (await repo.acceptPayment({ postbackId: again, checkoutId: 'c1', tx: 'tx-1', now: t0 })).kind,
+    ).toBe('duplicate')
+    expect(await repo.listPostings('c1')).toHaveLength(2)
+    expect(await repo.outboxDepth()).toBe(2)
+    expect(await repo.oldestPendingPostingCreatedAt()).toBe(t0 + 1)
+  })
+
+  it('refuses a tx already used by another checkout, keeps a second payment as an exception', async () => {
+    await paid('c1', 'tx-1')
+    await repo.createCheckout(checkout('c2'))
+    const reused = await repo.recordPostback(rawPostback)
+    expect(
+      await repo.acceptPayment({ postbackId: reused, checkoutId: 'c2', tx: 'tx-1', now: t0 }),
+    ).toEqual({ kind: 'tx_reused', otherCheckoutId: 'c1' })
+    expect((await repo.getCheckout('c2'))?.status).toBe('pending')
+
+    const second = await repo.recordPostback(rawPostback)
+    const result = await repo.acceptPayment({
+      postbackId: second,
+      checkoutId: 'c1',
+      tx: 'tx-2',
+      now: t0,
+    })
+    expect(result).toMatchObject({ kind: 'second_payment', exceptionReference: 'EXC-tx-2' })
+    expect(await repo.listExceptions()).toEqual([
+      expect.objectContaining({ kind: 'second_payment', tx: 'tx-2', amountCents: 1775 }),
+    ])
+    expect(await repo.listPostings('c1')).toHaveLength(2)
+  })
+
+  it('records a decline: a pending checkout fails, any other is left alone', async () => {
+    await repo.createCheckout(checkout('c1'))
+    const first = await repo.recordPostback(rawPostback)
+    const failed = await repo.recordDecline({
+      postbackId: first,
+      checkoutId: 'c1',
+      tx: 'f-1',
+      message: 'DECLINED',
+      now: t0,
+    })
+    expect(failed).toMatchObject({
+      kind: 'failed',
+      checkout: { status: 'failed', message: 'DECLINED' },
+    })
+    const second = await repo.recordPostback(rawPostback)
+    const ignored = await repo.recordDecline({
+      postbackId: second,
+      checkoutId: 'c1',
+      tx: 'f-2',
+      message: 'DECLINED',
+      now: t0,
+    })
+    expect(ignored.kind).toBe('ignored')
+    expect((await repo.getPostback(second))?.reason).toBe('checkout was failed; nothing changed')
+  })
+
+  it('keeps raw postbacks append-only and settles each exactly once, enforced by the database', async () => {
+    const id = await repo.recordPostback(rawPostback)
+    await repo.settlePostback(id, {
+      outcome: 'rejected_secret',
+      reason: 'wrong postback secret',
+      tx: null,
+      checkoutId: null,
+      now: t0,
+    })
+    await expect(
+      repo.settlePostback(id, {
+        outcome: 'accepted',
+        reason: null,
+        tx: null,
+        checkoutId: null,
+        now: t0,
+      }),
+    ).rejects.toThrow(/already settled/)
+
+    const db = new DatabaseSync(path)
+    try {
+      const run = (sql: string) => () => {
+        db.exec(sql)
+      }
+      expect(run(`UPDATE postbacks SET raw_body = 'forged' WHERE id = ${id}`)).toThrow(
+        /raw postback never changes/,
+      )
+      expect(run(`UPDATE postbacks SET outcome = 'accepted' WHERE id = ${id}`)).toThrow(
+        /settled once/,
+      )
+      expect(run(`DELETE FROM postbacks WHERE id = ${id}`)).toThrow(/append-only/)
+    } finally {
+      db.close()
+    }
+    expect(await repo.getPostback(id)).toMatchObject({
+      rawBody: 'result=0&tx=1',
+      outcome: 'rejected_secret',
+    })
+  })
+
+  it('leases a checkout’s rows to one worker at a time, across connections, until released or lapsed', async () => {
+    await paid('c1', 'tx-1')
+    const other = await openSqliteRepository(path)
+    try {
+      const claim = await repo.claimPostings('w1', t0 + 10, 60_000)
+      expect(claim?.postings.map((p) => p.leaseOwner)).toEqual(['w1', 'w1'])
+      expect(await other.claimPostings('w2', t0 + 20, 60_000)).toBeNull()
+      // A worker that lost its lease cannot write.
+      expect(
+        await other.markPosted(must(must(claim).postings[0]).id, 'w2', {
+          balanceAfterCents: 0,
+          foundInAlma: false,
+          now: t0,
+        }),
+      ).toBe(false)
+      // After the lease lapses the other worker takes over, and the first one's writes are refused.
+      const takeover = await other.claimPostings('w2', t0 + 10 + 60_001, 60_000)
+      expect(takeover?.checkoutId).toBe('c1')
+      expect(
+        await repo.markPosted(must(must(claim).postings[0]).id, 'w1', {
+          balanceAfterCents: 0,
+          foundInAlma: false,
+          now: t0,
+        }),
+      ).toBe(false)
+      expect(await repo.renewLease('c1', 'w1', t0 + 999_999)).toBe(false)
+      await other.releaseLeases('c1', 'w2')
+      expect((await repo.claimPostings('w1', t0 + 10 + 60_002, 60_000))?.postings).toHaveLength(2)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('re-allocates a row’s money exactly, with an exception for what is left, and finalizes', async () => {
+    await paid('c1', 'tx-1')
+    const claim = await repo.claimPostings('w1', t0 + 10, 60_000)
+    const [first, second] = must(claim).postings
+    await expect(
+      repo.reallocatePosting(must(first).id, 'w1', {
+        targets: [{ feeId: 'fee-2', feeDescription: 'Lost', feeTitle: null, amountCents: 1 }],
+        unapplied: null,
+        reason: 'fee closed',
+        now: t0,
+      }),
+    ).rejects.toThrow(/exactly 1250/)
+    expect(
+      await repo.reallocatePosting(must(first).id, 'w1', {
+        targets: [{ feeId: 'fee-2', feeDescription: 'Lost', feeTitle: null, amountCents: 1000 }],
+        unapplied: { amountCents: 250, reason: 'nothing else owed' },
+        reason: 'fee-1 is CLOSED',
+        now: t0 + 20,
+      }),
+    ).toBe(true)
+    expect(await repo.pendingCentsByFee(['fee-2', 'fee-3', 'fee-9'])).toEqual(
+      new Map([
+        ['fee-2', 1000],
+        ['fee-3', 525],
+      ]),
+    )
+    expect(
+      await repo.markPostingException(must(second).id, 'w1', { reason: 'restricted', now: t0 }),
+    ).toBe(true)
+    expect(await repo.finalizeCheckout('c1', { remainingBalanceCents: 0, now: t0 + 30 })).toBeNull()
+
+    const child = must(await repo.claimPostings('w1', t0 + 40, 60_000)).postings
+    expect(child.map((p) => [p.feeId, p.amountCents, p.parentId, p.lineNo])).toEqual([
+      ['fee-2', 1000, must(first).id, null],
+    ])
+    await repo.markPosted(must(child[0]).id, 'w1', {
+      balanceAfterCents: 1500,
+      foundInAlma: false,
+      now: t0,
+    })
+    expect(await repo.checkoutsReadyToFinalize()).toEqual(['c1'])
+    const done = await repo.finalizeCheckout('c1', { remainingBalanceCents: 1500, now: t0 + 50 })
+    expect(done).toMatchObject({ status: 'posted_with_exceptions', remainingBalanceCents: 1500 })
+    expect(
+      (await repo.listExceptions({ checkoutId: 'c1' })).map((e) => [e.amountCents, e.reference]),
+    ).toEqual([
+      [250, 'EXC-tx-1'],
+      [525, 'EXC-tx-1'],
+    ])
+    expect(await repo.outboxDepth()).toBe(0)
+    expect(await repo.oldestPendingPostingCreatedAt()).toBeNull()
+  })
+
+  it('says it is closed instead of answering after close()', async () => {
+    await repo.close()
+    await expect(repo.ping()).rejects.toThrow(/closed/)
+    repo = await openSqliteRepository(path)
+  })
+})
