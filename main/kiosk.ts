@@ -72,6 +72,9 @@ const debuggingSwitches = [
   'inspect-brk',
 ]
 
+let processHandlersInstalled = false
+let processLog: KioskLog | null = null
+
 function openStateStore(options: KioskStartOptions, log: KioskLog): RuntimeStateStore {
   try {
     return (options.runtimeState ?? openRuntimeState)()
@@ -98,13 +101,17 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
     level: config?.logLevel ?? 'info',
     console: !production,
   })
-  process.on('uncaughtException', (error) => {
-    // A main-process dialog on a public kiosk would be worse than carrying on.
-    log.error('uncaught exception', error)
-  })
-  process.on('unhandledRejection', (reason) => {
-    log.error('unhandled rejection', reason)
-  })
+  processLog = log
+  if (!processHandlersInstalled) {
+    processHandlersInstalled = true
+    process.on('uncaughtException', (error) => {
+      // A main-process error dialog on a public kiosk would be worse than carrying on.
+      processLog?.error('uncaught exception', error)
+    })
+    process.on('unhandledRejection', (reason) => {
+      processLog?.error('unhandled rejection', reason)
+    })
+  }
   log.info(
     `kiosk ${app.getVersion()} starting: ${config ? `${config.mode} mode, kiosk ${config.kioskId}, service ${config.serviceUrl.origin}` : 'not configured'}`,
   )

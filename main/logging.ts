@@ -35,7 +35,7 @@ export function redactLogText(text: string): string {
     .replace(/\d{6,}/g, maskDigits)
     .replace(/(bearer\s+)[^\s"',;]+/gi, '$1[redacted]')
     .replace(
-      /("?(?:kioskKey|kioskKeyProtected|authorization)"?\s*[:=]\s*"?)[^\s"',}]+/gi,
+      /("?(?:kioskKey|kioskKeyProtected|authorization)"?\s*[:=]\s*"?)(?!bearer\s)[^\s"',}]+/gi,
       '$1[redacted]',
     )
 }

@@ -202,6 +202,10 @@ export class CheckoutViewController {
     const { production, policy, log } = this.options
     guardKeys(contents, production)
     guardDevTools(contents, production, log)
+    contents.setWindowOpenHandler(({ url }) => {
+      log.warn(`checkout view: refused a popup to ${safeForLog(url)}`)
+      return { action: 'deny' }
+    })
     const onNavigation = (event: { url: string; isMainFrame: boolean; preventDefault(): void }) => {
       const verdict = classifyCheckoutNavigation(event, policy)
       if (verdict !== 'allow') event.preventDefault()

@@ -45,6 +45,7 @@ type PermissionCheckHandler = (
 
 export interface FakeBeforeRequestDetails {
   id: number
+  webContentsId?: number
   url: string
   method: string
   resourceType: string

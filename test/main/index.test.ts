@@ -1,27 +1,36 @@
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it, vi } from 'vitest'
 import * as electron from '../fakes/electron.ts'
 
 vi.mock('electron', () => import('../fakes/electron.ts'))
 
 describe('main/index', () => {
-  afterEach(() => {
-    electron.BrowserWindow.created.length = 0
-  })
-
-  it('opens one kiosk window built from kioskWindowOptions, with no menu', async () => {
-    process.env.KIOSK_SERVICE_URL = 'http://127.0.0.1:4700/'
+  it('registers app:// as privileged before ready, then starts the kiosk', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kiosk-index-'))
+    electron.app.setPath('logs', join(home, 'logs'))
+    process.env.KIOSK_CONFIG = join(home, 'kiosk.json')
     await import('../../main/index.ts')
+    expect(electron.protocol.privilegedSchemes).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+      },
+    ])
+    expect(electron.BrowserWindow.created).toHaveLength(0)
+
     electron.app.fakeReady()
     await vi.waitFor(() => {
-      expect(electron.BrowserWindow.created).toHaveLength(1)
+      expect(electron.BrowserWindow.created[0]?.webContents.getURL()).toBe(
+        'app://kiosk/_status/not-configured',
+      )
     })
     const window = electron.BrowserWindow.created[0]
-    expect(electron.Menu.applicationMenu).toBeNull()
     expect(window?.options).toMatchObject({
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false },
+      webPreferences: { preload: expect.stringMatching(/preload[/\\]index\.cjs$/) as unknown },
     })
-    await vi.waitFor(() => {
-      expect(window?.webContents.getURL()).toBe('http://127.0.0.1:4700/')
-    })
+    expect(electron.protocol.isProtocolHandled('app')).toBe(true)
+    delete process.env.KIOSK_CONFIG
   })
 })

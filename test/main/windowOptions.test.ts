@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { kioskWindowOptions } from '../../main/windowOptions.ts'
+import {
+  checkoutPartition,
+  checkoutViewOptions,
+  kioskWindowOptions,
+} from '../../main/windowOptions.ts'
 
 describe('main/windowOptions', () => {
   it('locks down the renderer in production', () => {
@@ -29,5 +33,29 @@ describe('main/windowOptions', () => {
       sandbox: true,
       nodeIntegration: false,
     })
+  })
+})
+
+describe('main/windowOptions checkout view', () => {
+  it('gives the CashNet page an in-memory, sandboxed session and no preload', () => {
+    const options = checkoutViewOptions({ production: true })
+    expect(options.webPreferences).toEqual({
+      partition: checkoutPartition,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+      devTools: false,
+    })
+    expect(checkoutPartition).not.toMatch(/^persist:/)
+    expect(checkoutPartition).not.toBe('')
   })
 })

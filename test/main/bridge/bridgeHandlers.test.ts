@@ -1,0 +1,117 @@
+import type { IpcMain } from 'electron'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { registerBridgeHandlers } from '../../../main/bridge/bridgeHandlers.ts'
+import { bridgeChannels, type OpenCheckoutArgs } from '../../../common/kioskBridge.ts'
+import * as electron from '../../fakes/electron.ts'
+import { asElectron, recordingLog } from '../support/electronTypes.ts'
+
+vi.mock('electron', () => import('../../fakes/electron.ts'))
+
+const info = { kioskId: 'k1', version: '1.2.3', mode: 'production' as const }
+
+function setup() {
+  const kiosk = new electron.FakeWebContents()
+  const calls: string[] = []
+  const opened: OpenCheckoutArgs[] = []
+  const log = recordingLog()
+  const unregister = registerBridgeHandlers(asElectron<IpcMain>(electron.ipcMain), {
+    kioskContentsId: () => kiosk.id,
+    openCheckout: (args) => {
+      opened.push(args)
+      return Promise.resolve()
+    },
+    closeCheckout: () => {
+      calls.push('close')
+      return Promise.resolve()
+    },
+    endPatronSession: () => {
+      calls.push('end')
+      return Promise.resolve()
+    },
+    kioskInfo: () => info,
+    heartbeat: () => calls.push('heartbeat'),
+    log,
+  })
+  const trusted = electron.fakeIpcEvent(kiosk, 'app://kiosk/index.html')
+  return { kiosk, calls, opened, log, unregister, trusted }
+}
+
+const goodArgs = { checkoutId: 'c1', url: 'https://commerce.cashnet.com/checkout?ref=c1' }
+
+beforeEach(() => {
+  electron.resetFake()
+})
+
+describe('main/bridge/bridgeHandlers', () => {
+  it('runs each call from the kiosk page with validated arguments', async () => {
+    const { calls, opened, trusted } = setup()
+    await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, goodArgs)
+    await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted)
+    await electron.ipcMain.fakeInvoke(bridgeChannels.endPatronSession, trusted)
+    expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted)).toEqual(info)
+    electron.ipcMain.emit(bridgeChannels.heartbeat, trusted)
+    expect(opened).toEqual([goodArgs])
+    expect(calls).toEqual(['close', 'end', 'heartbeat'])
+  })
+
+  it('refuses calls from any frame but the kiosk page', async () => {
+    const { kiosk, calls, opened, log } = setup()
+    const checkoutView = new electron.FakeWebContents()
+    const untrusted = [
+      electron.fakeIpcEvent(kiosk, null),
+      electron.fakeIpcEvent(kiosk, 'https://commerce.cashnet.com/'),
+      electron.fakeIpcEvent(
+        kiosk,
+        'app://kiosk/index.html',
+        new electron.FakeWebFrameMain('app://kiosk/index.html'),
+      ),
+      electron.fakeIpcEvent(checkoutView, 'app://kiosk/index.html'),
+      electron.fakeIpcEvent(kiosk, 'file:///C:/kiosk/index.html'),
+    ]
+    for (const event of untrusted) {
+      await expect(
+        electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, event, goodArgs),
+      ).rejects.toMatchObject({ kind: 'untrusted_sender' })
+      await expect(electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, event)).rejects.toThrow(
+        'Refused: not the kiosk page.',
+      )
+      electron.ipcMain.emit(bridgeChannels.heartbeat, event)
+    }
+    expect(opened).toEqual([])
+    expect(calls).toEqual([])
+    expect(log.lines.filter((line) => line.includes('untrusted frame'))).toHaveLength(10)
+  })
+
+  it('refuses arguments that do not match the contract', async () => {
+    const { opened, calls, trusted } = setup()
+    for (const args of [
+      [],
+      [{ checkoutId: 'c1' }],
+      [{ checkoutId: '', url: goodArgs.url }],
+      [{ checkoutId: 'c1', url: 'javascript:alert(1)' }],
+      [{ checkoutId: 'c1', url: 'file:///etc/passwd' }],
+      [goodArgs, 'extra'],
+      ['https://commerce.cashnet.com/'],
+    ]) {
+      await expect(
+        electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, ...args),
+      ).rejects.toMatchObject({ kind: 'invalid_arguments' })
+    }
+    await expect(
+      electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted, 'surprise'),
+    ).rejects.toMatchObject({ kind: 'invalid_arguments' })
+    expect(opened).toEqual([])
+    expect(calls).toEqual([])
+  })
+
+  it('removes its handlers again', async () => {
+    const { unregister, trusted, calls } = setup()
+    unregister()
+    expect(electron.ipcMain.handlers.size).toBe(0)
+    electron.ipcMain.emit(bridgeChannels.heartbeat, trusted)
+    expect(calls).toEqual([])
+    await expect(electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted)).rejects.toThrow(
+      'No handler registered',
+    )
+  })
+})
