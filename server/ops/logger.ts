@@ -12,9 +12,13 @@ interface LoggedRequest {
  * pino settings for the service: JSON lines with request ids, and nothing that could identify a
  * patron or unlock a system (postback secret in URLs, kiosk keys, card numbers, names).
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(
+  level: string,
+  stream?: NodeJS.WritableStream,
+): FastifyServerOptions['logger'] {
   return {
     level,
+    ...(stream ? { stream } : {}),
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
       req: (request: LoggedRequest) => ({

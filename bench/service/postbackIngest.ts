@@ -1,0 +1,77 @@
+/**
+ * CashNet postback ingestion with durable commits (SQLite WAL, synchronous=FULL): throughput and
+ * per-request latency over HTTP, with the posting worker off so only ingestion is measured.
+ */
+import { performance } from 'node:perf_hooks'
+import { z } from 'zod'
+import { checkoutCreatedSchema, type CheckoutCreated } from '../../common/api.ts'
+import { sandboxCards } from '../../server/sandbox/alma/index.ts'
+import { kioskPost, percentile, postbackBody, round, startBenchService } from './setup.ts'
+
+const postbacks = 2000
+const concurrency = 8
+
+export async function benchPostbackIngest() {
+  const bench = await startBenchService({
+    almaLatencyMs: 0,
+    almaRequestsPerSecond: 1000,
+    backgroundWork: false,
+  })
+  try {
+    const lookup = z
+      .object({ lookupId: z.string() })
+      .parse(await kioskPost(bench, '/api/v1/lookups', { cardNumber: sandboxCards.severalFees }))
+    const checkouts: CheckoutCreated[] = []
+    for (let i = 0; i < postbacks; i++) {
+      checkouts.push(
+        checkoutCreatedSchema.parse(
+          await kioskPost(bench, '/api/v1/checkouts', { lookupId: lookup.lookupId }),
+        ),
+      )
+    }
+    const postbackUrl = `${bench.url}/cashnet/postback/${bench.secret}`
+    const latencies: number[] = []
+    let next = 0
+    let failures = 0
+    const started = performance.now()
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < checkouts.length) {
+          const checkout = checkouts[next]
+          const tx = String(500_000_000 + next)
+          next++
+          if (!checkout) break
+          const body = postbackBody(
+            checkout.checkoutId,
+            tx,
+            checkout.lines.map((line) => line.amountCents),
+          )
+          const start = performance.now()
+          const response = await fetch(postbackUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body,
+          })
+          await response.arrayBuffer()
+          latencies.push(performance.now() - start)
+          if (response.status !== 200) failures++
+        }
+      }),
+    )
+    const seconds = (performance.now() - started) / 1000
+    const perSecond = postbacks / seconds
+    const p99 = percentile(latencies, 99)
+    return {
+      postbacks,
+      concurrency,
+      failures,
+      perSecond: round(perSecond),
+      p50Ms: round(percentile(latencies, 50), 2),
+      p99Ms: round(p99, 2),
+      target: '≥ 500 postbacks/s with p99 ≤ 50 ms (2 cores, durable commits)',
+      met: failures === 0 && perSecond >= 500 && p99 <= 50,
+    }
+  } finally {
+    await bench.close()
+  }
+}

@@ -1,0 +1,102 @@
+/** Builds the real service against the sandboxes with benchmark-friendly limits. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadConfig } from '../../server/config/load.ts'
+import { freeLoopbackPort } from '../../server/demo/freePort.ts'
+import { startSandboxAlma, type SandboxAlma } from '../../server/sandbox/alma/index.ts'
+import { createService, type Service } from '../../server/service.ts'
+
+export interface BenchService {
+  url: string
+  alma: SandboxAlma
+  service: Service
+  kioskKey: string
+  secret: string
+  close(): Promise<void>
+}
+
+export async function startBenchService(options: {
+  almaLatencyMs: number
+  almaRequestsPerSecond: number
+  backgroundWork: boolean
+}): Promise<BenchService> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-bench-'))
+  const port = await freeLoopbackPort()
+  const alma = await startSandboxAlma({
+    latencyMs: options.almaLatencyMs,
+    maxRequestsPerSecond: options.almaRequestsPerSecond,
+  })
+  const kioskKey = 'bench-kiosk-key'
+  const secret = 'bench-postback-secret'
+  const config = loadConfig({
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: join(dataDir, 'bench.sqlite'),
+    ALMA_API_BASE_URL: alma.url,
+    ALMA_API_KEY: alma.apiKey,
+    ALMA_USER_ID_TYPE: 'BARCODE',
+    ALMA_MAX_REQUESTS_PER_SECOND: String(options.almaRequestsPerSecond),
+    CASHNET_CHECKOUT_URL: 'http://127.0.0.1:9/STORE',
+    CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
+    CASHNET_POSTBACK_SECRET: secret,
+    KIOSK_KEYS: `bench:${kioskKey}`,
+    KIOSK_REQUESTS_PER_MINUTE: '100000',
+  })
+  const service = await createService({
+    config,
+    backgroundWork: options.backgroundWork,
+    workerPollMs: 200,
+  })
+  const url = await service.listen(port, '127.0.0.1')
+  return {
+    url,
+    alma,
+    service,
+    kioskKey,
+    secret,
+    close: async () => {
+      await service.close()
+      await alma.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function kioskPost(
+  bench: BenchService,
+  path: string,
+  body: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${bench.url}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${bench.kioskKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`)
+  return response.json()
+}
+
+/** A successful CashNet postback body for a checkout, as the sandbox CashNet would send it. */
+export function postbackBody(checkoutId: string, tx: string, amounts: readonly number[]): string {
+  const fields = new URLSearchParams({ result: '0', respmessage: 'SUCCESS', tx, batchno: '1' })
+  fields.set('itemcnt', String(amounts.length))
+  amounts.forEach((cents, index) => {
+    fields.set(`itemcode${index + 1}`, 'LIB-FINE')
+    fields.set(`amount${index + 1}`, (cents / 100).toFixed(2))
+  })
+  fields.set('ref1type1', 'CHECKOUT_ID')
+  fields.set('ref1val1', checkoutId)
+  return fields.toString()
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  return sorted[Math.max(0, index)] ?? Number.NaN
+}
+
+export function round(value: number, digits = 1): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

@@ -1,0 +1,186 @@
+import { Writable } from 'node:stream'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { apiErrorSchema, healthSchema, kioskSettingsSchema } from '../../../common/api.ts'
+import { startDemoService, type DemoService } from '../../../server/demoService.ts'
+import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { payOnSandbox } from '../payments/harness.ts'
+import { kioskClient, type KioskClient } from './client.ts'
+
+/** The whole service over real HTTP: config, routes, auth, Alma client, store, worker, sandboxes. */
+describe('server/service (the assembled companion service)', () => {
+  let demo: DemoService
+  let kiosk: KioskClient
+  const logLines: string[] = []
+
+  beforeAll(async () => {
+    const logStream = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        logLines.push(chunk.toString('utf8'))
+        callback()
+      },
+    })
+    demo = await startDemoService({
+      port: 0,
+      quiet: false,
+      serveRenderer: false,
+      autoKioskKey: false,
+      logStream,
+    })
+    kiosk = kioskClient(demo.url, demo.kioskKey)
+  })
+  afterAll(async () => {
+    await demo.close()
+  })
+  beforeEach(() => {
+    demo.alma.reset()
+  })
+
+  it('answers health, readiness and metrics', async () => {
+    const health = healthSchema.parse(await (await fetch(`${demo.url}/healthz`)).json())
+    expect(health.status).toBe('ok')
+    expect((await fetch(`${demo.url}/readyz`)).status).toBe(200)
+    const metrics = await (await fetch(`${demo.url}/metrics`)).text()
+    expect(metrics).toContain('# TYPE kiosk_outbox_depth gauge')
+    expect(metrics).toContain('kiosk_oldest_unposted_payment_age_seconds')
+  })
+
+  it('refuses kiosk calls without a valid key', async () => {
+    const none = await kioskClient(demo.url, null).call('GET', '/api/v1/kiosk-settings')
+    expect(none.status).toBe(401)
+    expect(apiErrorSchema.parse(none.body).error.code).toBe('unauthorized')
+    const wrong = await kioskClient(demo.url, 'not-the-key').call('GET', '/api/v1/kiosk-settings')
+    expect(wrong.status).toBe(401)
+  })
+
+  it('serves the central kiosk settings', async () => {
+    const answer = await kiosk.call('GET', '/api/v1/kiosk-settings')
+    expect(answer.status).toBe(200)
+    const settings = kioskSettingsSchema.parse(answer.body)
+    expect(settings.library.name).toBe('Demo University Library')
+    expect(settings.languages).toEqual(['en', 'es'])
+  })
+
+  it('answers lookups with specific errors', async () => {
+    const invalid = await kiosk.call('POST', '/api/v1/lookups', { cardNumber: 'abc' })
+    expect([invalid.status, apiErrorSchema.parse(invalid.body).error.code]).toEqual([
+      422,
+      'invalid_card',
+    ])
+    const missing = await kiosk.call('POST', '/api/v1/lookups', {
+      cardNumber: sandboxCards.notFound,
+    })
+    expect([missing.status, apiErrorSchema.parse(missing.body).error.code]).toEqual([
+      404,
+      'not_found',
+    ])
+    const blocked = await kiosk.call('POST', '/api/v1/lookups', {
+      cardNumber: sandboxCards.blocked,
+    })
+    expect(blocked.status).toBe(403)
+    const blockedError = apiErrorSchema.parse(blocked.body).error
+    expect(blockedError.code).toBe('blocked')
+    expect(blockedError.reason).toBeTruthy()
+    for (const [card, code] of [
+      [sandboxCards.expired, 'expired'],
+      [sandboxCards.inactive, 'inactive'],
+    ] as const) {
+      const answer = await kiosk.call('POST', '/api/v1/lookups', { cardNumber: card })
+      expect([answer.status, apiErrorSchema.parse(answer.body).error.code]).toEqual([403, code])
+    }
+    demo.alma.setFaults({ down: true })
+    const down = await kiosk.call('POST', '/api/v1/lookups', { cardNumber: sandboxCards.oneFee })
+    expect([down.status, apiErrorSchema.parse(down.body).error.code]).toEqual([
+      503,
+      'alma_unavailable',
+    ])
+  })
+
+  it('validates checkout requests', async () => {
+    const lookup = await kiosk.lookup(sandboxCards.severalFees)
+    const tooSmall = await kiosk.call('POST', '/api/v1/checkouts', {
+      lookupId: lookup.lookupId,
+      amountCents: 50,
+    })
+    expect([tooSmall.status, apiErrorSchema.parse(tooSmall.body).error.code]).toEqual([
+      422,
+      'invalid_amount',
+    ])
+    const tooBig = await kiosk.call('POST', '/api/v1/checkouts', {
+      lookupId: lookup.lookupId,
+      amountCents: lookup.totalCents + 1,
+    })
+    expect(tooBig.status).toBe(422)
+    const unknownLookup = await kiosk.call('POST', '/api/v1/checkouts', { lookupId: 'nope' })
+    expect([unknownLookup.status, apiErrorSchema.parse(unknownLookup.body).error.code]).toEqual([
+      410,
+      'lookup_expired',
+    ])
+    const malformed = await kiosk.call('POST', '/api/v1/checkouts', { lookupId: 5 })
+    expect(malformed.status).toBe(400)
+    const unknownCheckout = await kiosk.call('GET', '/api/v1/checkouts/does-not-exist')
+    expect(unknownCheckout.status).toBe(404)
+  })
+
+  it('takes a patron from card to posted receipt, one Alma payment per fee', async () => {
+    const lookup = await kiosk.lookup(sandboxCards.severalFees)
+    expect(lookup.patron.displayName).toBe('María G.')
+    expect(lookup.totalCents).toBe(4275)
+    expect(JSON.stringify(lookup)).not.toContain(
+      demo.alma.primaryIdForCard(sandboxCards.severalFees),
+    )
+
+    const checkout = await kiosk.checkout({ lookupId: lookup.lookupId })
+    expect(checkout.amountCents).toBe(4275)
+    expect(checkout.lines).toHaveLength(3)
+    expect(checkout.checkoutUrl.startsWith(demo.cashnet.storeUrl)).toBe(true)
+
+    // The kiosk starts waiting before the patron pays, as the renderer does.
+    const waiting = kiosk.state(checkout.checkoutId, { status: 'pending', seconds: 20 })
+    const paid = await payOnSandbox(checkout.checkoutUrl)
+    expect(paid.status).toBeLessThan(400)
+    const changed = await waiting
+    expect(changed.status).not.toBe('pending')
+
+    const final = await kiosk.until(checkout.checkoutId, ['posted', 'posted_with_exceptions'])
+    expect(final.status).toBe('posted')
+    const tx = final.receipt?.transactionId
+    expect(tx).toBeTruthy()
+    expect(final.receipt?.remainingBalanceCents).toBe(0)
+    expect(final.receipt?.lines.map((line) => line.remainingCents)).toEqual([0, 0, 0])
+
+    const ledger = demo.alma.ledger().filter((payment) => payment.externalTransactionId === tx)
+    expect(ledger.map((payment) => [payment.feeId, payment.amountCents]).sort()).toEqual(
+      checkout.lines.map((line) => [line.feeId, line.amountCents]).sort(),
+    )
+    expect(ledger.every((payment) => payment.method === 'ONLINE')).toBe(true)
+
+    const metrics = await (await fetch(`${demo.url}/metrics`)).text()
+    expect(metrics).toMatch(/kiosk_cashnet_postbacks_total\{outcome="accepted"\} [1-9]/)
+    expect(metrics).toMatch(/kiosk_alma_calls_total\{operation="payFee",status="200"\} [1-9]/)
+    expect(metrics).toMatch(/kiosk_checkouts_total [1-9]/)
+  })
+
+  it('cancels a pending checkout', async () => {
+    const lookup = await kiosk.lookup(sandboxCards.oneFee)
+    const checkout = await kiosk.checkout({ lookupId: lookup.lookupId })
+    const cancelled = await kiosk.call('POST', `/api/v1/checkouts/${checkout.checkoutId}/cancel`)
+    expect(cancelled.status).toBe(200)
+    expect((await kiosk.state(checkout.checkoutId)).status).toBe('cancelled')
+  })
+
+  it('keeps card numbers, names and secrets out of the log', () => {
+    const log = logLines.join('')
+    expect(log.length).toBeGreaterThan(0)
+    for (const secret of [
+      sandboxCards.severalFees,
+      sandboxCards.blocked,
+      'María',
+      'García',
+      demo.kioskKey,
+      demo.alma.apiKey,
+    ]) {
+      expect(log).not.toContain(secret)
+    }
+    expect(log).not.toMatch(/\/cashnet\/postback\/[0-9a-f]{16,}/)
+  })
+})
