@@ -9,6 +9,8 @@ import { z } from 'zod'
 
 export const defaultReturnPath = '/cashnet/return'
 export const defaultCheckoutMaxMinutes = 20
+/** How the shipped example's key starts, so a copied-but-unedited file is caught. */
+export const examplePlaceholderPrefix = 'REPLACE-'
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -89,6 +91,9 @@ export const machineConfigSchema = z
       kioskKey: z
         .string()
         .min(16, { error: 'is too short: a kiosk key has at least 16 characters' })
+        .refine((key) => !key.startsWith(examplePlaceholderPrefix), {
+          error: 'is still the placeholder from kiosk.example.json: paste this kiosk’s key',
+        })
         .optional(),
       /** The kiosk key protected with safeStorage (DPAPI) for the kiosk account, base64. */
       kioskKeyProtected: z

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   isLoopbackHost,
@@ -130,5 +131,22 @@ describe('main/config/machineConfig', () => {
       'https://a.example/base/x/y',
     )
     expect(joinUrlPath(new URL('https://a.example'), 'x').href).toBe('https://a.example/x')
+  })
+})
+
+describe('main/config/machineConfig example', () => {
+  it('accepts the shipped example except for its placeholder key', () => {
+    const example: unknown = JSON.parse(
+      readFileSync(new URL('../../../build/kiosk.example.json', import.meta.url), 'utf8'),
+    )
+    expect(parseMachineConfig(example)).toEqual({
+      ok: false,
+      problems: [
+        'kioskKey: is still the placeholder from kiosk.example.json: paste this kiosk’s key',
+      ],
+    })
+    expect(
+      parseMachineConfig({ ...(example as object), kioskKey: 'a-real-key-0123456789' }).ok,
+    ).toBe(true)
   })
 })
