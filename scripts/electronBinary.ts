@@ -2,11 +2,26 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** Where `npm install electron` records the binary, or null when it is not on disk. */
-export function findElectronBinary(electronPackageDir: string): string | null {
+/**
+ * Where `npm install electron` records the binary, or null when it is not on disk. Honours
+ * ELECTRON_OVERRIDE_DIST_PATH like the electron package itself (a locally built or copied Electron).
+ */
+export function findElectronBinary(
+  electronPackageDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | null {
   const pathFile = join(electronPackageDir, 'path.txt')
-  if (!existsSync(pathFile)) return null
-  const binary = join(electronPackageDir, 'dist', readFileSync(pathFile, 'utf8').trim())
+  const recorded = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : null
+  const override = env.ELECTRON_OVERRIDE_DIST_PATH
+  if (override) {
+    const binary = join(
+      override,
+      recorded ?? (process.platform === 'win32' ? 'electron.exe' : 'electron'),
+    )
+    return existsSync(binary) ? binary : null
+  }
+  if (recorded === null) return null
+  const binary = join(electronPackageDir, 'dist', recorded)
   return existsSync(binary) ? binary : null
 }
 
