@@ -20,6 +20,8 @@ interface RawBody {
   kind: 'raw-body'
   text: string
   bytes: number
+  /** False when reading stopped at `drainAfterBytes`: the rest is still arriving. */
+  complete: boolean
 }
 
 /** Past this, the rest of a body is drained unread: enough to know it was oversized. */
@@ -39,7 +41,7 @@ function readRawBody(
   let keptBytes = 0
   let bytes = 0
   let finished = false
-  const finish = (error: Error | null) => {
+  const finish = (error: Error | null, complete: boolean) => {
     if (finished) return
     finished = true
     payload.removeAllListeners('data')
@@ -47,7 +49,7 @@ function readRawBody(
       done(error)
       return
     }
-    done(null, { kind: 'raw-body', text: Buffer.concat(kept).toString('utf8'), bytes })
+    done(null, { kind: 'raw-body', text: Buffer.concat(kept).toString('utf8'), bytes, complete })
   }
   payload.on('data', (chunk: Buffer) => {
     bytes += chunk.length
@@ -58,16 +60,17 @@ function readRawBody(
       keptBytes += part.length
     }
     if (bytes > drainAfterBytes) {
-      // Enough to record that it was oversized; let the rest flow away unread.
-      finish(null)
+      // Enough to record that it was oversized; the rest flows away unread until the answer
+      // closes the connection.
+      finish(null, false)
       payload.resume()
     }
   })
   payload.on('end', () => {
-    finish(null)
+    finish(null, true)
   })
   payload.on('error', (error) => {
-    finish(error)
+    finish(error, false)
   })
 }
 
@@ -119,6 +122,8 @@ export function cashnetRoutes(deps: CashnetRouteDeps) {
         rawQuery: queryStart === -1 ? '' : rawUrl.slice(queryStart + 1),
         body: body ? { text: body.text, bytes: body.bytes } : null,
       })
+      // A body still arriving must not keep the connection (and a graceful shutdown) waiting.
+      if (body?.complete === false) void reply.header('connection', 'close')
       return reply
         .code(answer.statusCode)
         .header('cache-control', 'no-store')

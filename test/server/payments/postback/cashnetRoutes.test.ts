@@ -94,6 +94,8 @@ describe('server/http/cashnetRoutes', () => {
       body: `result=0&pad=${'y'.repeat(2 * 1024 * 1024)}`,
     })
     expect(response.status).toBe(413)
+    // The rest of the body is not awaited: the connection closes, so shutdown never hangs on it.
+    expect(response.headers.get('connection')).toBe('close')
     const [kept] = await repo.listPostbacks()
     expect(kept?.outcome).toBe('rejected_oversized')
     expect(kept?.truncated).toBe(true)
