@@ -3,6 +3,7 @@
  * After: either `--protect-key` (a one-off for IT) or the kiosk itself.
  */
 import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, protocol, safeStorage } from 'electron'
 import { argValue } from './config/configPath.ts'
@@ -10,7 +11,13 @@ import { protectKeyFile } from './config/protectKey.ts'
 import { startKiosk } from './kiosk.ts'
 import { appSchemePrivileges } from './protocol/scheme.ts'
 
+/** The folder under the OS's per-user app data folder that holds runtime state and logs/. */
+export const kioskAppFolder = 'Library Payments Kiosk'
+
 protocol.registerSchemesAsPrivileged([appSchemePrivileges])
+// One settled place for runtime state and logs, packaged or not:
+// %APPDATA%\Library Payments Kiosk (Windows), ~/.config/Library Payments Kiosk (Linux).
+app.setPath('userData', join(app.getPath('appData'), kioskAppFolder))
 
 const keyToProtect = argValue(process.argv, 'protect-key')
 

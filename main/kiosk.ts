@@ -97,7 +97,8 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
   })
   const config = resolved.result.ok ? resolved.result.config : null
   const log = createKioskLogger({
-    file: join(app.getPath('logs'), 'main.log'),
+    // userData/logs on every platform (main/index.ts pins userData): one place for IT to look.
+    file: join(app.getPath('userData'), 'logs', 'main.log'),
     level: config?.logLevel ?? 'info',
     console: !production,
   })

@@ -43,7 +43,7 @@ interface FakeModule {
 const fake = (await import(fakeUrl)) as FakeModule
 const home = mkdtempSync(join(tmpdir(), 'kiosk-packaged-main-'))
 fake.app.isPackaged = true
-for (const name of ['logs', 'userData', 'temp']) fake.app.setPath(name, join(home, name))
+for (const name of ['appData', 'temp']) fake.app.setPath(name, join(home, name))
 
 process.argv = [process.execPath, appDir, '--demo']
 process.env.KIOSK_CONFIG = join(home, 'missing', 'kiosk.json')

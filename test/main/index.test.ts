@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it, vi } from 'vitest'
@@ -9,7 +9,7 @@ vi.mock('electron', () => import('../fakes/electron.ts'))
 describe('main/index', () => {
   it('registers app:// as privileged before ready, then starts the kiosk', async () => {
     const home = mkdtempSync(join(tmpdir(), 'kiosk-index-'))
-    electron.app.setPath('logs', join(home, 'logs'))
+    electron.app.setPath('appData', join(home, 'appData'))
     process.env.KIOSK_CONFIG = join(home, 'kiosk.json')
     await import('../../main/index.ts')
     expect(electron.protocol.privilegedSchemes).toEqual([
@@ -31,6 +31,10 @@ describe('main/index', () => {
       webPreferences: { preload: expect.stringMatching(/preload[/\\]index\.cjs$/) as unknown },
     })
     expect(electron.protocol.isProtocolHandled('app')).toBe(true)
+    expect(electron.app.getPath('userData')).toBe(join(home, 'appData', 'Library Payments Kiosk'))
+    expect(existsSync(join(home, 'appData', 'Library Payments Kiosk', 'logs', 'main.log'))).toBe(
+      true,
+    )
     delete process.env.KIOSK_CONFIG
   })
 })

@@ -22,7 +22,6 @@ beforeEach(async () => {
   rendererDir = join(root, 'renderer')
   mkdirSync(rendererDir)
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Kiosk</title>')
-  electron.app.setPath('logs', join(root, 'logs'))
   electron.app.setPath('userData', join(root, 'userData'))
   service = await startRecordingService()
   timers = new ManualTimers()
@@ -84,7 +83,7 @@ function trusted(contents: electron.FakeWebContents) {
 }
 
 function logText(): string {
-  return readFileSync(join(root, 'logs', 'main.log'), 'utf8')
+  return readFileSync(join(root, 'userData', 'logs', 'main.log'), 'utf8')
 }
 
 describe('main/kiosk', () => {
