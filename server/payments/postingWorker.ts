@@ -28,7 +28,12 @@ export interface PostingWorkerDeps {
   paymentMethod?: string
   /** How often `start()` looks for due rows when nothing woke it (default 1 s). */
   pollIntervalMs?: number
-  /** How long a claim holds a checkout's rows; must outlast one Alma call (default 2 min). */
+  /**
+   * How long a claim holds a checkout's rows without a heartbeat (default 15 s). A live worker
+   * renews it every third of that while it works, so it only lapses when the worker died: keep it
+   * above the Alma request timeout, so a dead worker's last request has landed before anyone else
+   * re-reads the fee.
+   */
   leaseMs?: number
   backoff?: { baseMs?: number; maxMs?: number }
   /** 0..1, for the backoff jitter (default Math.random). */
@@ -83,7 +88,7 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
   const workerId = deps.workerId ?? `worker-${randomUUID()}`
   const method = deps.paymentMethod ?? 'ONLINE'
   const pollIntervalMs = deps.pollIntervalMs ?? 1_000
-  const leaseMs = deps.leaseMs ?? 120_000
+  const leaseMs = deps.leaseMs ?? 15_000
   const baseMs = deps.backoff?.baseMs ?? 1_000
   const maxMs = deps.backoff?.maxMs ?? 300_000
   const random = deps.random ?? Math.random
@@ -285,6 +290,10 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
     const decided = await settleFromAlma(posting, fee)
     if (decided !== 'pay') return decided
 
+    // Last look before money moves: if the lease went to another worker, leave the row to it.
+    if (!(await repo.renewLease(posting.checkoutId, workerId, clock.now() + leaseMs))) {
+      return 'lost'
+    }
     let balanceAfterCents: number
     try {
       const after = await alma.payFee(posting.primaryId, posting.feeId, {
@@ -334,7 +343,32 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
     }
   }
 
+  /** Keeps the claim alive while this worker works on it, however long Alma takes. */
+  function heartbeat(checkoutId: string): () => void {
+    const timer = setInterval(
+      () => {
+        repo.renewLease(checkoutId, workerId, clock.now() + leaseMs).catch((error: unknown) => {
+          logger.error({ checkoutId, error: describe(error) }, 'lease renewal failed')
+        })
+      },
+      Math.max(10, Math.floor(leaseMs / 3)),
+    )
+    timer.unref()
+    return () => {
+      clearInterval(timer)
+    }
+  }
+
   async function processClaim(checkoutId: string, postings: PostingRecord[]): Promise<number> {
+    const stopHeartbeat = heartbeat(checkoutId)
+    try {
+      return await processClaimedRows(checkoutId, postings)
+    } finally {
+      stopHeartbeat()
+    }
+  }
+
+  async function processClaimedRows(checkoutId: string, postings: PostingRecord[]) {
     let settled = 0
     for (let index = 0; index < postings.length; index++) {
       const posting = postings[index]
