@@ -15,6 +15,8 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/{common,server,main,preload,scripts}/**/*.test.ts'],
+          // electron-store imports `electron`: inlined, it gets the shared fake instead of the binary.
+          server: { deps: { inline: ['electron-store'] } },
         },
       },
       {
