@@ -16,6 +16,9 @@ export const checkoutReturnPath = '/cashnet/return'
 /** The element the checkout screen renders for the iframe; the body when absent. */
 export const checkoutSlotId = 'kiosk-checkout-slot'
 
+/** About a second of frames to wait for the checkout screen's slot. */
+const slotWaitAttempts = 60
+
 export interface BrowserHostOptions {
   returnPath?: string
   kioskId?: string
@@ -67,6 +70,23 @@ export function createBrowserHost(win: Window, options: BrowserHostOptions = {})
     frame.remove()
   }
 
+  /**
+   * The checkout screen renders its slot right after the store switches to it, which may be a
+   * frame later than this call. Moving an iframe would reload it, so wait for the slot (briefly)
+   * before attaching it once.
+   */
+  function mountWhenSlotAppears(opened: NonNullable<typeof current>, attempt = 0): void {
+    if (current !== opened) return
+    const slot = doc.getElementById(checkoutSlotId)
+    if (slot || attempt >= slotWaitAttempts) {
+      ;(slot ?? doc.body).append(opened.frame)
+      return
+    }
+    win.setTimeout(() => {
+      mountWhenSlotAppears(opened, attempt + 1)
+    }, 16)
+  }
+
   function close(): void {
     if (!current) return
     removeFrame(current.frame)
@@ -95,8 +115,8 @@ export function createBrowserHost(win: Window, options: BrowserHostOptions = {})
           }
         })
         frame.src = url
-        ;(doc.getElementById(checkoutSlotId) ?? doc.body).append(frame)
         current = opened
+        mountWhenSlotAppears(opened)
       }),
 
     closeCheckout() {

@@ -89,7 +89,7 @@ export const en = {
   },
   receipt: {
     title: 'Payment complete',
-    lead: 'Thank you, {{name}}. Your payment has been recorded on your library account.',
+    lead: 'Thank you, {{name}} — your payment has been recorded on your library account.',
     amountPaid: 'Amount paid',
     transaction: 'CashNet transaction',
     postedAt: 'Date',
@@ -116,7 +116,9 @@ export const en = {
   cancelled: {
     title: 'Payment cancelled',
     expiredTitle: 'Payment timed out',
-    lead: 'No payment was made.',
+    lead: 'No payment was received.',
+    ifPaid:
+      'If you completed a payment on the CashNet page, it will still be recorded on your account.',
     backToFees: 'Back to my fees',
   },
   notConfirmed: {
@@ -126,7 +128,7 @@ export const en = {
   },
   noFines: {
     title: 'You have no fines or fees',
-    lead: 'Thank you, {{name}}. There is nothing to pay.',
+    lead: 'Good news, {{name}} — there is nothing to pay.',
   },
   notFound: {
     title: 'We could not find your account',

@@ -90,7 +90,7 @@ export const es: Translation = {
   },
   receipt: {
     title: 'Pago completado',
-    lead: 'Gracias, {{name}}. Su pago quedó registrado en su cuenta de la biblioteca.',
+    lead: 'Gracias, {{name}}: su pago quedó registrado en su cuenta de la biblioteca.',
     amountPaid: 'Importe pagado',
     transaction: 'Transacción de CashNet',
     postedAt: 'Fecha',
@@ -117,7 +117,9 @@ export const es: Translation = {
   cancelled: {
     title: 'Pago cancelado',
     expiredTitle: 'Se agotó el tiempo del pago',
-    lead: 'No se realizó ningún pago.',
+    lead: 'No se recibió ningún pago.',
+    ifPaid:
+      'Si completó un pago en la página de CashNet, se registrará en su cuenta de todos modos.',
     backToFees: 'Volver a mis cargos',
   },
   notConfirmed: {
@@ -127,7 +129,7 @@ export const es: Translation = {
   },
   noFines: {
     title: 'No tiene multas ni cargos',
-    lead: 'Gracias, {{name}}. No hay nada que pagar.',
+    lead: 'Buenas noticias, {{name}}: no hay nada que pagar.',
   },
   notFound: {
     title: 'No encontramos su cuenta',

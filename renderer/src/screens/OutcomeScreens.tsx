@@ -44,7 +44,13 @@ export function DeclinedScreen({ message }: { message: string | null }) {
   )
 }
 
-export function CancelledScreen({ expired }: { expired: boolean }) {
+export function CancelledScreen({
+  expired,
+  reference,
+}: {
+  expired: boolean
+  reference: string | null
+}) {
   const { t } = useTranslation()
   const { retryPayment } = useKioskActions()
   return (
@@ -59,7 +65,19 @@ export function CancelledScreen({ expired }: { expired: boolean }) {
           <Button onClick={retryPayment}>{t('cancelled.backToFees')}</Button>
         </>
       }
-    />
+    >
+      {reference && (
+        <>
+          <p className="hint">{t('cancelled.ifPaid')}</p>
+          <dl className="facts">
+            <div className="reference">
+              <dt>{t('notConfirmed.reference')}</dt>
+              <dd>{reference}</dd>
+            </div>
+          </dl>
+        </>
+      )}
+    </Screen>
   )
 }
 

@@ -59,7 +59,7 @@ export function ScreenRouter() {
     case 'declined':
       return <DeclinedScreen message={screen.message} />
     case 'cancelled':
-      return <CancelledScreen expired={screen.expired} />
+      return <CancelledScreen expired={screen.expired} reference={screen.reference} />
     case 'notConfirmed':
       return <NotConfirmedScreen />
     case 'noFines':

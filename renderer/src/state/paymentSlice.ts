@@ -14,6 +14,7 @@ export const initialPayment = {
   checkoutState: null,
   returnedAt: null,
   connectionTrouble: false,
+  gaveUpWaiting: false,
 }
 
 function checkoutProblem(error: unknown): PaymentProblem {
@@ -25,8 +26,11 @@ function checkoutProblem(error: unknown): PaymentProblem {
   return 'paymentUnavailable'
 }
 
-/** The receipt screen for a checkout the service finished. */
-function finishedScreen(state: CheckoutState): Screen | null {
+/**
+ * The screen for a checkout the service finished. `afterReturn`: the patron came back from the
+ * CashNet page, so a cancelled checkout shows its reference in case a payment still arrives.
+ */
+function finishedScreen(state: CheckoutState, afterReturn: boolean): Screen | null {
   switch (state.status) {
     case 'posted': {
       const receipt = state.receipt
@@ -41,7 +45,11 @@ function finishedScreen(state: CheckoutState): Screen | null {
       return { name: 'declined', message: state.message ?? null }
     case 'cancelled':
     case 'expired':
-      return { name: 'cancelled', expired: state.status === 'expired' }
+      return {
+        name: 'cancelled',
+        expired: state.status === 'expired',
+        reference: afterReturn ? state.checkoutId : null,
+      }
     case 'pending':
     case 'paid':
       return null
@@ -84,15 +92,24 @@ function applyCheckoutState(deps: KioskDeps, set: Set, get: Get, state: Checkout
   if (screen.name === 'checkout') {
     if (state.status === 'cancelled' || state.status === 'expired') {
       void deps.host.closeCheckout()
-      set({ screen: { name: 'cancelled', expired: state.status === 'expired' } })
+      set({
+        screen: finishedScreen(state, false) ?? {
+          name: 'cancelled',
+          expired: false,
+          reference: null,
+        },
+      })
     }
     return
   }
-  if (!waitingScreens.has(screen.name)) return
-  const finished = finishedScreen(state)
+  // After the kiosk gave up waiting and cancelled, a late payment still turns into its receipt.
+  const lateAfterCancel = screen.name === 'cancelled' && get().gaveUpWaiting
+  if (!waitingScreens.has(screen.name) && !lateAfterCancel) return
+  const finished = finishedScreen(state, returnedAt !== null)
   if (finished) {
     // An exception receipt only improves to a full receipt; it never turns into anything else.
     if (screen.name === 'exceptionReceipt' && finished.name !== 'receipt') return
+    if (lateAfterCancel && finished.name === 'cancelled') return
     set({ screen: finished })
     return
   }
@@ -100,9 +117,27 @@ function applyCheckoutState(deps: KioskDeps, set: Set, get: Get, state: Checkout
   const waited = deps.now() - returnedAt
   if (state.status === 'paid' && waited >= deps.timing.paidPatienceMs) {
     set({ screen: { name: 'exceptionReceipt' } })
-  } else if (state.status === 'pending' && waited >= deps.timing.pendingPatienceMs) {
-    set({ screen: { name: 'notConfirmed' } })
+  } else if (
+    state.status === 'pending' &&
+    waited >= deps.timing.pendingPatienceMs &&
+    !get().gaveUpWaiting
+  ) {
+    set({ gaveUpWaiting: true })
+    void cancelUnconfirmed(deps, set, get, state.checkoutId)
   }
+}
+
+/**
+ * The patron left CashNet and no payment was reported within the grace period: most likely they
+ * pressed Cancel there (CashNet sends nothing then). Cancel the checkout so it cannot linger; if
+ * a payment was taken after all, the service still honours and posts it.
+ */
+async function cancelUnconfirmed(deps: KioskDeps, set: Set, get: Get, checkoutId: string) {
+  const { signal } = deps.scope
+  const state = await deps.api.cancelCheckout(checkoutId, signal).catch(() => null)
+  if (ended(signal) || get().screen.name !== 'confirming') return
+  if (state && state.status !== 'pending') applyCheckoutState(deps, set, get, state)
+  else set({ screen: { name: 'notConfirmed' } })
 }
 
 /** Seconds to wait in the next long-poll: the usual, or less when a patience window ends sooner. */
@@ -132,7 +167,9 @@ async function watchCheckout(deps: KioskDeps, set: Set, get: Get, checkoutId: st
       failures = 0
       if (get().connectionTrouble) set({ connectionTrouble: false })
       applyCheckoutState(deps, set, get, state)
-      if (finalCheckoutStatuses.includes(state.status)) return
+      // A checkout the kiosk cancelled itself is still followed: CashNet may report a payment late.
+      const lateWatch = state.status === 'cancelled' && get().gaveUpWaiting
+      if (finalCheckoutStatuses.includes(state.status) && !lateWatch) return
     } catch {
       if (ended(signal)) return
       failures += 1
@@ -207,7 +244,9 @@ export const createPaymentSlice: KioskSlice<PaymentSlice> = (deps) => (set, get)
         await get().endSession()
         return
       }
-      set({ screen: { name: 'cancelled', expired: state.status === 'expired' } })
+      set({
+        screen: { name: 'cancelled', expired: state.status === 'expired', reference: null },
+      })
       return
     }
     // The payment may have gone through after all (or we could not tell): let the status decide.

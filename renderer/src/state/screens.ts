@@ -21,7 +21,8 @@ export type Screen =
   | { name: 'receipt' }
   | { name: 'exceptionReceipt' }
   | { name: 'declined'; message: string | null }
-  | { name: 'cancelled'; expired: boolean }
+  /** `reference`: set when the patron had reached CashNet, in case a payment still arrives. */
+  | { name: 'cancelled'; expired: boolean; reference: string | null }
   | { name: 'notConfirmed' }
   | { name: 'noFines' }
   | { name: 'notFound' }

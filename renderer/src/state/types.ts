@@ -17,7 +17,10 @@ export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9
 export interface FlowTiming {
   /** `wait` for each long-poll of a checkout's status. */
   longPollSeconds: number
-  /** After the patron returns from CashNet, how long "pending" may last before we say so. */
+  /**
+   * After the patron returns from CashNet, how long "pending" may last before the kiosk cancels
+   * the checkout (CashNet sends nothing when the patron cancels on its page).
+   */
   pendingPatienceMs: number
   /** How long "paid" (money received, not yet posted to Alma) may last before the exception receipt. */
   paidPatienceMs: number
@@ -28,7 +31,7 @@ export interface FlowTiming {
 
 export const defaultFlowTiming: FlowTiming = {
   longPollSeconds: 20,
-  pendingPatienceMs: 45_000,
+  pendingPatienceMs: 12_000,
   paidPatienceMs: 90_000,
   retryBaseMs: 1_000,
   retryMaxMs: 10_000,
@@ -102,6 +105,8 @@ export interface PaymentSlice {
   returnedAt: number | null
   /** The status long-poll is failing; the confirming screen says it is reconnecting. */
   connectionTrouble: boolean
+  /** No payment was reported within the grace period after the return: the checkout was cancelled. */
+  gaveUpWaiting: boolean
   startCheckout: () => Promise<void>
   /** The patron (or the idle timer) cancels the CashNet page. */
   cancelCheckout: (options?: { endSessionIfCancelled?: boolean }) => Promise<void>

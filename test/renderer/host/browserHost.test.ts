@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { CheckoutEvent } from '../../../common/kioskBridge.ts'
 import {
   checkoutSlotId,
@@ -6,6 +6,13 @@ import {
   isCheckoutReturn,
 } from '../../../renderer/src/host/browserHost.ts'
 import { resolveKioskHost } from '../../../renderer/src/host/kioskHost.ts'
+
+function addSlot(): HTMLElement {
+  const slot = document.createElement('div')
+  slot.id = checkoutSlotId
+  document.body.append(slot)
+  return slot
+}
 
 afterEach(() => {
   document.body.innerHTML = ''
@@ -16,9 +23,7 @@ const args = { checkoutId: 'c_1', url: 'http://127.0.0.1:4799/checkout/c_1' }
 
 describe('renderer/host/browserHost', () => {
   it('opens the CashNet page in a sandboxed iframe inside the checkout slot', async () => {
-    const slot = document.createElement('div')
-    slot.id = checkoutSlotId
-    document.body.append(slot)
+    const slot = addSlot()
     const host = createBrowserHost(window)
     await host.openCheckout(args)
     const frame = slot.querySelector('iframe')
@@ -27,7 +32,18 @@ describe('renderer/host/browserHost', () => {
     expect(frame?.getAttribute('referrerpolicy')).toBe('no-referrer')
   })
 
+  it('waits for the checkout slot rendered a moment later', async () => {
+    const host = createBrowserHost(window)
+    await host.openCheckout(args)
+    expect(document.querySelectorAll('iframe')).toHaveLength(0)
+    const slot = addSlot()
+    await vi.waitFor(() => {
+      expect(slot.querySelector('iframe')?.src).toBe(args.url)
+    })
+  })
+
   it('keeps one checkout page at a time and removes it on close', async () => {
+    addSlot()
     const host = createBrowserHost(window)
     await host.openCheckout(args)
     await host.openCheckout({ ...args, checkoutId: 'c_2' })
@@ -45,6 +61,7 @@ describe('renderer/host/browserHost', () => {
   })
 
   it('does not report a return while the page is elsewhere', async () => {
+    addSlot()
     const host = createBrowserHost(window)
     const events: CheckoutEvent[] = []
     host.onCheckoutEvent((event) => events.push(event))
@@ -54,6 +71,7 @@ describe('renderer/host/browserHost', () => {
   })
 
   it('ends the patron session: frames, web storage and cookies are wiped', async () => {
+    addSlot()
     const host = createBrowserHost(window)
     await host.openCheckout(args)
     document.body.append(document.createElement('iframe'))

@@ -74,7 +74,9 @@ describe('renderer/state/screens', () => {
 
   it('offers "try again" only where it can help', () => {
     expect(retryScreen({ name: 'declined', message: null })).toEqual({ name: 'confirm' })
-    expect(retryScreen({ name: 'cancelled', expired: false })).toEqual({ name: 'fines' })
+    expect(retryScreen({ name: 'cancelled', expired: false, reference: null })).toEqual({
+      name: 'fines',
+    })
     expect(retryScreen({ name: 'problem', problem: 'feesChanged' })).toBeNull()
     expect(retryScreen({ name: 'problem', problem: 'checkoutFailed' })).toEqual({ name: 'confirm' })
   })

@@ -256,10 +256,49 @@ describe('renderer/state/store', () => {
       await untilScreen(h.store, 'receipt')
     })
 
-    it('says it could not confirm a payment when CashNet never reports one', async () => {
+    it('cancels the checkout when CashNet reports nothing after the patron returns', async () => {
       const h = await setup({ pendingPatienceMs: 2_000 })
       const checkoutId = await openCheckout(h)
       h.host.emit({ type: 'returned', checkoutId })
+      h.clock.now += 2_500
+      await untilScreen(h.store, 'cancelled')
+      expect(h.api.cancelled).toEqual([checkoutId])
+      expect(h.store.getState().screen).toEqual({
+        name: 'cancelled',
+        expired: false,
+        reference: checkoutId,
+      })
+    })
+
+    it('still shows the receipt when CashNet reports the payment after the kiosk cancelled', async () => {
+      const h = await setup({ pendingPatienceMs: 2_000 })
+      const checkoutId = await openCheckout(h)
+      h.host.emit({ type: 'returned', checkoutId })
+      h.clock.now += 2_500
+      await untilScreen(h.store, 'cancelled')
+      h.api.setCheckout(checkoutId, { status: 'posted', receipt })
+      await untilScreen(h.store, 'receipt')
+    })
+
+    it('keeps following a payment that arrives while giving up on the wait', async () => {
+      const h = await setup({ pendingPatienceMs: 2_000 })
+      const checkoutId = await openCheckout(h)
+      h.host.emit({ type: 'returned', checkoutId })
+      h.api.setCheckout(checkoutId, { status: 'paid' })
+      h.clock.now += 2_500
+      await vi.waitFor(() => {
+        expect(h.store.getState().checkoutState?.status).toBe('paid')
+      })
+      expect(h.api.cancelled).toEqual([])
+      h.api.setCheckout(checkoutId, { status: 'posted', receipt })
+      await untilScreen(h.store, 'receipt')
+    })
+
+    it('says it could not confirm a payment when the checkout cannot be cancelled', async () => {
+      const h = await setup({ pendingPatienceMs: 2_000 })
+      const checkoutId = await openCheckout(h)
+      h.host.emit({ type: 'returned', checkoutId })
+      h.api.down = true
       h.clock.now += 2_500
       await untilScreen(h.store, 'notConfirmed')
     })
@@ -270,7 +309,11 @@ describe('renderer/state/store', () => {
       await h.store.getState().cancelCheckout()
       expect(h.api.cancelled).toEqual([checkoutId])
       expect(h.host.open).toBeNull()
-      expect(h.store.getState().screen).toEqual({ name: 'cancelled', expired: false })
+      expect(h.store.getState().screen).toEqual({
+        name: 'cancelled',
+        expired: false,
+        reference: null,
+      })
       h.store.getState().retryPayment()
       expect(h.store.getState().screen.name).toBe('fines')
     })
@@ -290,7 +333,11 @@ describe('renderer/state/store', () => {
       const checkoutId = await openCheckout(h)
       h.api.setCheckout(checkoutId, { status: 'expired' })
       await untilScreen(h.store, 'cancelled')
-      expect(h.store.getState().screen).toEqual({ name: 'cancelled', expired: true })
+      expect(h.store.getState().screen).toEqual({
+        name: 'cancelled',
+        expired: true,
+        reference: null,
+      })
       expect(h.host.open).toBeNull()
     })
 
@@ -402,6 +449,7 @@ describe('renderer/state/store', () => {
         checkoutState: state.checkoutState,
         returnedAt: state.returnedAt,
         connectionTrouble: state.connectionTrouble,
+        gaveUpWaiting: state.gaveUpWaiting,
       }).toEqual(initialPayment)
       expect([state.language, state.largeText, state.idleWarningEndsAt]).toEqual([
         'en',

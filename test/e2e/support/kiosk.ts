@@ -1,0 +1,150 @@
+/**
+ * Helpers for driving the kiosk in Chromium against the demo service: card swipes as fast
+ * keydown events, the sandbox CashNet page, sandbox controls, and the checks every screen gets
+ * (axe, touch targets, a screenshot).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import AxeBuilder from '@axe-core/playwright'
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
+
+export const cards = {
+  severalFees: '2000000001',
+  oneFee: '2000000002',
+  noFees: '2000000003',
+  external: '2000000004',
+  blocked: '2000000005',
+  expired: '2000000006',
+  inactive: '2000000007',
+  unicode: '2000000008',
+  eightFees: '2000000009',
+  notFound: '9999999999',
+} as const
+
+export const declinedCard = '4000 0000 0000 0002'
+
+const screenshotCounts = new Map<string, number>()
+
+/** Where the curated screenshots for the README live (written when UPDATE_SCREENSHOTS=1). */
+const curatedDir = join(import.meta.dirname, '../../../docs/screenshots')
+
+/** Puts the demo's sandboxes, faults and settings back to their defaults. */
+export async function resetSandbox(request: APIRequestContext): Promise<void> {
+  const response = await request.post('/__sandbox/reset', { data: {} })
+  expect(response.status()).toBe(204)
+}
+
+export async function sandbox(
+  request: APIRequestContext,
+  path: 'alma' | 'alma/close-fees' | 'cashnet' | 'settings' | 'service',
+  data: Record<string, unknown>,
+): Promise<void> {
+  const response = await request.post(`/__sandbox/${path}`, { data })
+  expect(response.status(), `POST /__sandbox/${path}`).toBe(204)
+}
+
+/**
+ * A keyboard-wedge swipe: track 2 data typed as keydown events in one burst (well under the
+ * reader's 50 ms gap), shifted characters preceded by Shift, ending with Enter.
+ */
+export async function swipe(page: Page, card: string, format: 'track2' | 'plain' = 'track2') {
+  const data = format === 'track2' ? `;${card}=2612?` : card
+  await page.evaluate((text) => {
+    const target = document.activeElement ?? document.body
+    const send = (key: string) =>
+      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
+    for (const char of Array.from(text)) {
+      if (/[%^?A-Z]/u.test(char)) send('Shift')
+      send(char)
+    }
+    send('Enter')
+  }, data)
+}
+
+export function screenLocator(page: Page, name: string) {
+  return page.locator(`[data-screen="${name}"]`)
+}
+
+/** Zero axe violations for WCAG 2.1 A and AA on what the kiosk itself draws. */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    // The CashNet page is CashNet's; the kiosk's own header bar around it is checked.
+    .exclude('iframe.checkout-frame')
+    .analyze()
+  const summary = results.violations.map(
+    (violation) =>
+      `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`,
+  )
+  expect(summary).toEqual([])
+}
+
+/** Every button and checkbox row is at least 44 × 44 CSS pixels. */
+export async function expectTouchTargets(page: Page): Promise<void> {
+  const small = await page.evaluate(() => {
+    const targets = [...document.querySelectorAll<HTMLElement>('button, label:has(input)')]
+    return targets
+      .filter((element) => element.offsetParent !== null)
+      .map((element) => {
+        const box = element.getBoundingClientRect()
+        return { text: element.textContent.trim(), width: box.width, height: box.height }
+      })
+      .filter((box) => box.width < 44 || box.height < 44)
+  })
+  expect(small).toEqual([])
+}
+
+/**
+ * Waits for a screen, checks it (axe, touch targets) and saves a screenshot as a test artifact;
+ * `curated` also writes it to docs/screenshots/ when UPDATE_SCREENSHOTS=1.
+ */
+export async function expectScreen(
+  page: Page,
+  testInfo: TestInfo,
+  name: string,
+  options: { curated?: string; timeout?: number } = {},
+): Promise<void> {
+  await expect(screenLocator(page, name)).toBeVisible(
+    options.timeout === undefined ? {} : { timeout: options.timeout },
+  )
+  await expectAccessible(page)
+  await expectTouchTargets(page)
+  const screenshot = await page.screenshot({ animations: 'disabled', caret: 'hide' })
+  // One file per screen in the test's output folder (the CI artifact), numbered in visit order.
+  const taken = (screenshotCounts.get(testInfo.testId) ?? 0) + 1
+  screenshotCounts.set(testInfo.testId, taken)
+  writeFileSync(testInfo.outputPath(`${String(taken).padStart(2, '0')}-${name}.png`), screenshot)
+  if (options.curated && process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(curatedDir, { recursive: true })
+    writeFileSync(join(curatedDir, `${options.curated}.png`), screenshot)
+  }
+}
+
+export function cashnetFrame(page: Page) {
+  return page.frameLocator('iframe.checkout-frame')
+}
+
+/** On the sandbox CashNet page: pay with the prefilled (approved) card or another one. */
+export async function payOnCashnet(page: Page, card?: string): Promise<void> {
+  const frame = cashnetFrame(page)
+  if (card) await frame.getByLabel(/card/iu).fill(card)
+  await frame.getByRole('button', { name: 'Pay' }).click()
+}
+
+export async function cancelOnCashnet(page: Page): Promise<void> {
+  await cashnetFrame(page).getByRole('button', { name: 'Cancel' }).click()
+}
+
+/** After a session ends: nothing of the patron in the page text or in web storage. */
+export async function expectNoPatronTraces(page: Page, traces: readonly string[]): Promise<void> {
+  await expect(screenLocator(page, 'attract')).toBeVisible()
+  const text = await page.evaluate(() => document.documentElement.innerText)
+  for (const trace of traces) expect(text).not.toContain(trace)
+  const storage = await page.evaluate(() => [
+    sessionStorage.length,
+    localStorage.length,
+    document.cookie,
+    document.querySelectorAll('iframe').length,
+  ])
+  expect(storage).toEqual([0, 0, '', 0])
+}
