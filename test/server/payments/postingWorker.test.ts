@@ -238,6 +238,31 @@ describe('server/payments/postingWorker', () => {
     }
   })
 
+  it('keeps its claim alive while Alma is slower than the lease, so no other worker steps in', async () => {
+    const h = await start({ worker: { leaseMs: 400 } })
+    const checkout = await paidCheckout(h, sandboxCards.oneFee)
+    // Every Alma call takes 1 s: the fee read ends at ~1 s, the payment at ~2 s.
+    h.sandboxAlma.setFaults({ latencyMs: 1_000 })
+    const second = createPostingWorker({
+      repo: h.repo,
+      alma: h.newAlmaClient(),
+      notifier: h.notifier,
+      clock: h.clock,
+      leaseMs: 400,
+      workerId: 'second-worker',
+    })
+    const first = h.worker.runOnce()
+    // Mid-payment, well past the lease taken before it: only the heartbeat still holds the claim.
+    await new Promise((resolve) => setTimeout(resolve, 1_700))
+    expect(await second.runOnce()).toBe(0)
+    expect(await first).toBe(1)
+    expectExactlyOnce(h, [checkout])
+    const feeReads = h.sandboxAlma
+      .requests()
+      .filter((r) => r.method === 'GET' && r.path.includes('/fees/'))
+    expect(feeReads).toHaveLength(1)
+  })
+
   it('wakes on a postback when started, and stop() waits for the pass in flight', async () => {
     const h = await start({ worker: { pollIntervalMs: 60_000 } })
     h.worker.start()
