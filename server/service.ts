@@ -60,6 +60,13 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const clock = options.clock ?? systemClock
   const metrics = new Metrics()
   const repo = await openSqliteRepository(config.databaseUrl)
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  })
+  const log = (component: string) => app.log.child({ component })
 
   const alma = createAlmaClient({
     baseUrl: config.alma.baseUrl,
@@ -80,6 +87,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     cardNumberPattern: config.cardNumberPattern,
     lookupTtlMs: config.lookupTtlMs,
     clock,
+    logger: log('lookups'),
   })
 
   const notifier = createCheckoutNotifier()
@@ -91,6 +99,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     notifier,
     minPaymentCents: config.minPaymentCents,
     checkoutTtlMs: config.checkoutTtlMs,
+    logger: log('checkouts'),
     cashnet: {
       checkoutUrl: config.cashnet.checkoutUrl,
       defaultItemCode: config.cashnet.defaultItemCode,
@@ -110,6 +119,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     paymentMethod: config.alma.paymentMethod,
     pollIntervalMs: options.workerPollMs ?? 1_000,
+    logger: log('posting'),
   })
 
   const ingest = createPostbackIngest({
@@ -124,6 +134,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     onAccepted: () => {
       worker.wake()
     },
+    logger: log('postbacks'),
   })
 
   metrics.addGauge('kiosk_outbox_depth', 'Payments to Alma not yet posted.', () =>
@@ -135,12 +146,6 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     () => worker.oldestUnpostedAgeSeconds(),
   )
 
-  const app = Fastify({
-    logger: options.logger ?? false,
-    trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
-  })
   if (options.extend) await options.extend(app)
 
   await app.register(opsRoutes({ metrics, checkReady: () => repo.ping() }))

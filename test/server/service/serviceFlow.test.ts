@@ -171,14 +171,11 @@ describe('server/service (the assembled companion service)', () => {
   it('keeps card numbers, names and secrets out of the log', () => {
     const log = logLines.join('')
     expect(log.length).toBeGreaterThan(0)
-    for (const secret of [
-      sandboxCards.severalFees,
-      sandboxCards.blocked,
-      'María',
-      'García',
-      demo.kioskKey,
-      demo.alma.apiKey,
-    ]) {
+    for (const card of [sandboxCards.severalFees, sandboxCards.blocked]) {
+      // Not inside a longer number (a timing such as 1.2000000005 is not a card number).
+      expect(log).not.toMatch(new RegExp(`(?<![\\d.])${card}(?!\\d)`))
+    }
+    for (const secret of ['María', 'García', demo.kioskKey, demo.alma.apiKey]) {
       expect(log).not.toContain(secret)
     }
     expect(log).not.toMatch(/\/cashnet\/postback\/[0-9a-f]{16,}/)
