@@ -3,31 +3,19 @@
  * per-request latency over HTTP, with the posting worker off so only ingestion is measured.
  */
 import { performance } from 'node:perf_hooks'
-import { z } from 'zod'
-import { checkoutCreatedSchema, type CheckoutCreated } from '../../common/api.ts'
+import type { CheckoutCreated } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { kioskPost, percentile, postbackBody, round, startBenchService } from './setup.ts'
+import { percentile, postbackBody, round, startIngestBench } from './setup.ts'
 
 const postbacks = 2000
 const concurrency = 8
 
 export async function benchPostbackIngest() {
-  const bench = await startBenchService({
-    almaLatencyMs: 0,
-    almaRequestsPerSecond: 1000,
-    backgroundWork: false,
-  })
+  const { bench, checkout: newCheckout } = await startIngestBench(sandboxCards.severalFees)
   try {
-    const lookup = z
-      .object({ lookupId: z.string() })
-      .parse(await kioskPost(bench, '/api/v1/lookups', { cardNumber: sandboxCards.severalFees }))
     const checkouts: CheckoutCreated[] = []
     for (let i = 0; i < postbacks; i++) {
-      checkouts.push(
-        checkoutCreatedSchema.parse(
-          await kioskPost(bench, '/api/v1/checkouts', { lookupId: lookup.lookupId }),
-        ),
-      )
+      checkouts.push(await newCheckout())
     }
     const postbackUrl = `${bench.url}/cashnet/postback/${bench.secret}`
     const latencies: number[] = []

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { z } from 'zod'
+import { checkoutCreatedSchema } from '../../common/api.ts'
 import { loadConfig } from '../../server/config/load.ts'
 import { freeLoopbackPort } from '../../server/demo/freePort.ts'
 import { startSandboxAlma, type SandboxAlma } from '../../server/sandbox/alma/index.ts'
@@ -76,6 +78,21 @@ export async function kioskPost(
   if (!response.ok) throw new Error(`${path} answered ${response.status}`)
   return response.json()
 }
+
+/** A service with fast Alma for ingestion benchmarks, and a lookup to make checkouts from. */
+export async function startIngestBench(cardNumber: string) {
+  const bench = await startBenchService({
+    almaLatencyMs: 0,
+    almaRequestsPerSecond: 1000,
+    backgroundWork: false,
+  })
+  const { lookupId } = lookupAnswer.parse(await kioskPost(bench, '/api/v1/lookups', { cardNumber }))
+  const checkout = async () =>
+    checkoutCreatedSchema.parse(await kioskPost(bench, '/api/v1/checkouts', { lookupId }))
+  return { bench, checkout }
+}
+
+const lookupAnswer = z.object({ lookupId: z.string() })
 
 /** A successful CashNet postback body for a checkout, as the sandbox CashNet would send it. */
 export function postbackBody(checkoutId: string, tx: string, amounts: readonly number[]): string {

@@ -3,28 +3,18 @@
  * postback's answer (the change is committed) to the long-poll's answer.
  */
 import { performance } from 'node:perf_hooks'
-import { z } from 'zod'
-import { checkoutCreatedSchema, checkoutStateSchema } from '../../common/api.ts'
+import { checkoutStateSchema } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { kioskPost, percentile, postbackBody, round, startBenchService } from './setup.ts'
+import { percentile, postbackBody, round, startIngestBench } from './setup.ts'
 
 const rounds = 30
 
 export async function benchStatusNotify() {
-  const bench = await startBenchService({
-    almaLatencyMs: 0,
-    almaRequestsPerSecond: 1000,
-    backgroundWork: false,
-  })
+  const { bench, checkout: newCheckout } = await startIngestBench(sandboxCards.oneFee)
   try {
-    const lookup = z
-      .object({ lookupId: z.string() })
-      .parse(await kioskPost(bench, '/api/v1/lookups', { cardNumber: sandboxCards.oneFee }))
     const delays: number[] = []
     for (let i = 0; i < rounds; i++) {
-      const checkout = checkoutCreatedSchema.parse(
-        await kioskPost(bench, '/api/v1/checkouts', { lookupId: lookup.lookupId }),
-      )
+      const checkout = await newCheckout()
       let answeredAt = 0
       const waiting = fetch(
         `${bench.url}/api/v1/checkouts/${checkout.checkoutId}?status=pending&wait=10`,

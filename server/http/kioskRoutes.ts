@@ -5,13 +5,10 @@ import {
   checkoutRequestSchema,
   checkoutStatusSchema,
   lookupRequestSchema,
-  type CheckoutCreated,
-  type CheckoutRequest,
-  type CheckoutState,
-  type CheckoutStatus,
   type KioskSettings,
   type LookupResponse,
 } from '../../common/api.ts'
+import type { CheckoutService } from '../payments/checkoutService.ts'
 import { sendApiError, sendDomainError } from './apiErrors.ts'
 
 /** What the kiosk routes need; the service assembly passes the real services in. */
@@ -19,17 +16,7 @@ export interface KioskRouteDeps {
   authenticate(authorization: string | undefined): string | null
   rateLimiter: { take(kioskId: string): number }
   lookups: { lookup(kioskId: string, cardNumber: string): Promise<LookupResponse> }
-  checkouts: {
-    create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated>
-    getState(kioskId: string, checkoutId: string): Promise<CheckoutState>
-    waitForChange(
-      kioskId: string,
-      checkoutId: string,
-      knownStatus: CheckoutStatus,
-      timeoutMs: number,
-    ): Promise<CheckoutState>
-    cancel(kioskId: string, checkoutId: string): Promise<CheckoutState>
-  }
+  checkouts: Pick<CheckoutService, 'create' | 'getState' | 'waitForChange' | 'cancel'>
   kioskSettings: () => KioskSettings
   /** Longest long-poll a kiosk may ask for. */
   maxWaitSeconds: number
