@@ -22,7 +22,11 @@ export const rendererTargets = {
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const assetsDir = join(repoRoot, 'out/renderer/assets')
 const paintRuns = 15
-const warmupSessions = 20
+/**
+ * Sessions before the baseline: V8 compiles and optimises the UI's code paths over the first
+ * patrons (measured here: most of the early growth is JIT code), which is not a leak.
+ */
+const warmupSessions = 50
 const measuredSessions = 200
 /** Patrons with fees in the sandbox, taken in turn. */
 const sessionCards = ['2000000001', '2000000002', '2000000004', '2000000008', '2000000009']
@@ -39,9 +43,16 @@ export interface RendererBenchResult {
   }
   sessions: {
     count: number
+    warmupSessions: number
+    /** Right after the first load, before any patron. */
+    heapAtLoadBytes: number
+    /** The baseline: after the warm-up sessions. */
     heapBeforeBytes: number
     heapAfterBytes: number
+    /** Growth over the measured sessions, against the baseline (the target applies here). */
     growthPercent: number
+    /** For comparison: growth against the freshly loaded page, warm-up included. */
+    growthSinceLoadPercent: number
     secondsPerSession: number
     pass: boolean
   }
@@ -177,6 +188,7 @@ async function measureSessions(
   const page = await context.newPage()
   await page.goto(url)
   await page.locator('[data-screen="attract"]').waitFor()
+  const heapAtLoadBytes = await usedHeapAfterGc(page)
   for (let session = 0; session < warmupSessions; session += 1) {
     await simulateSession(page, sessionCards[session % sessionCards.length] ?? '2000000001')
   }
@@ -188,13 +200,16 @@ async function measureSessions(
   const seconds = (performance.now() - started) / 1000
   const heapAfterBytes = await usedHeapAfterGc(page)
   await context.close()
-  const growthPercent =
-    Math.round(((heapAfterBytes - heapBeforeBytes) / heapBeforeBytes) * 1000) / 10
+  const growth = (from: number) => Math.round(((heapAfterBytes - from) / from) * 1000) / 10
+  const growthPercent = growth(heapBeforeBytes)
   return {
     count: measuredSessions,
+    warmupSessions,
+    heapAtLoadBytes,
     heapBeforeBytes,
     heapAfterBytes,
     growthPercent,
+    growthSinceLoadPercent: growth(heapAtLoadBytes),
     secondsPerSession: Math.round((seconds / measuredSessions) * 100) / 100,
     pass: growthPercent <= rendererTargets.heapGrowthPercent,
   }

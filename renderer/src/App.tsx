@@ -53,6 +53,12 @@ function KioskShell({ host }: { host: KioskBridge }) {
     document.documentElement.classList.toggle('large-text', largeText)
   }, [largeText])
 
+  useEffect(() => {
+    // Back on the attract screen nobody is being served: drop the browser's record of the
+    // requests made for the last patron (URLs with their checkout id) so nothing of them stays.
+    if (screen === 'attract') performance.clearResourceTimings()
+  }, [screen])
+
   useIdleTimer()
   useHostEffects(host)
   const onCardRead = useCallback(

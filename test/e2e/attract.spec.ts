@@ -21,7 +21,7 @@ test('the demo serves the kiosk attract screen with the library from the setting
     .getByRole('banner')
     .evaluate((element) => getComputedStyle(element).backgroundColor)
   expect(header).toBe('rgb(122, 31, 43)')
-  await expectScreen(page, testInfo, 'attract', { curated: 'attract-custom-library' })
+  await expectScreen(page, testInfo, 'attract')
   const painted = await page.evaluate(
     () => performance.getEntriesByName('kiosk:attract-painted').length,
   )
@@ -35,7 +35,7 @@ test('out of service while the service is unreachable at start-up, then recovers
   await sandbox(request, 'service', { apiDown: true })
   await page.clock.install()
   await page.goto('/')
-  await expectScreen(page, testInfo, 'outOfService', { curated: 'out-of-service' })
+  await expectScreen(page, testInfo, 'outOfService')
   await sandbox(request, 'service', { apiDown: false })
   await page.clock.fastForward(11_000)
   await expect(screenLocator(page, 'attract')).toBeVisible()

@@ -14,7 +14,7 @@ test('language switch: Spanish on every screen, Intl money, back to English afte
     'Deslice o acerque su credencial del campus',
   )
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('es')
-  await expectScreen(page, testInfo, 'attract', { curated: 'attract-es' })
+  await expectScreen(page, testInfo, 'attract')
 
   await swipe(page, cards.severalFees)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, María G.')

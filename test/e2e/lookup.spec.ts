@@ -17,7 +17,7 @@ test.beforeEach(async ({ page, request }) => {
 
 test('not found: an unknown card', async ({ page }, testInfo) => {
   await swipe(page, cards.notFound)
-  await expectScreen(page, testInfo, 'notFound', { curated: 'not-found' })
+  await expectScreen(page, testInfo, 'notFound')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find your account')
   await page.getByRole('button', { name: 'Try again' }).click()
   await expect(screenLocator(page, 'attract')).toBeVisible()
@@ -39,7 +39,7 @@ test('blocked, expired and inactive accounts say why and cannot pay', async ({
 
 test('no fines: nothing to pay', async ({ page }, testInfo) => {
   await swipe(page, cards.noFees)
-  await expectScreen(page, testInfo, 'noFines', { curated: 'no-fines' })
+  await expectScreen(page, testInfo, 'noFines')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You have no fines or fees')
   await page.getByRole('button', { name: 'Done' }).click()
   await expect(screenLocator(page, 'attract')).toBeVisible()
@@ -51,7 +51,7 @@ test('service down: the lookup says payments are unavailable, and recovers', asy
 }, testInfo) => {
   await sandbox(request, 'service', { apiDown: true })
   await swipe(page, cards.severalFees)
-  await expectScreen(page, testInfo, 'unavailable', { curated: 'unavailable' })
+  await expectScreen(page, testInfo, 'unavailable')
   await sandbox(request, 'service', { apiDown: false })
   await swipe(page, cards.severalFees)
   await expect(screenLocator(page, 'fines')).toBeVisible()
@@ -75,7 +75,7 @@ test('plain digits and manual entry on the keypad reach the same account', async
   for (const digit of cards.oneFee) {
     await keypad.getByRole('button', { name: digit, exact: true }).click()
   }
-  await expectScreen(page, testInfo, 'manualEntry', { curated: 'manual-entry' })
+  await expectScreen(page, testInfo, 'manualEntry')
   await page.getByRole('button', { name: 'Find my account' }).click()
   await expect(screenLocator(page, 'fines')).toBeVisible()
 })
@@ -90,7 +90,7 @@ test('unicode names and titles, and a long list of fees', async ({ page }, testI
 
   await swipe(page, cards.eightFees)
   await expect(screenLocator(page, 'fines').getByRole('listitem')).toHaveCount(8)
-  await expectScreen(page, testInfo, 'fines', { curated: 'fines-long' })
+  await expectScreen(page, testInfo, 'fines')
 })
 
 test('a slow typist is not a card reader', async ({ page }) => {

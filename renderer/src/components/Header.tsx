@@ -4,6 +4,8 @@ import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
 import { Button } from './Button.tsx'
 
 const languageNames: Record<Language, string> = { en: 'English', es: 'Español' }
+/** Before the settings arrive (or while they cannot), every language the kiosk has. */
+const allLanguages: readonly Language[] = ['en', 'es']
 
 /** The kiosk header on every screen: the library's name and logo, language and text size. */
 export function Header() {
@@ -14,7 +16,7 @@ export function Header() {
   const largeText = useKiosk((state) => state.largeText)
   const { setLanguage, toggleLargeText } = useKioskActions()
 
-  const others = (languages ?? []).filter((candidate) => candidate !== language)
+  const others = (languages ?? allLanguages).filter((candidate) => candidate !== language)
   return (
     <header className="kiosk-header">
       <div className="brand">

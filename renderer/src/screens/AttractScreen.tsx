@@ -13,10 +13,13 @@ export function AttractScreen() {
   const { startManualEntry } = useKioskActions()
 
   useEffect(() => {
+    // The task after the next animation frame runs once that frame has been painted.
     requestAnimationFrame(() => {
-      if (performance.getEntriesByName(attractPaintedMark).length === 0) {
-        performance.mark(attractPaintedMark)
-      }
+      setTimeout(() => {
+        if (performance.getEntriesByName(attractPaintedMark).length === 0) {
+          performance.mark(attractPaintedMark)
+        }
+      }, 0)
     })
   }, [])
 

@@ -13,7 +13,7 @@ export const createPreferencesSlice: KioskSlice<PreferencesSlice> = () => (set, 
   ...initialPreferences(null),
 
   setLanguage(language) {
-    const languages = get().settings?.languages ?? ['en']
+    const languages = get().settings?.languages ?? ['en', 'es']
     if (languages.includes(language)) set({ language })
   },
 

@@ -145,6 +145,10 @@ export async function expectNoPatronTraces(page: Page, traces: readonly string[]
     localStorage.length,
     document.cookie,
     document.querySelectorAll('iframe').length,
+    // The browser's record of the requests made for the patron (URLs with checkout ids).
+    performance
+      .getEntriesByType('resource')
+      .filter((entry) => /\/api\/v1\/(?:lookups|checkouts)/u.test(entry.name)).length,
   ])
-  expect(storage).toEqual([0, 0, '', 0])
+  expect(storage).toEqual([0, 0, '', 0, 0])
 }
