@@ -85,6 +85,8 @@ export default defineConfig({
       outDir: rendererOutDir,
       emptyOutDir: true,
       sourcemap: false,
+      // electron-vite leaves the renderer unminified by default: ship what `build:renderer` ships.
+      minify: true,
       rolldownOptions: { input: resolve(rendererRoot, 'index.html') },
     },
   },
