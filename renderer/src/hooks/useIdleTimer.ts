@@ -19,6 +19,11 @@ export function useIdleTimer(): void {
   )
 
   useEffect(() => {
+    // A warning belongs to the screen it opened on (e.g. the patron came back from CashNet).
+    store.getState().dismissIdleWarning()
+  }, [store, screen])
+
+  useEffect(() => {
     const key =
       screen === 'attract' ? (preferencesChanged ? 'default' : null) : idleTimeoutKey(screen)
     const { setIdleDeadline, openIdleWarning } = store.getState()

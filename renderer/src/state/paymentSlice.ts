@@ -156,6 +156,8 @@ async function watchCheckout(deps: KioskDeps, set: Set, get: Get, checkoutId: st
   const { signal } = deps.scope
   let failures = 0
   while (!ended(signal)) {
+    // The patron moved on to another checkout (or none): this one is no longer shown.
+    if (get().checkout?.checkoutId !== checkoutId) return
     const known = get().checkoutState?.status ?? 'pending'
     try {
       const state = await deps.api.getCheckout(checkoutId, {

@@ -386,6 +386,22 @@ describe('renderer/state/store', () => {
       expect(h.store.getState().connectionTrouble).toBe(false)
     })
 
+    it('stops following a checkout the patron has left behind', async () => {
+      const h = await setup()
+      const first = await openCheckout(h)
+      await h.store.getState().cancelCheckout()
+      h.store.getState().retryPayment()
+      h.store.getState().paySelected()
+      await h.store.getState().startCheckout()
+      await untilScreen(h.store, 'checkout')
+      const second = h.store.getState().checkout?.checkoutId
+      expect(second).not.toBe(first)
+      h.api.setCheckout(first, { status: 'posted', receipt })
+      h.host.emit({ type: 'returned', checkoutId: second ?? '' })
+      expect(h.store.getState().screen.name).toBe('confirming')
+      expect(h.store.getState().checkoutState?.checkoutId).toBe(second)
+    })
+
     it('ignores host events for another checkout', async () => {
       const h = await setup()
       await openCheckout(h)
