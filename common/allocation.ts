@@ -41,8 +41,8 @@ function timeOf(iso: string): number {
 }
 
 /**
- * Oldest first: creation time, then fee id — the same order as the service's
- * `server/payments/allocation.ts`, so the preview is what the service will post.
+ * Oldest first: creation time, then fee id. The service allocates with the same functions, so the
+ * preview is what the service will post.
  */
 export function oldestFirst<T extends AllocatableFee>(fees: readonly T[]): T[] {
   return [...fees].sort((a, b) => {
@@ -53,9 +53,42 @@ export function oldestFirst<T extends AllocatableFee>(fees: readonly T[]): T[] {
   })
 }
 
+export interface SpreadResult {
+  lines: AllocationLine[]
+  /** What no fee could take (zero unless the amount exceeds the fees' total). */
+  unallocatedCents: number
+}
+
 /**
- * Splits `amountCents` over `fees`, paying each oldest fee in full before the next one.
- * Lines come back oldest first and only for fees that receive money.
+ * Spreads `amountCents` over `fees` oldest first, each fee taking at most its balance; fees with
+ * nothing owed take nothing. The service uses it for checkouts and for re-allocating money whose fee
+ * closed meanwhile, where a remainder is expected and becomes an exception.
+ */
+export function spreadOldestFirst(
+  amountCents: number,
+  fees: readonly AllocatableFee[],
+): SpreadResult {
+  if (!Number.isSafeInteger(amountCents) || amountCents < 0) {
+    throw new RangeError(`Amount must be a non-negative number of cents: ${amountCents}`)
+  }
+  const lines: AllocationLine[] = []
+  let remaining = amountCents
+  for (const fee of oldestFirst(fees)) {
+    if (remaining === 0) break
+    if (!Number.isSafeInteger(fee.balanceCents)) {
+      throw new RangeError(`Fee ${fee.id} balance must be integer cents: ${fee.balanceCents}`)
+    }
+    if (fee.balanceCents <= 0) continue
+    const take = Math.min(remaining, fee.balanceCents)
+    lines.push({ feeId: fee.id, amountCents: take })
+    remaining -= take
+  }
+  return { lines, unallocatedCents: remaining }
+}
+
+/**
+ * The kiosk's preview: splits `amountCents` over `fees`, paying each oldest fee in full before the
+ * next one. Lines come back oldest first and only for fees that receive money.
  */
 export function allocateOldestFirst(
   fees: readonly AllocatableFee[],
@@ -71,15 +104,7 @@ export function allocateOldestFirst(
       `Amount ${amountCents} exceeds the balance ${total}`,
     )
   }
-  const lines: AllocationLine[] = []
-  let left = amountCents
-  for (const fee of oldestFirst(fees)) {
-    if (left === 0) break
-    const amount = Math.min(left, fee.balanceCents)
-    if (amount > 0) lines.push({ feeId: fee.id, amountCents: amount })
-    left -= amount
-  }
-  return lines
+  return spreadOldestFirst(amountCents, fees).lines
 }
 
 /**

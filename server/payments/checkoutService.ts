@@ -15,7 +15,7 @@ import type { AlmaFee, AlmaFeeList, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { LookupStore } from '../patrons/lookupStore.ts'
 import type { CheckoutRecord, NewCheckoutLine, PaymentsRepository } from '../store/repository.ts'
-import { allocateOldestFirst } from './allocation.ts'
+import { spreadOldestFirst } from '../../common/allocation.ts'
 import { buildCashnetCheckoutUrl, type CashnetUrlOptions } from './cashnetUrl.ts'
 import { PaymentError } from './errors.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
@@ -129,7 +129,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       )
     }
 
-    const allocation = allocateOldestFirst(
+    const allocation = spreadOldestFirst(
       amountCents,
       selected.map((fee) => ({
         id: fee.id,

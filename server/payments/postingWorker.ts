@@ -14,7 +14,7 @@ import { AlmaError } from '../alma/errors.ts'
 import type { AlmaFee, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { PaymentsRepository, PostingRecord, ReallocationTarget } from '../store/repository.ts'
-import { allocateOldestFirst } from './allocation.ts'
+import { spreadOldestFirst } from '../../common/allocation.ts'
 import { checkAlmaForPayment } from './alreadyPosted.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
 import type { CheckoutNotifier } from './notifier.ts'
@@ -192,7 +192,7 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
         remaining -= take
       }
     }
-    const allocation = allocateOldestFirst(
+    const allocation = spreadOldestFirst(
       remaining,
       others.map((other) => ({
         id: other.id,
