@@ -7,6 +7,12 @@ import { z } from 'zod'
 export const openCheckoutArgsSchema = z.object({
   checkoutId: z.string().min(1).max(128),
   url: z.url({ protocol: /^https?$/ }),
+  /**
+   * Where the CashNet page starts, in CSS pixels from the top of the window: below the kiosk's own
+   * header and checkout bar, whose height depends on language and text size. Hosts that place the
+   * page themselves (the browser host's iframe) ignore it.
+   */
+  viewTop: z.number().int().min(0).max(4000).optional(),
 })
 export type OpenCheckoutArgs = z.infer<typeof openCheckoutArgsSchema>
 

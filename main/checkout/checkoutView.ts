@@ -23,7 +23,7 @@ import {
 } from './returnDetection.ts'
 import { wipeSession } from './wipe.ts'
 
-/** Height of the renderer's checkout header bar (Cancel, countdown), in CSS pixels at zoom 1. */
+/** Where the view starts when the renderer does not say (`viewTop`), in CSS pixels at zoom 1. */
 export const checkoutHeaderHeight = 96
 
 export function checkoutViewBounds(
@@ -49,6 +49,8 @@ const errBlockedByClient = -20
 
 interface OpenView {
   checkoutId: string
+  /** Where the view starts below the renderer's own bar (CSS pixels). */
+  top: number
   view: WebContentsView
   timer: ReturnType<typeof setTimeout>
 }
@@ -90,7 +92,8 @@ export class CheckoutViewController {
       this.onVerdict(verdict, details.url, details.resourceType === 'mainFrame', current)
     })
     options.window.on('resize', () => {
-      this.current?.view.setBounds(checkoutViewBounds(options.window.getContentSize()))
+      const current = this.current
+      current?.view.setBounds(checkoutViewBounds(options.window.getContentSize(), current.top))
     })
   }
 
@@ -117,11 +120,16 @@ export class CheckoutViewController {
     const timer = setTimeout(() => {
       void this.end({ type: 'failed', reason: 'timeout' })
     }, this.options.maxMinutes * 60_000)
-    const opened: OpenView = { checkoutId: args.checkoutId, view, timer }
+    const opened: OpenView = {
+      checkoutId: args.checkoutId,
+      top: args.viewTop ?? checkoutHeaderHeight,
+      view,
+      timer,
+    }
     this.current = opened
     this.guard(view.webContents, opened)
     this.options.window.contentView.addChildView(view)
-    view.setBounds(checkoutViewBounds(this.options.window.getContentSize()))
+    view.setBounds(checkoutViewBounds(this.options.window.getContentSize(), opened.top))
     this.options.log.info(`checkout view opened on ${safeForLog(args.url)}`)
     // Load failures arrive as did-fail-load; the renderer does not wait for CashNet to load.
     view.webContents.loadURL(args.url).catch(() => undefined)

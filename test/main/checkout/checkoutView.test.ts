@@ -244,6 +244,17 @@ describe('main/checkout/checkoutView', () => {
     ).toEqual({ cancel: true })
   })
 
+  it('places the view where the renderer says its slot starts, also after a resize', async () => {
+    const { controller, window } = setup()
+    await controller.open({ checkoutId: 'c1', url: checkoutUrl, viewTop: 140 })
+    const view = electron.WebContentsView.created.at(-1)
+    expect(view?.bounds).toMatchObject({ x: 0, y: 140 })
+    window.emit('resize')
+    expect(view?.bounds).toMatchObject({ x: 0, y: 140 })
+    await controller.open({ checkoutId: 'c2', url: checkoutUrl })
+    expect(electron.WebContentsView.created.at(-1)?.bounds).toMatchObject({ y: 96 })
+  })
+
   it('computes bounds that never go negative', () => {
     expect(checkoutViewBounds([800, 50])).toEqual({ x: 0, y: 96, width: 800, height: 0 })
   })

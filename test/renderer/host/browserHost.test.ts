@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { CheckoutEvent } from '../../../common/kioskBridge.ts'
+import type { CheckoutEvent, KioskBridge } from '../../../common/kioskBridge.ts'
 import {
   checkoutSlotId,
   createBrowserHost,
   isCheckoutReturn,
 } from '../../../renderer/src/host/browserHost.ts'
-import { resolveKioskHost } from '../../../renderer/src/host/kioskHost.ts'
+import { placeCheckoutInSlot, resolveKioskHost } from '../../../renderer/src/host/kioskHost.ts'
 
 function addSlot(): HTMLElement {
   const slot = document.createElement('div')
@@ -106,6 +106,29 @@ describe('renderer/host/browserHost', () => {
 })
 
 describe('renderer/host/kioskHost', () => {
+  it('tells an Electron bridge where the checkout slot starts', async () => {
+    const opened: unknown[] = []
+    const bridge = {
+      openCheckout: (args: unknown) => {
+        opened.push(args)
+        return Promise.resolve()
+      },
+    } as unknown as KioskBridge
+    const slot = document.createElement('div')
+    slot.id = checkoutSlotId
+    slot.getBoundingClientRect = () => ({ top: 137.6 }) as DOMRect
+    document.body.append(slot)
+    try {
+      const placed = placeCheckoutInSlot(bridge, window)
+      await placed.openCheckout({ checkoutId: 'c1', url: 'https://commerce.cashnet.com/S' })
+      expect(opened).toEqual([
+        { checkoutId: 'c1', url: 'https://commerce.cashnet.com/S', viewTop: 138 },
+      ])
+    } finally {
+      slot.remove()
+    }
+  })
+
   it('uses the preload bridge when present and installs the browser host otherwise', async () => {
     const installed = resolveKioskHost(window)
     expect(window.kiosk).toBe(installed)
