@@ -1,15 +1,30 @@
 import type { BrowserWindowConstructorOptions, WebContentsViewConstructorOptions } from 'electron'
 
+/**
+ * The security-relevant preferences every web contents of the kiosk gets, each set explicitly even
+ * where it is Electron's default, so a future default change or a careless edit shows up in the tests.
+ */
+const lockedDown = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  spellcheck: false,
+} as const
+
 export interface KioskWindowInput {
   /** Packaged build (or NODE_ENV=production): no devtools, true kiosk. */
   production: boolean
   preloadPath: string
 }
 
-/**
- * The kiosk window's options. Each security-relevant preference is set explicitly, even where it is
- * Electron's default, so a future default change or a careless edit shows up in the tests.
- */
+/** The kiosk window's options: locked down, devtools only outside production. */
 export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstructorOptions {
   return {
     show: false,
@@ -21,17 +36,7 @@ export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstr
     height: 900,
     webPreferences: {
       preload: input.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
+      ...lockedDown,
       devTools: !input.production,
     },
   }
@@ -50,17 +55,7 @@ export function checkoutViewOptions(input: {
   return {
     webPreferences: {
       partition: checkoutPartition,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
+      ...lockedDown,
       safeDialogs: true,
       devTools: !input.production,
     },

@@ -88,7 +88,7 @@ test('unicode names and titles, and a long list of fees', async ({ page }, testI
   await page.getByRole('button', { name: 'Finish without paying' }).click()
   await expectNoPatronTraces(page, [name.replace('Hello, ', '')])
 
-  await swipe(page, cards.eightFees)
+  await swipe(page, cards.manyFees)
   await expect(screenLocator(page, 'fines').getByRole('listitem')).toHaveCount(8)
   await expectScreen(page, testInfo, 'fines')
 })

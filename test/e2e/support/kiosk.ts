@@ -7,19 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
+import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 
-export const cards = {
-  severalFees: '2000000001',
-  oneFee: '2000000002',
-  noFees: '2000000003',
-  external: '2000000004',
-  blocked: '2000000005',
-  expired: '2000000006',
-  inactive: '2000000007',
-  unicode: '2000000008',
-  eightFees: '2000000009',
-  notFound: '9999999999',
-} as const
+/** The sandbox's seed cards (see server/sandbox/README.md). */
+export const cards = sandboxCards
 
 export const declinedCard = '4000 0000 0000 0002'
 
