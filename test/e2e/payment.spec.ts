@@ -98,8 +98,9 @@ test('delayed postback: the kiosk shows it is confirming, then the receipt', asy
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
   await payOnCashnet(page)
-  await expectScreen(page, testInfo, 'confirming', { curated: 'confirming' })
+  // The announcement first: the confirming screen lasts only as long as the postback delay.
   await expect(page.getByRole('status')).toHaveText('Waiting for confirmation from CashNet.')
+  await expectScreen(page, testInfo, 'confirming', { curated: 'confirming' })
   await expectScreen(page, testInfo, 'receipt', { timeout: 20_000 })
 })
 

@@ -20,10 +20,11 @@ test('progress is shown while the service looks the patron up and prepares the p
   page,
   request,
 }, testInfo) => {
-  await sandbox(request, 'alma', { latencyMs: 1500 })
+  // Slow enough that the wait screens outlast their checks (axe and a screenshot) on a busy machine.
+  await sandbox(request, 'alma', { latencyMs: 4000 })
   await swipe(page, cards.oneFee)
-  await expectScreen(page, testInfo, 'lookingUp')
   await expect(page.getByRole('status')).toHaveText('Finding your account…')
+  await expectScreen(page, testInfo, 'lookingUp')
   await expect(screenLocator(page, 'fines')).toBeVisible({ timeout: 20_000 })
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
