@@ -93,7 +93,7 @@ test('delayed postback: the kiosk shows it is confirming, then the receipt', asy
   page,
   request,
 }, testInfo) => {
-  await sandbox(request, 'cashnet', { postbackDelayMs: 4000 })
+  await sandbox(request, 'cashnet', { postbackDelayMs: 6000 })
   await swipe(page, cards.oneFee)
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
