@@ -1,3 +1,5 @@
+import { backoffDelayMs } from '../../common/backoff.ts'
+
 /**
  * How the kiosk heals itself. A failure of the kiosk page (renderer gone, unresponsive, failed to
  * load, heartbeat stalled) first gets a reload; too many failures in a short window get a full
@@ -27,8 +29,11 @@ export type RecoveryAction = { action: 'reload' } | { action: 'relaunch'; delayM
 
 /** Exponential: base, 2×base, 4×base, … capped at the maximum. */
 export function relaunchDelayMs(relaunchCount: number, policy: RecoveryPolicy): number {
-  const exponent = Math.min(Math.max(relaunchCount, 0), 30)
-  return Math.min(policy.relaunchBaseDelayMs * 2 ** exponent, policy.relaunchMaxDelayMs)
+  return backoffDelayMs(relaunchCount, {
+    baseMs: policy.relaunchBaseDelayMs,
+    maxMs: policy.relaunchMaxDelayMs,
+    jitter: 'none',
+  })
 }
 
 /**
@@ -46,5 +51,5 @@ export function planRecovery(
 
 /** Out-of-order retries against the service: 2 s, 4 s, 8 s, … up to a minute. */
 export function serviceRetryDelayMs(attempt: number): number {
-  return Math.min(2_000 * 2 ** Math.min(Math.max(attempt, 0), 10), 60_000)
+  return backoffDelayMs(attempt, { baseMs: 2_000, maxMs: 60_000, jitter: 'none' })
 }

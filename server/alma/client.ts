@@ -7,6 +7,7 @@ import http from 'node:http'
 import https from 'node:https'
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios'
 import type { z } from 'zod'
+import { backoffDelayMs } from '../../common/backoff.ts'
 import { decimalStringFromCents } from '../../common/money.ts'
 import { AlmaError } from './errors.ts'
 import type { AlmaFee, AlmaFeeList, AlmaPayment, AlmaPort, AlmaUser } from './port.ts'
@@ -58,12 +59,6 @@ function segment(id: string): string {
     throw new AlmaError('rejected', 'Alma request not sent: empty or dot-only identifier')
   }
   return encodeURIComponent(id)
-}
-
-/** Exponential backoff with full jitter: a uniform delay in [0, min(max, base · 2^(attempt-1))). */
-export function backoffDelayMs(attempt: number, retry: AlmaRetryOptions, random: () => number) {
-  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1))
-  return Math.floor(random() * ceiling)
 }
 
 const defaultSleep = (ms: number) =>
@@ -155,7 +150,9 @@ export function createAlmaClient(options: AlmaClientOptions): AlmaPort {
         if (!(error instanceof AlmaError) || !error.retryable || attemptNumber >= attempts) {
           throw error
         }
-        await sleep(backoffDelayMs(attemptNumber, options.retry, random))
+        // Full jitter: many kiosks' lookups retrying together must not arrive together.
+        const policy = { baseMs: options.retry.baseDelayMs, maxMs: options.retry.maxDelayMs }
+        await sleep(backoffDelayMs(attemptNumber - 1, { ...policy, jitter: 'full' }, random))
       }
     }
   }

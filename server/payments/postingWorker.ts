@@ -15,6 +15,7 @@ import type { AlmaFee, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { PaymentsRepository, PostingRecord, ReallocationTarget } from '../store/repository.ts'
 import { spreadOldestFirst } from '../../common/allocation.ts'
+import { backoffDelayMs } from '../../common/backoff.ts'
 import { checkAlmaForPayment } from './alreadyPosted.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
 import type { CheckoutNotifier } from './notifier.ts'
@@ -105,8 +106,7 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
   let inFlight: Promise<number> | null = null
 
   function backoffMs(attempts: number): number {
-    const exponential = Math.min(maxMs, baseMs * 2 ** Math.min(attempts, 30))
-    return Math.round(exponential * (0.5 + random() / 2))
+    return backoffDelayMs(attempts, { baseMs, maxMs, jitter: 'equal' }, random)
   }
 
   async function defer(posting: PostingRecord, error: unknown): Promise<RowResult> {

@@ -1,11 +1,7 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import {
-  backoffDelayMs,
-  createAlmaClient,
-  type AlmaClientOptions,
-} from '../../../server/alma/client.ts'
+import { createAlmaClient, type AlmaClientOptions } from '../../../server/alma/client.ts'
 import { AlmaError, type AlmaErrorKind } from '../../../server/alma/errors.ts'
 import type { AlmaPort } from '../../../server/alma/port.ts'
 import {
@@ -491,16 +487,6 @@ describe('server/alma/client', () => {
       expect(posts.map((request) => request.status)).toEqual([429, 503, 0])
       expect(sleeps).toEqual([])
       expect(sandbox.ledger()).toEqual([])
-    })
-  })
-
-  describe('backoffDelayMs', () => {
-    it('grows exponentially up to the cap, scaled by the random draw', () => {
-      const retry = { maxAttempts: 10, baseDelayMs: 100, maxDelayMs: 1_000 }
-      expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, retry, () => 0.999))).toEqual([
-        99, 199, 399, 799, 999, 999,
-      ])
-      expect(backoffDelayMs(3, retry, () => 0)).toBe(0)
     })
   })
 })
