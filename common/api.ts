@@ -39,10 +39,43 @@ export const feeSchema = z.object({
 })
 export type Fee = z.infer<typeof feeSchema>
 
+/**
+ * A fee CashNet has already taken money for that is not yet posted to Alma (Alma slow or down, or
+ * the posting waiting out a settle window). Shown so the patron sees it, never selectable: paying
+ * it again would charge the patron twice.
+ */
+export const feeBeingPostedSchema = feeSchema.omit({ balanceCents: true }).extend({
+  /** What Alma still shows owing on the fee, the money being posted included. */
+  balanceCents: cents.nonnegative(),
+  /** Money already paid through CashNet for this fee and not yet posted to Alma. */
+  postingCents: positiveCents,
+})
+export type FeeBeingPosted = z.infer<typeof feeBeingPostedSchema>
+
+/**
+ * Why the fines screen should tell the patron something about their account. Blocked and expired
+ * patrons can still pay (paying is how a fines block clears); the kiosk says what paying does not fix.
+ */
+export const patronNoticeSchema = z.discriminatedUnion('kind', [
+  /** An active block; `description` is Alma's text for it (e.g. "Overdue items"), when it has one. */
+  z.object({ kind: z.literal('blocked'), description: z.string().nullable() }),
+  /** The account's expiry date (YYYY-MM-DD) has passed. */
+  z.object({ kind: z.literal('expired'), expiredOn: z.string() }),
+])
+export type PatronNotice = z.infer<typeof patronNoticeSchema>
+
 export const lookupResponseSchema = z.object({
   lookupId: id,
-  patron: z.object({ displayName: z.string() }),
+  patron: z.object({
+    /** Preferred first name (Alma's legal one when none is set) and last initial. */
+    displayName: z.string(),
+    notices: z.array(patronNoticeSchema),
+  }),
+  /** The fees the patron can pay now, oldest first. */
   fees: z.array(feeSchema),
+  /** Fees with a payment on its way to Alma: shown, not payable. */
+  feesBeingPosted: z.array(feeBeingPostedSchema),
+  /** Sum of `fees` (what can be paid now). */
   totalCents: cents.nonnegative(),
   currency: z.string().length(3),
   expiresAt: z.string(),
@@ -183,6 +216,8 @@ export const apiErrorCodes = [
   'lookup_expired',
   'invalid_amount',
   'fees_changed',
+  /** A selected fee has a payment still being posted to Alma: it cannot be paid again yet. */
+  'fee_being_posted',
   'checkout_not_found',
   'unauthorized',
   'rate_limited',

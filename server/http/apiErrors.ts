@@ -14,6 +14,7 @@ const statusByCode: Record<ApiErrorCode, number> = {
   lookup_expired: 410,
   invalid_amount: 422,
   fees_changed: 409,
+  fee_being_posted: 409,
   checkout_not_found: 404,
   unauthorized: 401,
   rate_limited: 429,
@@ -31,6 +32,8 @@ const defaultMessages: Record<ApiErrorCode, string> = {
   lookup_expired: 'This session has expired. Please swipe your card again.',
   invalid_amount: 'That amount cannot be paid.',
   fees_changed: 'Your fees changed. Please review them again.',
+  fee_being_posted:
+    'A payment for this fee is still being posted to your library account. Please try again later.',
   checkout_not_found: 'That payment was not found.',
   unauthorized: 'This kiosk is not authorised.',
   rate_limited: 'Too many requests from this kiosk. Please wait a moment.',

@@ -167,8 +167,9 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
       )
       return {
         lookupId,
-        patron: { displayName: displayName(user.firstName, user.lastName) },
+        patron: { displayName: displayName(user.firstName, user.lastName), notices: [] },
         fees: payable.map(toKioskFee),
+        feesBeingPosted: [],
         totalCents,
         currency: fees.currency,
         expiresAt: new Date(expiresAt).toISOString(),

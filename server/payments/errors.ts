@@ -6,6 +6,7 @@ export type PaymentErrorKind = Extract<
   | 'invalid_amount'
   | 'invalid_request'
   | 'fees_changed'
+  | 'fee_being_posted'
   | 'checkout_not_found'
   | 'alma_unavailable'
 >

@@ -57,8 +57,9 @@ export function lookupFixture(overrides: Partial<LookupResponse> = {}): LookupRe
   const fees = overrides.fees ?? feesFixture
   return {
     lookupId: 'lk_1',
-    patron: { displayName: 'Jane Quincy Doe' },
+    patron: { displayName: 'Jane Quincy Doe', notices: [] },
     fees,
+    feesBeingPosted: [],
     totalCents: fees.reduce((sum, fee) => sum + fee.balanceCents, 0),
     currency: 'USD',
     expiresAt: '2099-01-01T00:00:00.000Z',

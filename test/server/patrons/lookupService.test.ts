@@ -74,7 +74,8 @@ describe('server/patrons/lookupService', () => {
       const response = await service.lookup('kiosk-1', sandboxCards.severalFees)
 
       expect(lookupResponseSchema.parse(response)).toEqual(response)
-      expect(response.patron).toEqual({ displayName: 'María G.' })
+      expect(response.patron).toEqual({ displayName: 'María G.', notices: [] })
+      expect(response.feesBeingPosted).toEqual([])
       expect(response.totalCents).toBe(4275)
       expect(response.currency).toBe('USD')
       expect(
