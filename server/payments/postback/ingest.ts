@@ -137,7 +137,7 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     )
     if (!parsed.ok) return reject(400, 'rejected_malformed', parsed.reason)
     const postback = parsed.postback
-    const tx = postback.result === 0 ? postback.tx : (postback.failedTx ?? postback.tx)
+    const tx = postback.succeeded ? postback.tx : (postback.failedTx ?? postback.tx)
 
     const known = await knownCheckoutIds(postback.references)
     if (known.length > 1) {
@@ -160,7 +160,7 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
       )
     }
 
-    if (postback.result !== 0) {
+    if (!postback.succeeded) {
       const message = postback.respMessage ?? `CashNet result ${postback.result}`
       const declined = await repo.recordDecline({ postbackId, checkoutId, tx, message, now })
       if (declined.kind === 'not_found') {

@@ -8,8 +8,13 @@ import { centsFromDecimalString } from '../../../common/money.ts'
 export interface ParsedPostback {
   /** Every field, names lower-cased. */
   fields: ReadonlyMap<string, string>
-  /** CashNet `result`: 0 is success, anything else a failure. */
+  /** CashNet `result` as a number, for messages; decide success with `succeeded` only. */
   result: number
+  /**
+   * CashNet took the money: `result` is exactly `0` (after trimming). `00`, `-0` or `0.0` are not
+   * what CashNet sends for success, so they are not believed to be one.
+   */
+  succeeded: boolean
   respMessage: string | null
   /** `tx` (success) — CashNet's unique transaction number. */
   tx: string | null
@@ -153,6 +158,7 @@ export function parsePostback(
     postback: {
       fields,
       result: Number(known.data.result),
+      succeeded: known.data.result === '0',
       respMessage: respMessage === undefined || respMessage === '' ? null : respMessage,
       tx: known.data.tx ?? null,
       failedTx: known.data.failedtx ?? null,

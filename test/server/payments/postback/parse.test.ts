@@ -49,6 +49,22 @@ describe('server/payments/postback/parse', () => {
     })
   })
 
+  it('believes only an exact 0 to be success', () => {
+    const succeeded = (result: string) => {
+      const parsed = parsePostback(`result=${result}&tx=1&amount=3`, form, '', options)
+      return parsed.ok ? parsed.postback.succeeded : 'refused'
+    }
+    // In a form body `+` is a space: `+0` is " 0", which trims to 0.
+    expect(['0', ' 0 ', '%200', '+0'].map(succeeded)).toEqual([true, true, true, true])
+    expect(['00', '-0', '0.0', '230', '-1'].map(succeeded)).toEqual([
+      false,
+      false,
+      'refused',
+      false,
+      false,
+    ])
+  })
+
   it('falls back to a bare amount when there are no numbered ones', () => {
     const parsed = parsePostback('result=0&tx=9&amount=3', form, '', options)
     expect(parsed.ok && parsed.postback.totalCents).toBe(300)
