@@ -86,6 +86,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     userIdType: config.alma.userIdType,
     cardNumberPattern: config.cardNumberPattern,
     lookupTtlMs: config.lookupTtlMs,
+    refusedFor: config.paymentRefusedFor,
+    pendingCentsByFee: (feeIds) => repo.pendingCentsByFee(feeIds),
     clock,
     logger: log('lookups'),
   })

@@ -14,6 +14,11 @@ export interface AlmaUser {
   primaryId: string
   firstName: string
   lastName: string
+  /** The names the patron asked to be called by (`pref_first_name`, `pref_last_name`); '' when unset. */
+  preferredFirstName: string
+  preferredLastName: string
+  /** The address marked preferred in `contact_info.email[]`, when there is one. */
+  preferredEmail: string | null
   /** Alma `status.value`, e.g. ACTIVE or INACTIVE. */
   status: string
   /** ISO date (YYYY-MM-DD…) or null when the account has no expiry. */
@@ -41,6 +46,8 @@ export interface AlmaFee {
   originalAmountCents: number
   creationTime: string
   title: string | null
+  /** The owning library's Alma code (`owner.value`), '' when Alma leaves it out. */
+  ownerCode: string
   transactions: AlmaFeeTransaction[]
 }
 

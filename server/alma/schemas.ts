@@ -22,6 +22,15 @@ export const almaUserSchema = z.object({
   primary_id: z.string().min(1),
   first_name: z.string().nullish(),
   last_name: z.string().nullish(),
+  pref_first_name: z.string().nullish(),
+  pref_last_name: z.string().nullish(),
+  contact_info: z
+    .object({
+      email: z
+        .array(z.object({ email_address: z.string().nullish(), preferred: z.boolean().nullish() }))
+        .nullish(),
+    })
+    .nullish(),
   status: codeField,
   expiry_date: z.string().nullish(),
   account_type: codeField,
@@ -44,6 +53,7 @@ export const almaFeeSchema = z.object({
   original_amount: amount.nullish(),
   creation_time: z.string().min(1),
   title: z.string().nullish(),
+  owner: codeField.nullish(),
   /** Absent when the fee has no transactions yet. */
   transaction: z.array(almaTransactionSchema).nullish(),
 })
@@ -95,12 +105,22 @@ function toBlock(json: z.infer<typeof almaUserBlockSchema>): AlmaUserBlock | nul
   }
 }
 
+function nonEmpty(text: string | null | undefined): string | null {
+  const trimmed = text?.trim() ?? ''
+  return trimmed === '' ? null : trimmed
+}
+
 /** Throws (RangeError) when a value has the right JSON type but is not usable (bad date, sub-cent). */
 export function toAlmaUser(json: AlmaUserJson): AlmaUser {
   return {
     primaryId: json.primary_id,
     firstName: json.first_name ?? '',
     lastName: json.last_name ?? '',
+    preferredFirstName: json.pref_first_name?.trim() ?? '',
+    preferredLastName: json.pref_last_name?.trim() ?? '',
+    preferredEmail: nonEmpty(
+      json.contact_info?.email?.find((email) => email.preferred === true)?.email_address,
+    ),
     status: json.status.value,
     expiryDate: isoDate(json.expiry_date),
     accountType: json.account_type.value,
@@ -120,6 +140,7 @@ export function toAlmaFee(json: AlmaFeeJson): AlmaFee {
       json.original_amount == null ? balanceCents : centsFromAlmaAmount(json.original_amount),
     creationTime: json.creation_time,
     title: json.title ?? null,
+    ownerCode: json.owner?.value ?? '',
     transactions: (json.transaction ?? []).map((transaction) => ({
       type: transaction.type.value,
       amountCents: centsFromAlmaAmount(transaction.amount),

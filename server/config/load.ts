@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import type { KioskSettings } from '../../common/api.ts'
 import { cardReaderSettingsSchema } from '../../common/api.ts'
+import type { StandingCategory } from '../patrons/standing.ts'
 import { envSchema, type Env } from './schema.ts'
 
 /** Configuration problems, each naming the key and what is wrong with it. */
@@ -56,6 +57,8 @@ export interface ServiceConfig {
   minPaymentCents: number
   checkoutTtlMs: number
   lookupTtlMs: number
+  /** Account categories refused at lookup; everyone else found in Alma may pay. */
+  paymentRefusedFor: ReadonlySet<StandingCategory>
   cardNumberPattern: RegExp
   kioskSettings: KioskSettings
 }
@@ -213,6 +216,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     minPaymentCents: env.MIN_PAYMENT_CENTS,
     checkoutTtlMs: env.CHECKOUT_TTL_MINUTES * 60_000,
     lookupTtlMs: env.LOOKUP_TTL_SECONDS * 1000,
+    paymentRefusedFor: new Set(env.PAYMENT_REFUSED_FOR),
     cardNumberPattern: new RegExp(env.CARD_NUMBER_PATTERN),
     kioskSettings: {
       library: {

@@ -3,6 +3,7 @@
  * them; the environment wins). Every key is documented in docs/configuration.md.
  */
 import { z } from 'zod'
+import { standingCategories } from '../patrons/standing.ts'
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -97,6 +98,9 @@ export const envSchema = z.object({
   MIN_PAYMENT_CENTS: int(1, 1_000_000).default(100),
   CHECKOUT_TTL_MINUTES: int(1, 24 * 60).default(20),
   LOOKUP_TTL_SECONDS: int(10, 24 * 3600).default(900),
+  PAYMENT_REFUSED_FOR: csv
+    .pipe(z.array(z.enum(standingCategories, { error: 'must list inactive, expired or blocked' })))
+    .default(['inactive']),
   CARD_NUMBER_PATTERN: z
     .string()
     .default('^[0-9]{5,19}$')

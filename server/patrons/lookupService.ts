@@ -4,13 +4,14 @@
  * the lookup store behind an opaque, expiring `lookupId`.
  */
 import { randomBytes } from 'node:crypto'
-import type { Fee, LookupResponse } from '../../common/api.ts'
+import type { Fee, FeeBeingPosted, LookupResponse } from '../../common/api.ts'
 import { AlmaError } from '../alma/errors.ts'
-import type { AlmaFee, AlmaPort, AlmaUser } from '../alma/port.ts'
+import type { AlmaFee, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import { maskId } from '../ops/redact.ts'
 import { PatronError } from './errors.ts'
 import type { LookupStore } from './lookupStore.ts'
+import { assessStanding, namesToGreet, type StandingCategory } from './standing.ts'
 
 export interface LookupLogger {
   info(obj: object, msg?: string): void
@@ -25,6 +26,13 @@ export interface LookupServiceOptions {
   /** e.g. /^\d{10}$/ from the configuration. */
   cardNumberPattern: RegExp
   lookupTtlMs: number
+  /** Account categories the library does not let pay (`PAYMENT_REFUSED_FOR`). */
+  refusedFor: ReadonlySet<StandingCategory>
+  /**
+   * Money CashNet took for these fees that is not yet posted to Alma (the outbox), per fee id.
+   * Subtracted before anything is offered, so a payment waiting to post is never charged twice.
+   */
+  pendingCentsByFee(feeIds: readonly string[]): Promise<ReadonlyMap<string, number>>
   clock: Clock
   /** Default: 192 random bits, base64url. */
   newId?: () => string
@@ -37,7 +45,6 @@ export interface LookupService {
 
 const silentLogger: LookupLogger = { info: () => undefined, warn: () => undefined }
 const defaultNewId = () => randomBytes(24).toString('base64url')
-const askStaff = 'Please ask at the service desk.'
 
 /** First name and last initial ("María G."), with the initial as a whole grapheme ("Ł", "É"). */
 export function displayName(firstName: string, lastName: string): string {
@@ -55,25 +62,6 @@ function localDate(ms: number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
 }
 
-/** Throws the specific PatronError when the account may not be used at the kiosk. */
-function checkStanding(user: AlmaUser, today: string): void {
-  if (user.status.toUpperCase() !== 'ACTIVE') {
-    throw new PatronError('inactive', { reason: `This library account is not active. ${askStaff}` })
-  }
-  if (user.expiryDate !== null && user.expiryDate < today) {
-    throw new PatronError('expired', {
-      reason: `This library account expired on ${user.expiryDate}. ${askStaff}`,
-    })
-  }
-  const block = user.blocks.find(
-    (candidate) => candidate.expiresAt === null || candidate.expiresAt >= today,
-  )
-  if (block) {
-    const what = block.description.trim().replace(/\.$/, '') || 'This library account is blocked'
-    throw new PatronError('blocked', { reason: `${what}. ${askStaff}` })
-  }
-}
-
 function toKioskFee(fee: AlmaFee): Fee {
   return {
     id: fee.id,
@@ -84,6 +72,10 @@ function toKioskFee(fee: AlmaFee): Fee {
     createdAt: fee.creationTime,
     balanceCents: fee.balanceCents,
   }
+}
+
+function toFeeBeingPosted(fee: AlmaFee, postingCents: number): FeeBeingPosted {
+  return { ...toKioskFee(fee), postingCents }
 }
 
 /** Oldest first (the order partial payments are allocated in); the id breaks ties stably. */
@@ -140,16 +132,22 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
       const fees = feesResult.value
 
       const now = o.clock.now()
-      try {
-        checkStanding(user, localDate(now))
-      } catch (error) {
-        if (error instanceof PatronError) {
-          logger.info({ kioskId, card, refused: error.kind }, 'lookup refused: account standing')
-        }
-        throw error
+      const standing = assessStanding(user, localDate(now), o.refusedFor)
+      if (standing.refusal) {
+        logger.info(
+          { kioskId, card, refused: standing.refusal.kind },
+          'lookup refused: account standing',
+        )
+        throw standing.refusal
       }
 
-      const payable = fees.fees.filter((fee) => fee.balanceCents > 0).sort(byAge)
+      const owing = fees.fees.filter((fee) => fee.balanceCents > 0).sort(byAge)
+      const pending = await o.pendingCentsByFee(owing.map((fee) => fee.id))
+      const payable = owing.filter((fee) => (pending.get(fee.id) ?? 0) === 0)
+      const beingPosted = owing.flatMap((fee) => {
+        const postingCents = pending.get(fee.id) ?? 0
+        return postingCents > 0 ? [toFeeBeingPosted(fee, postingCents)] : []
+      })
       const totalCents = payable.reduce((sum, fee) => sum + fee.balanceCents, 0)
       const expiresAt = now + o.lookupTtlMs
       const lookupId = newId()
@@ -162,14 +160,23 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
         expiresAt,
       })
       logger.info(
-        { kioskId, card, accountType: user.accountType, fees: payable.length, totalCents },
+        {
+          kioskId,
+          card,
+          accountType: user.accountType,
+          standing: standing.categories,
+          fees: payable.length,
+          feesBeingPosted: beingPosted.length,
+          totalCents,
+        },
         'lookup answered',
       )
+      const names = namesToGreet(user)
       return {
         lookupId,
-        patron: { displayName: displayName(user.firstName, user.lastName), notices: [] },
+        patron: { displayName: displayName(names.first, names.last), notices: standing.notices },
         fees: payable.map(toKioskFee),
-        feesBeingPosted: [],
+        feesBeingPosted: beingPosted,
         totalCents,
         currency: fees.currency,
         expiresAt: new Date(expiresAt).toISOString(),

@@ -117,6 +117,16 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       selected.push(fee)
     }
 
+    // Another kiosk (or this patron a minute ago) may have paid one of these fees since the lookup:
+    // its money waits in the outbox, and charging the fee again would take it twice.
+    const pending = await repo.pendingCentsByFee(requested)
+    if (requested.some((feeId) => (pending.get(feeId) ?? 0) > 0)) {
+      throw new PaymentError(
+        'fee_being_posted',
+        'A payment for one of these fees is still being posted. Please try again later.',
+      )
+    }
+
     const totalCents = selected.reduce((sum, fee) => sum + fee.balanceCents, 0)
     const amountCents = request.amountCents ?? totalCents
     if (amountCents > totalCents) {

@@ -23,18 +23,24 @@ test('not found: an unknown card', async ({ page }, testInfo) => {
   await expect(screenLocator(page, 'attract')).toBeVisible()
 })
 
-test('blocked, expired and inactive accounts say why and cannot pay', async ({
+test('an inactive account says why and cannot pay (PAYMENT_REFUSED_FOR=inactive)', async ({
   page,
 }, testInfo) => {
-  await swipe(page, cards.blocked)
-  await expectScreen(page, testInfo, 'blocked', { curated: 'blocked' })
-  await expect(screenLocator(page, 'blocked')).toContainText('Your library account is blocked.')
-  await expect(page.getByRole('button', { name: /Pay/u })).toHaveCount(0)
-  // A new swipe from this screen starts over for the next card.
-  await swipe(page, cards.expired)
-  await expect(screenLocator(page, 'blocked')).toContainText('Your library account has expired.')
   await swipe(page, cards.inactive)
+  await expectScreen(page, testInfo, 'blocked', { curated: 'blocked' })
   await expect(screenLocator(page, 'blocked')).toContainText('Your library account is not active.')
+  await expect(page.getByRole('button', { name: /Pay/u })).toHaveCount(0)
+})
+
+test('blocked and expired accounts can see and pay their fees', async ({ page }) => {
+  await swipe(page, cards.blocked)
+  await expect(screenLocator(page, 'fines')).toBeVisible()
+  await expect(page.getByRole('button', { name: /Pay .*9\.50/u })).toBeEnabled()
+  await page.getByRole('button', { name: 'Finish without paying' }).click()
+  await expect(screenLocator(page, 'attract')).toBeVisible()
+  await swipe(page, cards.expired)
+  await expect(screenLocator(page, 'fines')).toBeVisible()
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Rob')
 })
 
 test('no fines: nothing to pay', async ({ page }, testInfo) => {

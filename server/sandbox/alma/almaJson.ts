@@ -100,6 +100,8 @@ export function userJson(baseUrl: string, patron: SandboxPatron) {
     first_name: patron.firstName,
     middle_name: '',
     last_name: patron.lastName,
+    ...(patron.preferredFirstName ? { pref_first_name: patron.preferredFirstName } : {}),
+    ...(patron.preferredLastName ? { pref_last_name: patron.preferredLastName } : {}),
     full_name: `${patron.firstName} ${patron.lastName}`,
     user_group: patron.userGroup,
     preferred_language: { value: 'en', desc: 'English' },

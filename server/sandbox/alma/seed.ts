@@ -59,6 +59,9 @@ export interface SandboxPatron {
   primaryId: string
   firstName: string
   lastName: string
+  /** Alma's `pref_first_name` / `pref_last_name`: the names the patron goes by, when set. */
+  preferredFirstName?: string
+  preferredLastName?: string
   /** ACTIVE or INACTIVE. */
   status: string
   /** YYYY-MM-DD, or null. */
@@ -201,7 +204,7 @@ export function standardSeed(now: Date = new Date()): SandboxPatron[] {
       'Robert',
       'Johnson',
       [fee(feeTypes.overdue, 200, 400, 'Moby Dick / Herman Melville.')],
-      { expiryDate: dateIn(-30), userGroup: faculty },
+      { expiryDate: dateIn(-30), userGroup: faculty, preferredFirstName: 'Rob' },
     ),
     patron(
       sandboxCards.inactive,

@@ -74,6 +74,9 @@ describe('server/alma/client', () => {
         primaryId: 'mgarcia01',
         firstName: 'María',
         lastName: 'García',
+        preferredFirstName: '',
+        preferredLastName: '',
+        preferredEmail: 'mgarcia01@example.edu',
         status: 'ACTIVE',
         accountType: 'INTERNAL',
         expiryDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown,
@@ -84,14 +87,25 @@ describe('server/alma/client', () => {
       expect(request?.query).toEqual({ user_id_type: 'BARCODE' })
     })
 
+    it('reads the preferred names a patron set in Alma', async () => {
+      const user = await client().getUser(sandboxCards.expired, 'BARCODE')
+      expect([user.firstName, user.preferredFirstName, user.preferredLastName]).toEqual([
+        'Robert',
+        'Rob',
+        '',
+      ])
+    })
+
     it('lists active fees in integer cents from Alma floats', async () => {
       const list = await client().listActiveFees(sandboxCards.severalFees, 'BARCODE')
       expect(list.currency).toBe('USD')
       expect(list.totalSumCents).toBe(4275)
-      expect(list.fees.map((fee) => [fee.typeCode, fee.balanceCents, fee.title])).toEqual([
-        ['OVERDUEFINE', 1250, 'The social life of language / Gillian Sankoff.'],
-        ['LOSTITEMREPLACEMENTFEE', 2500, 'Pride and prejudice / Jane Austen.'],
-        ['LOSTITEMPROCESSFEE', 525, null],
+      expect(
+        list.fees.map((fee) => [fee.typeCode, fee.balanceCents, fee.title, fee.ownerCode]),
+      ).toEqual([
+        ['OVERDUEFINE', 1250, 'The social life of language / Gillian Sankoff.', 'MAIN'],
+        ['LOSTITEMREPLACEMENTFEE', 2500, 'Pride and prejudice / Jane Austen.', 'MAIN'],
+        ['LOSTITEMPROCESSFEE', 525, null, 'MAIN'],
       ])
       expect(sandbox.requests()[0]?.query).toEqual({ user_id_type: 'BARCODE', status: 'ACTIVE' })
     })

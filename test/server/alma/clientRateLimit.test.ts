@@ -48,6 +48,8 @@ describe('server/alma/client', () => {
       userIdType: 'BARCODE',
       cardNumberPattern: /^\d{10}$/,
       lookupTtlMs: 60_000,
+      refusedFor: new Set(),
+      pendingCentsByFee: () => Promise.resolve(new Map()),
       clock: { now: () => Date.now() },
     })
     const cards = [

@@ -49,6 +49,16 @@ describe('server/config/load', () => {
     expect(config.kioskSettings.languages).toEqual(['en', 'es'])
   })
 
+  it('refuses payment to inactive accounts only, unless told otherwise', () => {
+    expect([...loadConfig(minimal).paymentRefusedFor]).toEqual(['inactive'])
+    expect([
+      ...loadConfig({ ...minimal, PAYMENT_REFUSED_FOR: 'blocked, expired' }).paymentRefusedFor,
+    ]).toEqual(['blocked', 'expired'])
+    expect(problemsOf({ ...minimal, PAYMENT_REFUSED_FOR: 'inactive,overdue' })).toEqual([
+      'PAYMENT_REFUSED_FOR.1: must list inactive, expired or blocked',
+    ])
+  })
+
   it('names every missing required key', () => {
     expect(problemsOf({})).toEqual(
       expect.arrayContaining([

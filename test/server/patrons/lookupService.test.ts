@@ -4,6 +4,7 @@ import { createAlmaClient } from '../../../server/alma/client.ts'
 import { PatronError, type PatronErrorKind } from '../../../server/patrons/errors.ts'
 import { createLookupService, displayName } from '../../../server/patrons/lookupService.ts'
 import { MemoryLookupStore } from '../../../server/patrons/lookupStore.ts'
+import type { StandingCategory } from '../../../server/patrons/standing.ts'
 import {
   sandboxCards,
   standardSeed,
@@ -31,8 +32,15 @@ describe('server/patrons/lookupService', () => {
 
   const setup = (
     target: SandboxAlma,
-    overrides: { userIdType?: string; apiKey?: string; newId?: () => string } = {},
+    overrides: {
+      userIdType?: string
+      apiKey?: string
+      newId?: () => string
+      refusedFor?: StandingCategory[]
+      pending?: Record<string, number>
+    } = {},
   ) => {
+    const pendingAsked: string[][] = []
     const lookups = new MemoryLookupStore()
     const service = createLookupService({
       alma: createAlmaClient({
@@ -46,6 +54,16 @@ describe('server/patrons/lookupService', () => {
       userIdType: overrides.userIdType ?? 'BARCODE',
       cardNumberPattern: /^\d{10}$/,
       lookupTtlMs: 15 * 60 * 1000,
+      refusedFor: new Set(overrides.refusedFor ?? ['inactive']),
+      pendingCentsByFee: (feeIds) => {
+        pendingAsked.push([...feeIds])
+        const sums = new Map<string, number>()
+        for (const feeId of feeIds) {
+          const cents = overrides.pending?.[feeId]
+          if (cents !== undefined) sums.set(feeId, cents)
+        }
+        return Promise.resolve(sums)
+      },
       clock: { now: () => now },
       ...(overrides.newId ? { newId: overrides.newId } : {}),
       logger: {
@@ -53,7 +71,7 @@ describe('server/patrons/lookupService', () => {
         warn: (obj, msg) => logs.push({ level: 'warn', obj, msg }),
       },
     })
-    return { service, lookups }
+    return { service, lookups, pendingAsked }
   }
 
   beforeAll(async () => {
@@ -185,6 +203,38 @@ describe('server/patrons/lookupService', () => {
       ).toBe(true)
     })
 
+    it('greets a patron by the preferred names Alma holds, falling back to the legal ones', async () => {
+      const { service } = setup(sandbox)
+      const rob = await service.lookup('k', sandboxCards.expired)
+      expect(rob.patron.displayName).toBe('Rob J.')
+
+      const seed = standardSeed()
+      const maria = seed.find((patron) => patron.primaryId === 'mgarcia01')
+      if (!maria) throw new Error('seeded')
+      maria.preferredFirstName = 'Majo'
+      maria.preferredLastName = 'Luna'
+      const own = await startSandboxAlma({ seed })
+      try {
+        const response = await setup(own).service.lookup('k', sandboxCards.severalFees)
+        expect(response.patron.displayName).toBe('Majo L.')
+      } finally {
+        await own.close()
+      }
+    })
+
+    it('shows fees whose payment is still being posted, not payable and not in the total', async () => {
+      const probe = await setup(sandbox).service.lookup('k', sandboxCards.severalFees)
+      const [oldest, lost, process] = probe.fees
+      if (!oldest || !lost || !process) throw new Error('seeded')
+      const { service, lookups, pendingAsked } = setup(sandbox, { pending: { [lost.id]: 1000 } })
+      const response = await service.lookup('k', sandboxCards.severalFees)
+      expect(pendingAsked.at(-1)?.sort()).toEqual([oldest.id, lost.id, process.id].sort())
+      expect(response.fees.map((fee) => fee.id)).toEqual([oldest.id, process.id])
+      expect(response.feesBeingPosted).toEqual([{ ...lost, postingCents: 1000 }])
+      expect(response.totalCents).toBe(oldest.balanceCents + process.balanceCents)
+      expect(lookups.get(response.lookupId, now)?.feeIds).toEqual([oldest.id, process.id])
+    })
+
     it('uses the injected id generator', async () => {
       const { service, lookups } = setup(sandbox, { newId: () => 'fixed-id-for-test' })
       const response = await service.lookup('k', sandboxCards.oneFee)
@@ -193,8 +243,24 @@ describe('server/patrons/lookupService', () => {
     })
   })
 
-  describe('patrons who may not', () => {
-    const cases: [string, PatronErrorKind, RegExp][] = [
+  describe('account standing', () => {
+    it('lets blocked and expired patrons see and pay their fees, with notices', async () => {
+      const { service, lookups } = setup(sandbox)
+      const blocked = await service.lookup('k', sandboxCards.blocked)
+      expect(blocked.patron.notices).toEqual([
+        { kind: 'blocked', description: 'Blocked: overdue items' },
+      ])
+      expect([blocked.fees.length, blocked.totalCents]).toEqual([1, 950])
+      expect(lookups.get(blocked.lookupId, now)?.feeIds).toEqual(blocked.fees.map((f) => f.id))
+
+      const expired = await service.lookup('k', sandboxCards.expired)
+      expect(expired.patron.notices).toEqual([
+        { kind: 'expired', expiredOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as string },
+      ])
+      expect(expired.totalCents).toBe(200)
+    })
+
+    const refusals: [string, PatronErrorKind, RegExp][] = [
       [
         sandboxCards.blocked,
         'blocked',
@@ -203,9 +269,11 @@ describe('server/patrons/lookupService', () => {
       [sandboxCards.expired, 'expired', /expired on \d{4}-\d{2}-\d{2}\. Please ask/],
       [sandboxCards.inactive, 'inactive', /not active/],
     ]
-    for (const [card, kind, reason] of cases) {
-      it(`answers ${kind} with a reason the kiosk may show`, async () => {
-        const { service, lookups } = setup(sandbox)
+    for (const [card, kind, reason] of refusals) {
+      it(`refuses ${kind} accounts when the library says so, with a reason the kiosk may show`, async () => {
+        const { service, lookups } = setup(sandbox, {
+          refusedFor: ['inactive', 'expired', 'blocked'],
+        })
         const error = await patronError(service.lookup('k', card))
         expect(error.kind).toBe(kind)
         expect(error.reason).toMatch(reason)
@@ -214,6 +282,13 @@ describe('server/patrons/lookupService', () => {
       })
     }
 
+    it('refuses inactive accounts by default, and only them', async () => {
+      const { service } = setup(sandbox)
+      expect((await patronError(service.lookup('k', sandboxCards.inactive))).kind).toBe('inactive')
+      const allowed = setup(sandbox, { refusedFor: [] }).service
+      expect((await allowed.lookup('k', sandboxCards.inactive)).totalCents).toBe(500)
+    })
+
     it('answers not_found for an unknown card', async () => {
       const { service } = setup(sandbox)
       const error = await patronError(service.lookup('k', sandboxCards.notFound))
@@ -221,11 +296,12 @@ describe('server/patrons/lookupService', () => {
     })
 
     it('judges expiry by the service clock', async () => {
-      const { service } = setup(sandbox)
+      const { service } = setup(sandbox, { refusedFor: ['expired'] })
       // Sixty days ago the account (expired thirty days ago) was still valid.
       now = Date.now() - 60 * day
       const response = await service.lookup('k', sandboxCards.expired)
       expect(response.fees).toHaveLength(1)
+      expect(response.patron.notices).toEqual([])
     })
 
     it('ignores blocks that expired or were lifted, and honours one expiring today', async () => {
@@ -241,7 +317,10 @@ describe('server/patrons/lookupService', () => {
         blocked.blocks = edit(blocked.blocks)
         const own = await startSandboxAlma({ seed })
         try {
-          return await setup(own).service.lookup('k', sandboxCards.blocked)
+          return await setup(own, { refusedFor: ['blocked'] }).service.lookup(
+            'k',
+            sandboxCards.blocked,
+          )
         } finally {
           await own.close()
         }
@@ -305,7 +384,7 @@ describe('server/patrons/lookupService', () => {
 
   describe('logs', () => {
     it('carry the masked card at most, never names, titles or the primary id', async () => {
-      const { service } = setup(sandbox)
+      const { service } = setup(sandbox, { refusedFor: ['blocked'] })
       await service.lookup('k', sandboxCards.unicode)
       await patronError(service.lookup('k', sandboxCards.blocked))
       await patronError(service.lookup('k', sandboxCards.notFound))

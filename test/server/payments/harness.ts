@@ -137,6 +137,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     userIdType: 'BARCODE',
     cardNumberPattern: /^\d{10}$/,
     lookupTtlMs: 15 * 60_000,
+    refusedFor: new Set(['inactive']),
+    pendingCentsByFee: (feeIds) => repo.pendingCentsByFee(feeIds),
     clock,
   })
   const notifier = createCheckoutNotifier()

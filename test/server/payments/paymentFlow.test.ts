@@ -100,6 +100,48 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     expect(h.sandboxAlma.ledger()).toHaveLength(1)
   })
 
+  it('never charges a fee twice while its payment waits to be posted', async () => {
+    // Two kiosks look the same patron up; one pays, and Alma is down so the payment waits.
+    const firstLookup = await h.lookup(sandboxCards.severalFees)
+    const secondLookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, lost] = firstLookup.fees
+    if (!oldest || !lost) throw new Error('seeded')
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: firstLookup.lookupId,
+      feeIds: [lost.id],
+      amountCents: 1000,
+    })
+    h.sandboxAlma.setFaults({ down: true })
+    await payOnSandbox(created.checkoutUrl)
+    await h.worker.runOnce()
+    expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('paid')
+    h.sandboxAlma.setFaults({ down: false })
+
+    // The other kiosk's earlier lookup still offers the fee: the checkout is refused.
+    await expect(
+      h.checkouts.create(kioskId, { lookupId: secondLookup.lookupId, feeIds: [lost.id] }),
+    ).rejects.toMatchObject({ kind: 'fee_being_posted' })
+    // A fresh lookup shows the fee as being posted and does not offer it.
+    const fresh = await h.lookup(sandboxCards.severalFees)
+    expect(fresh.fees.map((fee) => fee.id)).not.toContain(lost.id)
+    expect(fresh.feesBeingPosted).toEqual([
+      expect.objectContaining({ id: lost.id, balanceCents: 2500, postingCents: 1000 }),
+    ])
+    expect(fresh.totalCents).toBe(4275 - 2500)
+    // Other fees stay payable.
+    const other = await h.checkouts.create(kioskId, {
+      lookupId: secondLookup.lookupId,
+      feeIds: [oldest.id],
+    })
+    expect(other.amountCents).toBe(oldest.balanceCents)
+
+    await drainOutbox(h.worker)
+    const after = await h.lookup(sandboxCards.severalFees)
+    expect(after.feesBeingPosted).toEqual([])
+    expect(after.fees.find((fee) => fee.id === lost.id)?.balanceCents).toBe(1500)
+    expectNoDoublePosting(h)
+  })
+
   it('spreads a partial amount over three fees oldest first and reports what is left', async () => {
     const lookup = await h.lookup(sandboxCards.severalFees)
     const created = await h.checkouts.create(kioskId, {

@@ -1,6 +1,11 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { apiErrorSchema, healthSchema, kioskSettingsSchema } from '../../../common/api.ts'
+import {
+  apiErrorSchema,
+  healthSchema,
+  kioskSettingsSchema,
+  lookupResponseSchema,
+} from '../../../common/api.ts'
 import { startDemoService, type DemoService } from '../../../server/demoService.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { payOnSandbox } from '../payments/harness.ts'
@@ -73,20 +78,27 @@ describe('server/service (the assembled companion service)', () => {
       404,
       'not_found',
     ])
+    // Inactive accounts are refused by default (PAYMENT_REFUSED_FOR=inactive), with a reason.
+    const inactive = await kiosk.call('POST', '/api/v1/lookups', {
+      cardNumber: sandboxCards.inactive,
+    })
+    expect(inactive.status).toBe(403)
+    const inactiveError = apiErrorSchema.parse(inactive.body).error
+    expect(inactiveError.code).toBe('inactive')
+    expect(inactiveError.reason).toBeTruthy()
+    // Blocked and expired patrons can pay; the block and the expiry come back as notices.
     const blocked = await kiosk.call('POST', '/api/v1/lookups', {
       cardNumber: sandboxCards.blocked,
     })
-    expect(blocked.status).toBe(403)
-    const blockedError = apiErrorSchema.parse(blocked.body).error
-    expect(blockedError.code).toBe('blocked')
-    expect(blockedError.reason).toBeTruthy()
-    for (const [card, code] of [
-      [sandboxCards.expired, 'expired'],
-      [sandboxCards.inactive, 'inactive'],
-    ] as const) {
-      const answer = await kiosk.call('POST', '/api/v1/lookups', { cardNumber: card })
-      expect([answer.status, apiErrorSchema.parse(answer.body).error.code]).toEqual([403, code])
-    }
+    expect(blocked.status).toBe(200)
+    expect(lookupResponseSchema.parse(blocked.body).patron.notices).toEqual([
+      { kind: 'blocked', description: 'Blocked: overdue items' },
+    ])
+    const expired = await kiosk.call('POST', '/api/v1/lookups', {
+      cardNumber: sandboxCards.expired,
+    })
+    expect(expired.status).toBe(200)
+    expect(lookupResponseSchema.parse(expired.body).patron.notices[0]?.kind).toBe('expired')
     demo.alma.setFaults({ down: true })
     const down = await kiosk.call('POST', '/api/v1/lookups', { cardNumber: sandboxCards.oneFee })
     expect([down.status, apiErrorSchema.parse(down.body).error.code]).toEqual([
