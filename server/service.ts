@@ -21,7 +21,7 @@ import { MemoryLookupStore } from './patrons/lookupStore.ts'
 import { createCheckoutService } from './payments/checkoutService.ts'
 import { createCheckoutNotifier } from './payments/notifier.ts'
 import { createPostbackIngest } from './payments/postback/ingest.ts'
-import { createPostingWorker } from './payments/postingWorker.ts'
+import { createPostingWorker } from './payments/posting/worker.ts'
 import { openSqliteRepository } from './store/sqlite/index.ts'
 import type { KioskSettings } from '../common/api.ts'
 
@@ -120,6 +120,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     notifier,
     clock,
     paymentMethod: config.alma.paymentMethod,
+    settleMs: config.alma.settleMs,
+    onPayUncertain: () => {
+      metrics.payUncertain.inc()
+    },
     pollIntervalMs: options.workerPollMs ?? 1_000,
     logger: log('posting'),
   })

@@ -40,6 +40,8 @@ export interface ServiceConfig {
     maxRequestsPerSecond: number
     paymentMethod: string
     timeoutMs: number
+    /** After a pay call whose outcome is unknown, how long before the fee is looked at again. */
+    settleMs: number
   }
   cashnet: {
     checkoutUrl: string
@@ -128,6 +130,16 @@ function productionProblems(env: Env): string[] {
   return problems
 }
 
+/**
+ * A pay whose answer was lost may still be applied by Alma after our timeout; the window must
+ * comfortably outlast the slowest call Alma can still be working on.
+ */
+export function settleWindowProblem(settleSeconds: number, timeoutMs: number): string | null {
+  const minimum = Math.max(30, Math.ceil((5 * timeoutMs) / 1000))
+  if (settleSeconds >= minimum) return null
+  return `ALMA_SETTLE_SECONDS: must be at least ${minimum} (30 s and 5 × ALMA_TIMEOUT_MS)`
+}
+
 function readConfigFile(path: string): Record<string, string> {
   let parsed: unknown
   try {
@@ -171,6 +183,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     const problems = productionProblems(env)
     if (problems.length > 0) throw new ConfigError(problems)
   }
+  const settleProblem = settleWindowProblem(env.ALMA_SETTLE_SECONDS, env.ALMA_TIMEOUT_MS)
+  if (settleProblem) throw new ConfigError([settleProblem])
   if (env.KIOSK_IDLE_WARNING_SECONDS >= env.KIOSK_IDLE_SECONDS) {
     throw new ConfigError(['KIOSK_IDLE_WARNING_SECONDS: must be shorter than KIOSK_IDLE_SECONDS'])
   }
@@ -194,6 +208,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       maxRequestsPerSecond: env.ALMA_MAX_REQUESTS_PER_SECOND,
       paymentMethod: env.ALMA_PAYMENT_METHOD,
       timeoutMs: env.ALMA_TIMEOUT_MS,
+      settleMs: env.ALMA_SETTLE_SECONDS * 1000,
     },
     cashnet: {
       checkoutUrl: env.CASHNET_CHECKOUT_URL,

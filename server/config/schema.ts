@@ -76,6 +76,7 @@ export const envSchema = z.object({
     .regex(/^[A-Z_]+$/, 'must be an Alma payment method code such as ONLINE')
     .default('ONLINE'),
   ALMA_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  ALMA_SETTLE_SECONDS: int(1, 24 * 3600).default(120),
 
   CASHNET_CHECKOUT_URL: url,
   CASHNET_DEFAULT_ITEM_CODE: z.string().min(1, 'is required'),

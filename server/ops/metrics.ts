@@ -73,6 +73,10 @@ export class Metrics {
     'Alma API calls, by operation and HTTP status (or "error" when no answer came).',
   )
   readonly checkouts = new Counter('kiosk_checkouts_total', 'Checkouts created.')
+  readonly payUncertain = new Counter(
+    'kiosk_alma_pay_uncertain_total',
+    'Alma pay calls whose outcome was unknown (timeout, network error, 5xx, 429, unreadable answer).',
+  )
   private readonly gauges: Gauge[] = []
 
   addGauge(name: string, help: string, collect: () => number | Promise<number>): void {
@@ -80,7 +84,12 @@ export class Metrics {
   }
 
   async render(): Promise<string> {
-    const parts = [this.postbacks.render(), this.almaCalls.render(), this.checkouts.render()]
+    const parts = [
+      this.postbacks.render(),
+      this.almaCalls.render(),
+      this.checkouts.render(),
+      this.payUncertain.render(),
+    ]
     for (const gauge of this.gauges) parts.push(await gauge.render())
     return `${parts.join('\n')}\n`
   }

@@ -16,7 +16,7 @@ import type { Clock } from '../ops/clock.ts'
 import type { LookupStore } from '../patrons/lookupStore.ts'
 import type { CheckoutRecord, NewCheckoutLine, PaymentsRepository } from '../store/repository.ts'
 import { spreadOldestFirst } from '../../common/allocation.ts'
-import { buildCashnetCheckoutUrl, type CashnetUrlOptions } from './cashnetUrl.ts'
+import { buildCashnetCheckoutUrl, itemCodeFor, type CashnetUrlOptions } from './cashnetUrl.ts'
 import { PaymentError } from './errors.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
 import type { CheckoutNotifier } from './notifier.ts'
@@ -157,6 +157,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
         title: fee.title,
         feeCreatedAt: fee.creationTime,
         amountCents: line.amountCents,
+        itemCode: itemCodeFor(deps.cashnet, fee.typeCode),
       }
     })
 
@@ -177,6 +178,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       currency: fresh.currency,
       amountCents,
       lines,
+      feeBalances: Object.fromEntries(fresh.fees.map((fee) => [fee.id, fee.balanceCents])),
       createdAt: now,
       expiresAt,
     })

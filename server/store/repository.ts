@@ -17,6 +17,8 @@ export interface NewCheckoutLine {
   /** The fee's Alma creation time (ISO); allocation order. */
   feeCreatedAt: string
   amountCents: number
+  /** The CashNet item code the line was sent with (checked against the postback). */
+  itemCode: string
 }
 
 export interface NewCheckout {
@@ -27,12 +29,16 @@ export interface NewCheckout {
   currency: string
   amountCents: number
   lines: NewCheckoutLine[]
+  /** Every active fee's Alma balance when the checkout was made, by fee id. */
+  feeBalances: Readonly<Record<string, number>>
   createdAt: number
   expiresAt: number
 }
 
-export interface CheckoutLineRecord extends NewCheckoutLine {
+export interface CheckoutLineRecord extends Omit<NewCheckoutLine, 'itemCode'> {
   lineNo: number
+  /** Null for checkouts made before item codes were recorded. */
+  itemCode: string | null
 }
 
 export interface CheckoutRecord {
@@ -54,6 +60,8 @@ export interface CheckoutRecord {
   message: string | null
   /** The patron's remaining Alma balance after posting, when it could be read. */
   remainingBalanceCents: number | null
+  /** Active fees' balances at creation; null for checkouts made before they were recorded. */
+  feeBalances: Readonly<Record<string, number>> | null
 }
 
 /** A guarded status change: applied only when the checkout is in one of `from`. */
@@ -144,7 +152,16 @@ export type DeclineResult =
 
 // ---- Outbox (alma_postings) ---------------------------------------------------------------
 
-export type PostingStatus = 'pending' | 'posted' | 'reallocated' | 'exception'
+export const postingStatuses = ['pending', 'posted', 'reallocated', 'exception'] as const
+export type PostingStatus = (typeof postingStatuses)[number]
+
+/**
+ * What became of the last Alma pay call: `sent` until an answer is recorded (a crash leaves it so),
+ * `uncertain` when the answer does not say whether Alma applied it (timeout, network error, 5xx,
+ * 429, an unreadable body), `refused` when Alma definitely did not apply it.
+ */
+export const attemptOutcomes = ['sent', 'uncertain', 'refused'] as const
+export type AttemptOutcome = (typeof attemptOutcomes)[number]
 
 export interface PostingRecord {
   id: number
@@ -160,7 +177,15 @@ export interface PostingRecord {
   amountCents: number
   tx: string
   status: PostingStatus
+  /** Alma pay calls made for this row (each recorded before it was sent). */
   attempts: number
+  /** Times the row was put off without a pay call (the backoff's exponent). */
+  deferrals: number
+  /** When the last pay call was sent; null before the first. */
+  lastAttemptAt: number | null
+  attemptOutcome: AttemptOutcome | null
+  /** Since when Alma's answers for this row could not be understood; null while they can. */
+  unreadableSince: number | null
   nextAttemptAt: number
   leaseOwner: string | null
   leaseUntil: number | null
@@ -257,15 +282,36 @@ export interface PaymentsRepository {
   renewLease(checkoutId: string, owner: string, leaseUntil: number): Promise<boolean>
   /** Releases the owner's leases on a checkout's rows (after processing, or on stop). */
   releaseLeases(checkoutId: string, owner: string): Promise<void>
+  /**
+   * Records a pay call about to be sent (attempt number, sent-at) and moves the row's next try to
+   * `settleUntil`, so a crash while the call is out leaves it waiting, not paid again. Answers the
+   * attempt number, or null when the lease was lost (then nothing must be sent).
+   */
+  recordPayAttempt(
+    postingId: number,
+    owner: string,
+    attempt: { now: number; settleUntil: number },
+  ): Promise<number | null>
+  /**
+   * Records how the last pay call ended when it did not post: `uncertain` keeps the settle window
+   * and releases the row; `refused` (Alma definitely did not apply it) keeps the lease so the caller
+   * decides at once. `unreadable` marks an answer that could not be understood.
+   */
+  recordPayOutcome(
+    postingId: number,
+    owner: string,
+    outcome: { outcome: 'uncertain' | 'refused'; error: string; unreadable: boolean; now: number },
+  ): Promise<boolean>
   markPosted(
     postingId: number,
     owner: string,
     result: { balanceAfterCents: number; foundInAlma: boolean; now: number },
   ): Promise<boolean>
+  /** Puts a row off without a pay call (deferrals + 1) and releases it. */
   reschedulePosting(
     postingId: number,
     owner: string,
-    retry: { nextAttemptAt: number; error: string; now: number },
+    retry: { nextAttemptAt: number; error: string; unreadable: boolean; now: number },
   ): Promise<boolean>
   /** One transaction: the row → reallocated, its money into new rows and/or an exception. */
   reallocatePosting(postingId: number, owner: string, input: ReallocationInput): Promise<boolean>
@@ -289,6 +335,8 @@ export interface PaymentsRepository {
   outboxDepth(): Promise<number>
   /** When the oldest unsettled outbox row was enqueued; null when the outbox is empty. */
   oldestPendingPostingCreatedAt(): Promise<number | null>
+  /** The earliest `nextAttemptAt` of an unsettled row; null when the outbox is empty. */
+  nextPostingDueAt(): Promise<number | null>
 
   listExceptions(options?: { checkoutId?: string }): Promise<PaymentExceptionRecord[]>
   listEvents(options?: { checkoutId?: string }): Promise<EventRecord[]>

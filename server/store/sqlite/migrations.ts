@@ -140,6 +140,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX events_checkout ON events (checkout_id);
     `,
   },
+  {
+    version: 2,
+    name: 'pay attempts recorded before they are sent; balances and item codes at checkout',
+    sql: `
+      -- attempts now counts real Alma pay calls only; deferrals counts waits for the backoff.
+      ALTER TABLE alma_postings ADD COLUMN deferrals INTEGER NOT NULL DEFAULT 0;
+      -- Written before each pay call: a crash or a timeout leaves the attempt on record, and
+      -- nobody pays again before its settle window has passed.
+      ALTER TABLE alma_postings ADD COLUMN last_attempt_at INTEGER;
+      ALTER TABLE alma_postings ADD COLUMN attempt_outcome TEXT
+        CHECK (attempt_outcome IN ('sent', 'uncertain', 'refused'));
+      -- Since when Alma's answers for this row could not be understood (posting_stuck after a while).
+      ALTER TABLE alma_postings ADD COLUMN unreadable_since INTEGER;
+      -- Every active fee's balance when the checkout was made ({"feeId": cents}): the receipt's
+      -- remaining balance comes from it and the pay answers, without another Alma call.
+      ALTER TABLE checkouts ADD COLUMN fee_balances TEXT;
+      -- The CashNet item code each line was sent with, to check the postback against.
+      ALTER TABLE checkout_lines ADD COLUMN item_code TEXT;
+    `,
+  },
 ]
 
 const appliedRowSchema = z.object({ version: z.number().int() })

@@ -5,7 +5,9 @@
 import { z } from 'zod'
 import { checkoutStatusSchema } from '../../../common/api.ts'
 import {
+  attemptOutcomes,
   postbackOutcomes,
+  postingStatuses,
   type CheckoutLineRecord,
   type CheckoutRecord,
   type EventRecord,
@@ -33,7 +35,10 @@ const checkoutRowSchema = z.object({
   cashnet_tx: z.string().nullable(),
   message: z.string().nullable(),
   remaining_balance_cents: nullableInt,
+  fee_balances: z.string().nullable(),
 })
+
+const feeBalancesSchema = z.record(z.string(), int)
 
 const lineRowSchema = z.object({
   line_no: int,
@@ -43,6 +48,7 @@ const lineRowSchema = z.object({
   title: z.string().nullable(),
   fee_created_at: z.string(),
   amount_cents: int,
+  item_code: z.string().nullable(),
 })
 
 export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutRecord {
@@ -63,6 +69,8 @@ export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutReco
     cashnetTx: c.cashnet_tx,
     message: c.message,
     remainingBalanceCents: c.remaining_balance_cents,
+    feeBalances:
+      c.fee_balances === null ? null : feeBalancesSchema.parse(JSON.parse(c.fee_balances)),
   }
 }
 
@@ -76,6 +84,7 @@ function lineFromRow(row: unknown): CheckoutLineRecord {
     title: l.title,
     feeCreatedAt: l.fee_created_at,
     amountCents: l.amount_cents,
+    itemCode: l.item_code,
   }
 }
 
@@ -127,8 +136,12 @@ const postingRowSchema = z.object({
   fee_title: z.string().nullable(),
   amount_cents: int,
   tx: z.string(),
-  status: z.enum(['pending', 'posted', 'reallocated', 'exception']),
+  status: z.enum(postingStatuses),
   attempts: int,
+  deferrals: int,
+  last_attempt_at: nullableInt,
+  attempt_outcome: z.enum(attemptOutcomes).nullable(),
+  unreadable_since: nullableInt,
   next_attempt_at: int,
   lease_owner: z.string().nullable(),
   lease_until: nullableInt,
@@ -154,6 +167,10 @@ export function postingFromRow(row: unknown): PostingRecord {
     tx: p.tx,
     status: p.status,
     attempts: p.attempts,
+    deferrals: p.deferrals,
+    lastAttemptAt: p.last_attempt_at,
+    attemptOutcome: p.attempt_outcome,
+    unreadableSince: p.unreadable_since,
     nextAttemptAt: p.next_attempt_at,
     leaseOwner: p.lease_owner,
     leaseUntil: p.lease_until,

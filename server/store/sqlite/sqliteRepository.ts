@@ -189,8 +189,9 @@ export class SqliteRepository implements PaymentsRepository {
       this.transaction(() => {
         this.run(
           `INSERT INTO checkouts
-             (id, kiosk_id, primary_id, currency, amount_cents, status, created_at, expires_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+             (id, kiosk_id, primary_id, currency, amount_cents, status, created_at, expires_at,
+              updated_at, fee_balances)
+           VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
           checkout.id,
           checkout.kioskId,
           checkout.primaryId,
@@ -199,12 +200,14 @@ export class SqliteRepository implements PaymentsRepository {
           checkout.createdAt,
           checkout.expiresAt,
           checkout.createdAt,
+          JSON.stringify(checkout.feeBalances),
         )
         checkout.lines.forEach((line, index) => {
           this.run(
             `INSERT INTO checkout_lines
-               (checkout_id, line_no, fee_id, fee_type, description, title, fee_created_at, amount_cents)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+               (checkout_id, line_no, fee_id, fee_type, description, title, fee_created_at,
+                amount_cents, item_code)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
             checkout.id,
             index + 1,
             line.feeId,
@@ -213,6 +216,7 @@ export class SqliteRepository implements PaymentsRepository {
             line.title,
             line.feeCreatedAt,
             line.amountCents,
+            line.itemCode,
           )
         })
         this.event(checkout.createdAt, checkout.id, 'checkout_created', {
@@ -527,10 +531,80 @@ export class SqliteRepository implements PaymentsRepository {
     )
   }
 
+  recordPayAttempt(
+    postingId: number,
+    owner: string,
+    attempt: { now: number; settleUntil: number },
+  ): Promise<number | null> {
+    return this.answer(() =>
+      this.transaction(() => {
+        const posting = this.readPosting(postingId)
+        if (posting?.status !== 'pending' || posting.leaseOwner !== owner) return null
+        const number = posting.attempts + 1
+        this.run(
+          `UPDATE alma_postings
+           SET attempts = ?, last_attempt_at = ?, attempt_outcome = 'sent', next_attempt_at = ?
+           WHERE id = ?`,
+          number,
+          attempt.now,
+          attempt.settleUntil,
+          postingId,
+        )
+        this.event(attempt.now, posting.checkoutId, 'posting_attempt', {
+          postingId,
+          feeId: posting.feeId,
+          amountCents: posting.amountCents,
+          attempt: number,
+        })
+        return number
+      }),
+    )
+  }
+
+  recordPayOutcome(
+    postingId: number,
+    owner: string,
+    outcome: { outcome: 'uncertain' | 'refused'; error: string; unreadable: boolean; now: number },
+  ): Promise<boolean> {
+    return this.answer(() =>
+      this.transaction(() => {
+        const posting = this.readPosting(postingId)
+        if (posting?.status !== 'pending' || posting.leaseOwner !== owner) return false
+        const uncertain = outcome.outcome === 'uncertain'
+        this.run(
+          `UPDATE alma_postings
+           SET attempt_outcome = ?, last_error = ?,
+               unreadable_since = CASE WHEN ? THEN COALESCE(unreadable_since, ?) ELSE NULL END,
+               next_attempt_at = CASE WHEN ? THEN next_attempt_at ELSE ? END,
+               lease_owner = CASE WHEN ? THEN NULL ELSE lease_owner END,
+               lease_until = CASE WHEN ? THEN NULL ELSE lease_until END
+           WHERE id = ?`,
+          outcome.outcome,
+          outcome.error,
+          outcome.unreadable ? 1 : 0,
+          outcome.now,
+          uncertain ? 1 : 0,
+          outcome.now,
+          uncertain ? 1 : 0,
+          uncertain ? 1 : 0,
+          postingId,
+        )
+        this.event(outcome.now, posting.checkoutId, `posting_${outcome.outcome}`, {
+          postingId,
+          feeId: posting.feeId,
+          attempt: posting.attempts,
+          error: outcome.error,
+          ...(uncertain ? { settleUntil: posting.nextAttemptAt } : {}),
+        })
+        return true
+      }),
+    )
+  }
+
   reschedulePosting(
     postingId: number,
     owner: string,
-    retry: { nextAttemptAt: number; error: string; now: number },
+    retry: { nextAttemptAt: number; error: string; unreadable: boolean; now: number },
   ): Promise<boolean> {
     return this.answer(() =>
       this.transaction(() => {
@@ -538,17 +612,20 @@ export class SqliteRepository implements PaymentsRepository {
         if (posting?.status !== 'pending' || posting.leaseOwner !== owner) return false
         this.run(
           `UPDATE alma_postings
-           SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?,
+           SET deferrals = deferrals + 1, next_attempt_at = ?, last_error = ?,
+               unreadable_since = CASE WHEN ? THEN COALESCE(unreadable_since, ?) ELSE NULL END,
                lease_owner = NULL, lease_until = NULL
            WHERE id = ?`,
           retry.nextAttemptAt,
           retry.error,
+          retry.unreadable ? 1 : 0,
+          retry.now,
           postingId,
         )
         this.event(retry.now, posting.checkoutId, 'posting_retry', {
           postingId,
           feeId: posting.feeId,
-          attempts: posting.attempts + 1,
+          deferrals: posting.deferrals + 1,
           error: retry.error,
           nextAttemptAt: retry.nextAttemptAt,
         })
@@ -757,6 +834,17 @@ export class SqliteRepository implements PaymentsRepository {
       () =>
         minRowSchema.parse(
           this.get(`SELECT MIN(created_at) AS oldest FROM alma_postings WHERE status = 'pending'`),
+        ).oldest,
+    )
+  }
+
+  nextPostingDueAt(): Promise<number | null> {
+    return this.answer(
+      () =>
+        minRowSchema.parse(
+          this.get(
+            `SELECT MIN(next_attempt_at) AS oldest FROM alma_postings WHERE status = 'pending'`,
+          ),
         ).oldest,
     )
   }

@@ -59,6 +59,19 @@ describe('server/config/load', () => {
     ])
   })
 
+  it('refuses a settle window shorter than 30 s or five Alma timeouts', () => {
+    expect(loadConfig(minimal).alma.settleMs).toBe(120_000)
+    expect(problemsOf({ ...minimal, ALMA_SETTLE_SECONDS: '29' })).toEqual([
+      'ALMA_SETTLE_SECONDS: must be at least 50 (30 s and 5 × ALMA_TIMEOUT_MS)',
+    ])
+    expect(
+      problemsOf({ ...minimal, ALMA_TIMEOUT_MS: '30000', ALMA_SETTLE_SECONDS: '120' }),
+    ).toEqual(['ALMA_SETTLE_SECONDS: must be at least 150 (30 s and 5 × ALMA_TIMEOUT_MS)'])
+    expect(
+      loadConfig({ ...minimal, ALMA_TIMEOUT_MS: '2000', ALMA_SETTLE_SECONDS: '30' }).alma.settleMs,
+    ).toBe(30_000)
+  })
+
   it('names every missing required key', () => {
     expect(problemsOf({})).toEqual(
       expect.arrayContaining([

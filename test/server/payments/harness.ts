@@ -26,7 +26,7 @@ import {
   createPostingWorker,
   type PostingWorker,
   type PostingWorkerDeps,
-} from '../../../server/payments/postingWorker.ts'
+} from '../../../server/payments/posting/worker.ts'
 import {
   startSandboxAlma,
   type SandboxAlma,
@@ -150,6 +150,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock,
     pollIntervalMs: 50,
     backoff: { baseMs: 5, maxMs: 40 },
+    settleMs: 30_000,
     logger: workerLogger,
     ...options.worker,
   })
@@ -253,20 +254,24 @@ export async function payOnSandbox(
   }
 }
 
-/** Runs the worker until nothing is pending (bounded; backoff in tests is milliseconds). */
+/**
+ * Runs the worker until nothing is pending (bounded). Time is virtual: when every pending row waits
+ * (backoff, a settle window), the test clock jumps to the earliest one instead of the test sleeping.
+ */
 export async function drainOutbox(
-  worker: PostingWorker,
-  options: { maxPasses?: number; pauseMs?: number } = {},
+  h: Pick<Harness, 'worker' | 'repo' | 'clock'>,
+  options: { maxPasses?: number } = {},
 ): Promise<number> {
   const maxPasses = options.maxPasses ?? 400
   let passes = 0
-  while ((await worker.outboxDepth()) > 0) {
+  while ((await h.worker.outboxDepth()) > 0) {
     if (++passes > maxPasses) throw new Error(`outbox not drained after ${maxPasses} passes`)
-    await worker.runOnce()
-    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 10))
+    await h.worker.runOnce()
+    const due = await h.repo.nextPostingDueAt()
+    if (due !== null && due > h.clock.now()) h.clock.advance(due - h.clock.now())
   }
   // One more pass finalizes checkouts whose last row was just settled.
-  await worker.runOnce()
+  await h.worker.runOnce()
   return passes
 }
 

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { checkoutCreatedSchema, checkoutStateSchema } from '../../../common/api.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { createPostingWorker } from '../../../server/payments/posting/worker.ts'
+import { withPayFaults, type PayFault } from './almaFaults.ts'
 import {
   drainOutbox,
   kioskId,
@@ -135,11 +137,54 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     })
     expect(other.amountCents).toBe(oldest.balanceCents)
 
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     const after = await h.lookup(sandboxCards.severalFees)
     expect(after.feesBeingPosted).toEqual([])
     expect(after.fees.find((fee) => fee.id === lost.id)?.balanceCents).toBe(1500)
     expectNoDoublePosting(h)
+  })
+
+  it('posts two rows for one fee (its own line and money re-allocated onto it) without a false mismatch', async () => {
+    // Lines: 12.50 on the oldest fee, 7.50 on the 25.00 fee. Staff waive the oldest fee before
+    // posting, so its 12.50 is re-allocated onto the 25.00 fee, which then carries two rows.
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const [oldest, lost] = lookup.fees
+    if (!oldest || !lost) throw new Error('seeded')
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      feeIds: [oldest.id, lost.id],
+      amountCents: 2000,
+    })
+    expect(created.lines.map((line) => line.amountCents)).toEqual([1250, 750])
+    h.sandboxAlma.closeFee(oldest.id)
+    // Each pay on the 25.00 fee fails in turn so that the re-allocated row re-reads the fee while
+    // Alma already holds the other row's payment, not yet recorded as posted.
+    const plan: Record<string, PayFault[]> = {
+      [`${lost.id}:750`]: ['lost_request', 'lost_answer'],
+      [`${lost.id}:1250`]: ['lost_request'],
+    }
+    const worker = createPostingWorker({
+      repo: h.repo,
+      alma: withPayFaults(h.alma, (feeId, cents) => plan[`${feeId}:${cents}`]?.shift() ?? 'none'),
+      notifier: h.notifier,
+      clock: h.clock,
+      settleMs: 30_000,
+      backoff: { baseMs: 5, maxMs: 40 },
+    })
+    const tx = '710000001'
+    await postForm(h.postbackUrl, successPostback(created.checkoutId, tx, [1250, 750]))
+
+    await drainOutbox({ worker, repo: h.repo, clock: h.clock })
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    expect(await h.repo.listExceptions({ checkoutId: created.checkoutId })).toEqual([])
+    expect(paymentsFor(h, tx).map((p) => `${p.feeId}:${p.amountCents}`)).toEqual(
+      expect.arrayContaining([`${lost.id}:750`, `${lost.id}:1250`]),
+    )
+    expect(paymentsFor(h, tx)).toHaveLength(2)
+    expect(state.receipt?.lines).toEqual([
+      expect.objectContaining({ feeId: lost.id, amountCents: 2000, remainingCents: 500 }),
+    ])
   })
 
   it('spreads a partial amount over three fees oldest first and reports what is left', async () => {
@@ -150,7 +195,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     })
     expect(created.lines.map((l) => l.amountCents)).toEqual([1250, 2500, 250])
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted')
     expect(state.receipt?.lines.map((l) => [l.amountCents, l.remainingCents])).toEqual([
@@ -174,7 +219,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
       { feeId: newest?.id, amountCents: 525 },
     ])
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted')
     expect(state.receipt?.remainingBalanceCents).toBe(2500)
@@ -191,7 +236,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     })
     h.sandboxAlma.closeFee(oldest?.id ?? '')
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
 
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted')
@@ -218,7 +263,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     })
     h.sandboxAlma.setFeeBalance(oldest?.id ?? '', 500)
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted')
     expect(h.sandboxAlma.ledger().map((p) => [p.feeId, p.amountCents])).toEqual([
@@ -236,7 +281,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
     h.sandboxAlma.closeFee(lookup.fees[0]?.id ?? '')
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
 
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted_with_exceptions')
@@ -261,7 +306,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     h.sandboxAlma.setFeeRestricted(middle?.id ?? '', true)
     const created = await h.checkouts.create(kioskId, { lookupId: lookup.lookupId })
     await payOnSandbox(created.checkoutUrl)
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     const state = await h.checkouts.getState(kioskId, created.checkoutId)
     expect(state.status).toBe('posted_with_exceptions')
     expect(state.receipt?.unappliedCents).toBe(2500)
@@ -279,7 +324,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     const [sale] = h.cashnet.transactions()
     expect(sale?.postbacks.map((p) => p.status)).toEqual([200, 200, 200, 200, 200])
     expect(h.outcomes).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate', 'duplicate'])
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect(h.sandboxAlma.ledger()).toHaveLength(3)
     expectNoDoublePosting(h)
     const postbacks = await h.repo.listPostbacks()
@@ -310,7 +355,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     ])
     expect(await h.worker.outboxDepth()).toBe(3)
 
-    const { createPostingWorker } = await import('../../../server/payments/postingWorker.ts')
+    const { createPostingWorker } = await import('../../../server/payments/posting/worker.ts')
     const second = createPostingWorker({
       repo: h.repo,
       alma: h.newAlmaClient(),
@@ -319,7 +364,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
       backoff: { baseMs: 5, maxMs: 40 },
     })
     await Promise.all([h.worker.runOnce(), second.runOnce(), h.worker.runOnce()])
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect(paymentsFor(h, '880000001')).toHaveLength(3)
     expectNoDoublePosting(h)
     expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('posted')
@@ -331,7 +376,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     expect((await h.checkouts.cancel(kioskId, created.checkoutId)).status).toBe('cancelled')
     await payOnSandbox(created.checkoutUrl)
     expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('paid')
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('posted')
     expect(h.sandboxAlma.ledger()).toHaveLength(1)
     const [postback] = await h.repo.listPostbacks()
@@ -369,7 +414,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     )
     expect(second.status).toBe(200)
     expect(h.outcomes).toEqual(['accepted', 'second_payment'])
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect(h.sandboxAlma.ledger()).toHaveLength(1)
     const exceptions = await h.repo.listExceptions({ checkoutId: created.checkoutId })
     expect(exceptions).toEqual([

@@ -17,6 +17,7 @@ import { kioskClient } from './client.ts'
 const serviceEntry = fileURLToPath(new URL('../../../server/index.ts', import.meta.url))
 const kioskKey = 'crash-test-kiosk-key'
 const secret = 'crash-test-postback-secret'
+const settleSeconds = 30
 
 /** Polls `check` every 20 ms until it returns true; fails after `timeoutMs`. */
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
@@ -54,6 +55,9 @@ describe('server/index (crash recovery)', () => {
         CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
         CASHNET_POSTBACK_SECRET: secret,
         KIOSK_KEYS: `crash-kiosk:${kioskKey}`,
+        // The shortest settle window the configuration allows (30 s, and 5 × the timeout).
+        ALMA_TIMEOUT_MS: '2000',
+        ALMA_SETTLE_SECONDS: String(settleSeconds),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
@@ -107,6 +111,7 @@ describe('server/index (crash recovery)', () => {
     )
     child.kill('SIGKILL')
     await new Promise((resolve) => child?.once('exit', resolve))
+    const sentBeforeKill = alma.requests().filter((request) => request.method === 'POST')
     // The payment the dead process sent lands in Alma without anyone recording the answer.
     await waitFor(() => alma.ledger().length >= 1, 5_000, 'the in-flight payment to land')
 
@@ -116,9 +121,18 @@ describe('server/index (crash recovery)', () => {
     const final = await kiosk.until(
       checkout.checkoutId,
       ['posted', 'posted_with_exceptions'],
-      30_000,
+      settleSeconds * 1000 + 30_000,
     )
     expect(final.status).toBe('posted')
+    // The restarted service paid nothing before the settle window of the attempts that were out.
+    const firstSent = Math.min(...sentBeforeKill.map((request) => request.startedAt))
+    const paidAfterRestart = alma
+      .requests()
+      .filter((request) => request.method === 'POST')
+      .slice(sentBeforeKill.length)
+    for (const request of paidAfterRestart) {
+      expect(request.startedAt - firstSent).toBeGreaterThanOrEqual(settleSeconds * 1000)
+    }
 
     const tx = final.receipt?.transactionId
     const ledger = alma.ledger().filter((payment) => payment.externalTransactionId === tx)
@@ -129,5 +143,5 @@ describe('server/index (crash recovery)', () => {
     child.kill('SIGTERM')
     await new Promise((resolve) => child?.once('exit', resolve))
     child = null
-  }, 90_000)
+  }, 120_000)
 })

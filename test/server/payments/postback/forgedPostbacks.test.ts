@@ -28,7 +28,7 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
 
   /** Nothing reached Alma's pay endpoint, even after the worker ran. */
   async function expectNoAlmaPayment(h: Harness) {
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect(h.sandboxAlma.ledger()).toEqual([])
     expect(h.sandboxAlma.requests().filter((r) => r.method === 'POST')).toEqual([])
   }
@@ -133,7 +133,7 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
     expect(reused.status).toBe(409)
     expect(h.outcomes).toEqual(['accepted', 'rejected_tx_reused'])
     expect((await h.checkouts.getState(kioskId, second.checkoutId)).status).toBe('pending')
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expect(h.sandboxAlma.ledger().map((p) => p.externalTransactionId)).toEqual(['910000001'])
     const [, kept] = await h.repo.listPostbacks()
     expect(kept).toMatchObject({ outcome: 'rejected_tx_reused', checkoutId: second.checkoutId })

@@ -31,6 +31,7 @@ function checkout(id: string, overrides: Partial<NewCheckout> = {}): NewCheckout
         title: 'The social life of language',
         feeCreatedAt: '2024-01-01T00:00:00Z',
         amountCents: 1250,
+        itemCode: 'LIB-FINE',
       },
       {
         feeId: 'fee-3',
@@ -39,8 +40,10 @@ function checkout(id: string, overrides: Partial<NewCheckout> = {}): NewCheckout
         title: null,
         feeCreatedAt: '2024-03-01T00:00:00Z',
         amountCents: 525,
+        itemCode: 'LIB-FINE',
       },
     ],
+    feeBalances: { 'fee-1': 1250, 'fee-2': 2500, 'fee-3': 525 },
     createdAt: t0,
     expiresAt: t0 + 60_000,
     ...overrides,
@@ -277,6 +280,74 @@ describe('server/store/sqlite/sqliteRepository', () => {
     } finally {
       await other.close()
     }
+  })
+
+  it('records each pay attempt before it is sent, and keeps an uncertain one waiting out its window', async () => {
+    await paid('c1', 'tx-1')
+    const claim = await repo.claimPostings('w1', t0 + 10, 60_000)
+    const [first] = claim?.postings ?? []
+    if (!first) throw new Error('claimed')
+    expect(await repo.recordPayAttempt(first.id, 'w2', { now: t0, settleUntil: t0 + 1 })).toBeNull()
+    expect(
+      await repo.recordPayAttempt(first.id, 'w1', { now: t0 + 20, settleUntil: t0 + 120_020 }),
+    ).toBe(1)
+    expect(await repo.listPostings('c1')).toContainEqual(
+      expect.objectContaining({
+        id: first.id,
+        attempts: 1,
+        lastAttemptAt: t0 + 20,
+        attemptOutcome: 'sent',
+        nextAttemptAt: t0 + 120_020,
+      }),
+    )
+    expect(
+      await repo.recordPayOutcome(first.id, 'w1', {
+        outcome: 'uncertain',
+        error: 'unavailable: timed out',
+        unreadable: false,
+        now: t0 + 30,
+      }),
+    ).toBe(true)
+    const [after] = (await repo.listPostings('c1')).filter((p) => p.id === first.id)
+    expect(after).toMatchObject({
+      attemptOutcome: 'uncertain',
+      nextAttemptAt: t0 + 120_020,
+      leaseOwner: null,
+      lastError: 'unavailable: timed out',
+    })
+    await repo.releaseLeases('c1', 'w1')
+    // The other row is due now; this one only after its window.
+    expect(
+      (await repo.claimPostings('w1', t0 + 40, 60_000))?.postings.map((p) => p.id),
+    ).not.toContain(first.id)
+    await repo.releaseLeases('c1', 'w1')
+    expect(await repo.nextPostingDueAt()).toBe(t0 + 1)
+    const types = (await repo.listEvents({ checkoutId: 'c1' })).map((event) => event.type)
+    expect(types).toEqual(expect.arrayContaining(['posting_attempt', 'posting_uncertain']))
+  })
+
+  it('counts deferrals apart from attempts and remembers since when answers were unreadable', async () => {
+    await paid('c1', 'tx-1')
+    const [row] = (await repo.claimPostings('w1', t0 + 10, 60_000))?.postings ?? []
+    if (!row) throw new Error('claimed')
+    const later = async (at: number, unreadable: boolean) => {
+      await repo.reschedulePosting(row.id, 'w1', {
+        nextAttemptAt: at,
+        error: 'x',
+        unreadable,
+        now: at,
+      })
+      await repo.releaseLeases('c1', 'w1')
+    }
+    await later(t0 + 100, true)
+    await repo.claimPostings('w1', t0 + 100, 60_000)
+    await later(t0 + 200, true)
+    let [current] = (await repo.listPostings('c1')).filter((p) => p.id === row.id)
+    expect(current).toMatchObject({ attempts: 0, deferrals: 2, unreadableSince: t0 + 100 })
+    await repo.claimPostings('w1', t0 + 200, 60_000)
+    await later(t0 + 300, false)
+    ;[current] = (await repo.listPostings('c1')).filter((p) => p.id === row.id)
+    expect(current?.unreadableSince).toBeNull()
   })
 
   it('re-allocates a row’s money exactly, with an exception for what is left, and finalizes', async () => {

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createPostingWorker } from '../../../server/payments/postingWorker.ts'
-import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
-import { openSqliteRepository } from '../../../server/store/sqlite/index.ts'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createPostingWorker } from '../../../../server/payments/posting/worker.ts'
+import { sandboxCards } from '../../../../server/sandbox/alma/index.ts'
+import { openSqliteRepository } from '../../../../server/store/sqlite/index.ts'
 import {
   drainOutbox,
   kioskId,
@@ -13,9 +13,9 @@ import {
   successPostback,
   type Harness,
   type HarnessOptions,
-} from './harness.ts'
+} from '../harness.ts'
 
-const crashingWorker = fileURLToPath(new URL('./fixtures/crashAfterPayFee.ts', import.meta.url))
+const crashingWorker = fileURLToPath(new URL('../fixtures/crashAfterPayFee.ts', import.meta.url))
 
 let nextTx = 500_000_000
 /** Creates a pay-all checkout for a card and delivers CashNet's success postback for it. */
@@ -51,7 +51,7 @@ function expectExactlyOnce(
   expect(ledger).toHaveLength(checkouts.reduce((sum, c) => sum + c.lines.length, 0))
 }
 
-describe('server/payments/postingWorker', () => {
+describe('server/payments/posting/worker', () => {
   let h: Harness | undefined
   const start = async (options: HarnessOptions = {}) => {
     h = await startHarness(options)
@@ -75,7 +75,7 @@ describe('server/payments/postingWorker', () => {
     for (const card of cards) checkouts.push(await paidCheckout(h, card))
     h.sandboxAlma.setFaults({ errorRate: 0.3 })
 
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
 
     expectExactlyOnce(h, checkouts)
     const injected = h.sandboxAlma.requests().filter((r) => [429, 500, 503].includes(r.status))
@@ -113,28 +113,38 @@ describe('server/payments/postingWorker', () => {
     expect(h.sandboxAlma.ledger()).toEqual([])
 
     h.sandboxAlma.setFaults({ down: false })
-    await drainOutbox(h.worker)
+    await drainOutbox(h)
     expectExactlyOnce(h, [checkout])
     expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
   })
 
-  it('backs off exponentially with a cap between tries', async () => {
+  it('backs off exponentially with a cap between reads, after the settle window', async () => {
     const h = await start({
       worker: { backoff: { baseMs: 1_000, maxMs: 8_000 }, random: () => 1 },
     })
     const checkout = await paidCheckout(h, sandboxCards.oneFee)
     h.sandboxAlma.setFaults({ down: true })
+    // The first attempt pays at once; the 503 leaves its outcome unknown: 30 s settle window.
+    await h.worker.runOnce()
+    h.clock.advance(30_000)
     for (let pass = 0; pass < 5; pass++) {
       await h.worker.runOnce()
       h.clock.advance(10_000)
     }
-    const retries = (await h.repo.listEvents({ checkoutId: checkout.checkoutId })).filter(
-      (event) => event.type === 'posting_retry',
-    )
-    // random() = 1 → the full delay: base · 2^attempts, capped.
+    const events = await h.repo.listEvents({ checkoutId: checkout.checkoutId })
+    expect(events.filter((event) => event.type.startsWith('posting_')).map((e) => e.type)).toEqual([
+      'posting_attempt',
+      'posting_uncertain',
+      ...Array<string>(5).fill('posting_retry'),
+    ])
+    // random() = 1 → the full delay: base · 2^deferrals, capped.
+    const retries = events.filter((event) => event.type === 'posting_retry')
     expect(retries.map((event) => Number(event.detail.nextAttemptAt) - event.at)).toEqual([
       1_000, 2_000, 4_000, 8_000, 8_000,
     ])
+    const [posting] = await h.repo.listPostings(checkout.checkoutId)
+    // Only the real pay call counts as an attempt; the failed reads are deferrals.
+    expect([posting?.attempts, posting?.deferrals]).toEqual([1, 5])
   })
 
   it('does not post again after a crash between Alma’s answer and the commit (in process)', async () => {
@@ -150,11 +160,12 @@ describe('server/payments/postingWorker', () => {
     })
     const checkout = await paidCheckout(h, sandboxCards.severalFees)
     await expect(h.worker.runOnce()).rejects.toThrow('simulated crash')
-    expect(h.sandboxAlma.ledger()).toHaveLength(1)
-    await drainOutbox(h.worker)
+    // The three lines were paid in parallel; one answer was never recorded.
+    expect(h.sandboxAlma.ledger()).toHaveLength(3)
+    await drainOutbox(h)
     expectExactlyOnce(h, [checkout])
     const postings = await h.repo.listPostings(checkout.checkoutId)
-    expect(postings.map((p) => p.foundInAlma)).toEqual([true, false, false])
+    expect(postings.filter((p) => p.foundInAlma)).toHaveLength(1)
   })
 
   it('posts exactly once after the worker process is killed with SIGKILL right after Alma accepted', async () => {
@@ -179,24 +190,26 @@ describe('server/payments/postingWorker', () => {
       stderr: '',
     })
 
-    // Alma took the first line; our outbox still says pending, leased by the dead worker.
-    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    // Alma took the line whose answer killed the worker, and maybe the other two that were out at
+    // the same time; our outbox still says pending for all three, each with its attempt on record.
+    const landed = h.sandboxAlma.ledger().length
+    expect(landed).toBeGreaterThanOrEqual(1)
     const before = await h.repo.listPostings(checkout.checkoutId)
-    expect(before[0]).toMatchObject({ status: 'pending', leaseOwner: 'doomed-worker' })
+    expect(before.map((p) => [p.status, p.attempts, p.attemptOutcome])).toEqual(
+      Array(3).fill(['pending', 1, 'sent']),
+    )
 
-    // Nobody may take over while the lease lasts…
+    // Nobody pays again while the settle window lasts, even well past the dead worker's lease…
+    h.clock.advance(20_000)
     expect(await h.worker.runOnce()).toBe(0)
-    expect(h.sandboxAlma.ledger()).toHaveLength(1)
-    // …and after it lapses, the restarted worker finds the payment in Alma instead of repeating it.
-    h.clock.advance(5 * 60_000)
-    await drainOutbox(h.worker)
+    expect(h.sandboxAlma.requests().filter((r) => r.method === 'POST')).toHaveLength(3)
+    // …and after it, the restarted worker finds each landed payment instead of repeating it.
+    h.clock.advance(10_000)
+    await drainOutbox(h)
     expectExactlyOnce(h, [checkout])
     const after = await h.repo.listPostings(checkout.checkoutId)
-    expect(after.map((p) => [p.status, p.foundInAlma])).toEqual([
-      ['posted', true],
-      ['posted', false],
-      ['posted', false],
-    ])
+    expect(after.every((p) => p.status === 'posted')).toBe(true)
+    expect(after.filter((p) => p.foundInAlma)).toHaveLength(landed)
     expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
   })
 
@@ -219,13 +232,16 @@ describe('server/payments/postingWorker', () => {
         notifier: h.notifier,
         clock: h.clock,
         workerId: 'second-worker',
+        settleMs: 30_000,
       })
-      // Both at 25 requests/s against a sandbox threshold of 25/s: some 429s are expected too.
+      // Both at 25 requests/s against a sandbox threshold of 25/s: some 429s are expected too,
+      // and each leaves its pay uncertain until the settle window (virtual time) has passed.
       let settled = 0
       for (let pass = 0; pass < 200 && (await h.worker.outboxDepth()) > 0; pass++) {
         const [mine, theirs] = await Promise.all([h.worker.runOnce(), other.runOnce()])
         settled += mine + theirs
-        await new Promise((resolve) => setTimeout(resolve, 20))
+        const due = await h.repo.nextPostingDueAt()
+        if (due !== null && due > h.clock.now()) h.clock.advance(due - h.clock.now())
       }
       await h.worker.runOnce()
       expect(settled).toBe(14)
@@ -241,8 +257,9 @@ describe('server/payments/postingWorker', () => {
   it('keeps its claim alive while Alma is slower than the lease, so no other worker steps in', async () => {
     const h = await start({ worker: { leaseMs: 400 } })
     const checkout = await paidCheckout(h, sandboxCards.oneFee)
-    // Every Alma call takes 1 s: the fee read ends at ~1 s, the payment at ~2 s.
-    h.sandboxAlma.setFaults({ latencyMs: 1_000 })
+    const callsBefore = h.sandboxAlma.requests().length
+    // The payment takes 2 s at Alma.
+    h.sandboxAlma.setFaults({ latencyMs: 2_000 })
     const second = createPostingWorker({
       repo: h.repo,
       alma: h.newAlmaClient(),
@@ -253,14 +270,97 @@ describe('server/payments/postingWorker', () => {
     })
     const first = h.worker.runOnce()
     // Mid-payment, well past the lease taken before it: only the heartbeat still holds the claim.
-    await new Promise((resolve) => setTimeout(resolve, 1_700))
+    await vi.waitFor(
+      () => {
+        expect(h.sandboxAlma.requests().filter((r) => r.method === 'POST')).toHaveLength(1)
+      },
+      { timeout: 5_000, interval: 20 },
+    )
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
     expect(await second.runOnce()).toBe(0)
     expect(await first).toBe(1)
     expectExactlyOnce(h, [checkout])
-    const feeReads = h.sandboxAlma
-      .requests()
-      .filter((r) => r.method === 'GET' && r.path.includes('/fees/'))
-    expect(feeReads).toHaveLength(1)
+    // A line's first attempt pays without reading the fee first: one Alma call, not two.
+    expect(
+      h.sandboxAlma
+        .requests()
+        .slice(callsBefore)
+        .map((r) => r.method),
+    ).toEqual(['POST'])
+  })
+
+  it('never pays twice when Alma applies a pay only after the client timed out', async () => {
+    // Alma takes 2.5 s and applies the payment when it answers; the client gives up after 1 s.
+    const h = await start({ almaTimeoutMs: 1_000 })
+    const lookup = await h.lookup(sandboxCards.severalFees)
+    const lost = lookup.fees[1]
+    if (lost?.balanceCents !== 2500) throw new Error('seeded: a 25.00 fee')
+    const created = await h.checkouts.create(kioskId, {
+      lookupId: lookup.lookupId,
+      feeIds: [lost.id],
+      amountCents: 1000,
+    })
+    const tx = '700000001'
+    await postForm(h.postbackUrl, successPostback(created.checkoutId, tx, [1000]))
+    h.sandboxAlma.setFaults({ latencyMs: 2_500 })
+
+    expect(await h.worker.runOnce()).toBe(0)
+    const [posting] = await h.repo.listPostings(created.checkoutId)
+    expect(posting).toMatchObject({ attempts: 1, attemptOutcome: 'uncertain', status: 'pending' })
+    expect(posting?.lastError).toMatch(/timed out/)
+    // Alma applies it a moment later, answering nobody.
+    await vi.waitFor(
+      () => {
+        expect(h.sandboxAlma.ledger()).toHaveLength(1)
+      },
+      { timeout: 5_000, interval: 20 },
+    )
+    h.sandboxAlma.setFaults({ latencyMs: 0 })
+    // Until a second before the settle window ends, nothing happens, however often the worker looks.
+    h.clock.advance((posting?.lastAttemptAt ?? 0) + 30_000 - 1_000 - h.clock.now())
+    expect(await h.worker.runOnce()).toBe(0)
+    expect(h.sandboxAlma.requests().filter((r) => r.method === 'POST')).toHaveLength(1)
+
+    await drainOutbox(h)
+    expect(
+      h.sandboxAlma.ledger().map((p) => [p.feeId, p.amountCents, p.externalTransactionId]),
+    ).toEqual([[lost.id, 1000, tx]])
+    const [after] = await h.repo.listPostings(created.checkoutId)
+    expect(after).toMatchObject({ status: 'posted', foundInAlma: true, balanceAfterCents: 1500 })
+    const state = await h.checkouts.getState(kioskId, created.checkoutId)
+    expect(state.status).toBe('posted')
+    expect(state.receipt?.lines.map((line) => line.remainingCents)).toEqual([1500])
+  })
+
+  it('pays again after the settle window when the uncertain attempt never reached Alma', async () => {
+    const h = await start()
+    const checkout = await paidCheckout(h, sandboxCards.oneFee)
+    h.sandboxAlma.setFaults({ down: true })
+    expect(await h.worker.runOnce()).toBe(0)
+    h.sandboxAlma.setFaults({ down: false })
+    await drainOutbox(h)
+    expectExactlyOnce(h, [checkout])
+    const [posting] = await h.repo.listPostings(checkout.checkoutId)
+    expect(posting).toMatchObject({ status: 'posted', attempts: 2, foundInAlma: false })
+  })
+
+  it('posts the lines of one payment in parallel and builds the receipt from the pay answers', async () => {
+    const h = await start()
+    const checkout = await paidCheckout(h, sandboxCards.severalFees)
+    const callsBefore = h.sandboxAlma.requests().length
+    h.sandboxAlma.setFaults({ latencyMs: 300 })
+    expect(await h.worker.runOnce()).toBe(3)
+    const calls = h.sandboxAlma.requests().slice(callsBefore)
+    // One pay per line, nothing else: no fee re-reads, no fees list for the receipt.
+    expect(calls.map((call) => call.method)).toEqual(['POST', 'POST', 'POST'])
+    for (const call of calls) {
+      for (const other of calls) {
+        expect(call.startedAt).toBeLessThan(other.endedAt)
+      }
+    }
+    const state = await h.checkouts.getState(kioskId, checkout.checkoutId)
+    expect(state.receipt?.remainingBalanceCents).toBe(0)
+    expect(state.receipt?.lines.map((line) => line.remainingCents)).toEqual([0, 0, 0])
   })
 
   it('wakes on a postback when started, and stop() waits for the pass in flight', async () => {
