@@ -121,6 +121,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     clock,
     paymentMethod: config.alma.paymentMethod,
     settleMs: config.alma.settleMs,
+    stuckAfterMs: config.alma.stuckAfterMs,
     onPayUncertain: () => {
       metrics.payUncertain.inc()
     },
@@ -145,6 +146,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
   metrics.addGauge('kiosk_outbox_depth', 'Payments to Alma not yet posted.', () =>
     worker.outboxDepth(),
+  )
+  metrics.addLabelledGauge(
+    'kiosk_payment_exceptions_open',
+    'Exceptions staff have not resolved yet, by kind (every kind, zero included).',
+    ['kind'],
+    async () =>
+      Object.entries(await repo.countOpenExceptions()).map(([kind, value]) => ({
+        labels: { kind },
+        value,
+      })),
   )
   metrics.addGauge(
     'kiosk_oldest_unposted_payment_age_seconds',

@@ -42,6 +42,8 @@ export interface ServiceConfig {
     timeoutMs: number
     /** After a pay call whose outcome is unknown, how long before the fee is looked at again. */
     settleMs: number
+    /** Alma's answers for a line unreadable this long → a `posting_stuck` exception. */
+    stuckAfterMs: number
   }
   cashnet: {
     checkoutUrl: string
@@ -209,6 +211,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       paymentMethod: env.ALMA_PAYMENT_METHOD,
       timeoutMs: env.ALMA_TIMEOUT_MS,
       settleMs: env.ALMA_SETTLE_SECONDS * 1000,
+      stuckAfterMs: env.POSTING_STUCK_MINUTES * 60_000,
     },
     cashnet: {
       checkoutUrl: env.CASHNET_CHECKOUT_URL,

@@ -77,6 +77,7 @@ export const envSchema = z.object({
     .default('ONLINE'),
   ALMA_TIMEOUT_MS: int(100, 120_000).default(10_000),
   ALMA_SETTLE_SECONDS: int(1, 24 * 3600).default(120),
+  POSTING_STUCK_MINUTES: int(1, 7 * 24 * 60).default(30),
 
   CASHNET_CHECKOUT_URL: url,
   CASHNET_DEFAULT_ITEM_CODE: z.string().min(1, 'is required'),

@@ -25,7 +25,7 @@ export function opsRoutes(deps: OpsRouteDeps) {
     })
 
     app.get('/metrics', async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(await deps.metrics.render()),
+      reply.type(deps.metrics.contentType).send(await deps.metrics.render()),
     )
     done()
   }

@@ -1,96 +1,76 @@
 /**
- * A small Prometheus text-format registry: counters with labels, and gauges computed at scrape time.
- * Enough for /metrics without another dependency.
+ * The service's Prometheus metrics (prom-client), one registry per service instance so tests and
+ * several services in one process never share counters. Gauges read the store at scrape time.
  */
+import { Counter, Gauge, Registry } from 'prom-client'
 
-type Labels = Record<string, string>
-
-function labelKey(labels: Labels): string {
-  return Object.keys(labels)
-    .sort()
-    .map(
-      (name) =>
-        `${name}="${(labels[name] ?? '').replace(/["\\\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`,
-    )
-    .join(',')
-}
-
-export class Counter {
-  private readonly values = new Map<string, number>()
-  readonly name: string
-  readonly help: string
-
-  constructor(name: string, help: string) {
-    this.name = name
-    this.help = help
-  }
-
-  inc(labels: Labels = {}, by = 1): void {
-    const key = labelKey(labels)
-    this.values.set(key, (this.values.get(key) ?? 0) + by)
-  }
-
-  get(labels: Labels = {}): number {
-    return this.values.get(labelKey(labels)) ?? 0
-  }
-
-  render(): string {
-    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`]
-    for (const [key, value] of this.values)
-      lines.push(`${this.name}${key ? `{${key}}` : ''} ${value}`)
-    return lines.join('\n')
-  }
-}
-
-export class Gauge {
-  readonly name: string
-  readonly help: string
-  private readonly collect: () => number | Promise<number>
-
-  constructor(name: string, help: string, collect: () => number | Promise<number>) {
-    this.name = name
-    this.help = help
-    this.collect = collect
-  }
-
-  async render(): Promise<string> {
-    const value = await this.collect()
-    return [
-      `# HELP ${this.name} ${this.help}`,
-      `# TYPE ${this.name} gauge`,
-      `${this.name} ${value}`,
-    ].join('\n')
-  }
+export interface LabelledValue {
+  labels: Record<string, string>
+  value: number
 }
 
 export class Metrics {
-  readonly postbacks = new Counter(
-    'kiosk_cashnet_postbacks_total',
-    'CashNet postbacks received, by outcome.',
-  )
-  readonly almaCalls = new Counter(
-    'kiosk_alma_calls_total',
-    'Alma API calls, by operation and HTTP status (or "error" when no answer came).',
-  )
-  readonly checkouts = new Counter('kiosk_checkouts_total', 'Checkouts created.')
-  readonly payUncertain = new Counter(
-    'kiosk_alma_pay_uncertain_total',
-    'Alma pay calls whose outcome was unknown (timeout, network error, 5xx, 429, unreadable answer).',
-  )
-  private readonly gauges: Gauge[] = []
+  readonly registry = new Registry()
+  readonly postbacks = new Counter({
+    name: 'kiosk_cashnet_postbacks_total',
+    help: 'CashNet postbacks received, by outcome.',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  })
+  readonly almaCalls = new Counter({
+    name: 'kiosk_alma_calls_total',
+    help: 'Alma API calls, by operation and HTTP status (or "error" when no answer came).',
+    labelNames: ['operation', 'status'],
+    registers: [this.registry],
+  })
+  readonly checkouts = new Counter({
+    name: 'kiosk_checkouts_total',
+    help: 'Checkouts created.',
+    registers: [this.registry],
+  })
+  readonly payUncertain = new Counter({
+    name: 'kiosk_alma_pay_uncertain_total',
+    help: 'Alma pay calls whose outcome was unknown (timeout, network error, 5xx, 429, unreadable answer).',
+    registers: [this.registry],
+  })
 
+  /** A gauge computed when scraped. */
   addGauge(name: string, help: string, collect: () => number | Promise<number>): void {
-    this.gauges.push(new Gauge(name, help, collect))
+    new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      async collect() {
+        this.set(await collect())
+      },
+    })
   }
 
-  async render(): Promise<string> {
-    const parts = [
-      this.postbacks.render(),
-      this.almaCalls.render(),
-      this.checkouts.render(),
-      this.payUncertain.render(),
-    ]
-    for (const gauge of this.gauges) parts.push(await gauge.render())
-    return `${parts.join('\n')}\n`
+  /** A gauge with one series per label set, computed when scraped (absent series are dropped). */
+  addLabelledGauge(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    collect: () => Promise<LabelledValue[]>,
+  ): void {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        const values = await collect()
+        this.reset()
+        for (const { labels, value } of values) this.set(labels, value)
+      },
+    })
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics()
+  }
+
+  get contentType(): string {
+    return this.registry.contentType
   }
 }

@@ -5,10 +5,18 @@
 import type { Receipt, ReceiptLine } from '../../common/api.ts'
 import {
   exceptionReferenceFor,
+  type PaymentExceptionKind,
   type CheckoutRecord,
   type PaymentExceptionRecord,
   type PostingRecord,
 } from '../store/repository.ts'
+
+/** Money of this payment that staff finish: the kinds a line can end in. */
+const postingExceptionKinds: ReadonlySet<PaymentExceptionKind> = new Set([
+  'unapplied_money',
+  'alma_refused',
+  'alma_mismatch',
+])
 
 export function buildReceipt(
   checkout: CheckoutRecord,
@@ -41,8 +49,8 @@ export function buildReceipt(
     }
   }
   const unappliedCents = exceptions
-    .filter((exception) => exception.kind === 'unapplied' && exception.tx === tx)
-    .reduce((sum, exception) => sum + exception.amountCents, 0)
+    .filter((exception) => postingExceptionKinds.has(exception.kind) && exception.tx === tx)
+    .reduce((sum, exception) => sum + (exception.amountCents ?? 0), 0)
 
   return {
     transactionId: tx,

@@ -80,7 +80,9 @@ export const postbackOutcomes = [
   'accepted',
   'duplicate',
   'declined',
-  /** A second successful payment for an already paid checkout: kept as an exception for staff. */
+  /** CashNet took money that matches no checkout, or matches one wrongly: an exception for staff. */
+  'unmatched',
+  /** Kept for postbacks recorded before `unmatched` existed (a second payment, now unmatched). */
   'second_payment',
   'rejected_secret',
   'rejected_ip',
@@ -126,13 +128,17 @@ export interface AcceptPaymentInput {
   postbackId: number
   checkoutId: string
   tx: string
+  /** What CashNet reports it took (recorded on an exception if the payment cannot be accepted). */
+  amountCents: number
   now: number
 }
 
 export type AcceptPaymentResult =
   | { kind: 'accepted'; checkout: CheckoutRecord; previousStatus: CheckoutStatus }
   | { kind: 'duplicate'; checkout: CheckoutRecord }
-  | { kind: 'tx_reused'; otherCheckoutId: string }
+  /** The tx already paid another checkout: an `unmatched_payment` exception, postback settled. */
+  | { kind: 'tx_reused'; otherCheckoutId: string; exceptionReference: string }
+  /** Another tx for an already paid checkout: an `unmatched_payment` exception, postback settled. */
   | { kind: 'second_payment'; checkout: CheckoutRecord; exceptionReference: string }
   | { kind: 'not_found' }
 
@@ -221,23 +227,67 @@ export interface ReallocationInput {
 
 // ---- Exceptions and events ----------------------------------------------------------------
 
-export type PaymentExceptionKind = 'unapplied' | 'second_payment'
+/**
+ * Money a person must look at:
+ * - `unapplied_money`: posted as far as it went; no active fee could take the rest;
+ * - `unmatched_payment`: CashNet took money (a verified postback with result 0) that matches no
+ *   checkout, or matches one wrongly; never posted to Alma automatically;
+ * - `posting_stuck`: Alma's answers for a line cannot be understood for a while; retries go on and
+ *   the exception closes itself if the line posts;
+ * - `alma_refused`: Alma refused the payment (e.g. the fee is API-restricted);
+ * - `alma_mismatch`: Alma holds a payment with our tx that no line of the checkout explains.
+ */
+export const paymentExceptionKinds = [
+  'unapplied_money',
+  'unmatched_payment',
+  'posting_stuck',
+  'alma_refused',
+  'alma_mismatch',
+] as const
+export type PaymentExceptionKind = (typeof paymentExceptionKinds)[number]
+
+/** The kinds a posting row can end in (the others come from postbacks or the stuck watch). */
+export type PostingExceptionKind = Extract<
+  PaymentExceptionKind,
+  'unapplied_money' | 'alma_refused' | 'alma_mismatch'
+>
 
 export interface PaymentExceptionRecord {
   id: number
-  /** What staff quote; derived from the CashNet tx. */
+  /** What staff (and, for unapplied money, the patron's receipt) quote. */
   reference: string
   kind: PaymentExceptionKind
-  checkoutId: string
+  /** Null for a payment that matches no checkout. */
+  checkoutId: string | null
   postingId: number | null
   postbackId: number | null
-  tx: string
+  /** CashNet's transaction number; null when the postback carried none we could believe. */
+  tx: string | null
   feeId: string | null
-  amountCents: number
+  /** Null when the postback's amounts could not be read. */
+  amountCents: number | null
   reason: string
   createdAt: number
   resolvedAt: number | null
+  resolvedBy: string | null
+  resolution: string | null
 }
+
+export interface UnmatchedPaymentInput {
+  postbackId: number
+  /** The checkout the postback named, when it named exactly one we know. */
+  checkoutId: string | null
+  tx: string | null
+  /** What CashNet reports it took, when readable. */
+  amountCents: number | null
+  reason: string
+  now: number
+}
+
+export type UnmatchedPaymentResult =
+  | { kind: 'recorded'; reference: string }
+  /** The same tx was already recorded (CashNet repeating its postback). */
+  | { kind: 'duplicate'; reference: string }
 
 export interface EventRecord {
   id: number
@@ -250,6 +300,11 @@ export interface EventRecord {
 /** The staff reference for money of CashNet transaction `tx` that could not be applied. */
 export function exceptionReferenceFor(tx: string): string {
   return `EXC-${tx}`
+}
+
+/** The reference for money whose postback carried no believable tx: the raw postback's number. */
+export function exceptionReferenceForPostback(postbackId: number): string {
+  return `EXC-PB${postbackId}`
 }
 
 // ---- The repository -----------------------------------------------------------------------
@@ -273,6 +328,8 @@ export interface PaymentsRepository {
   acceptPayment(input: AcceptPaymentInput): Promise<AcceptPaymentResult>
   /** One transaction: a pending checkout → failed with CashNet's message, the postback settled. */
   recordDecline(input: DeclineInput): Promise<DeclineResult>
+  /** One transaction: an `unmatched_payment` exception (once per tx), the postback settled. */
+  recordUnmatchedPayment(input: UnmatchedPaymentInput): Promise<UnmatchedPaymentResult>
   getPostback(postbackId: number): Promise<PostbackRecord | null>
   listPostbacks(options?: { afterId?: number; limit?: number }): Promise<PostbackRecord[]>
 
@@ -315,12 +372,17 @@ export interface PaymentsRepository {
   ): Promise<boolean>
   /** One transaction: the row → reallocated, its money into new rows and/or an exception. */
   reallocatePosting(postingId: number, owner: string, input: ReallocationInput): Promise<boolean>
-  /** The row's money becomes an unapplied-money exception. */
+  /** The row's money becomes an exception of `kind` for staff. */
   markPostingException(
     postingId: number,
     owner: string,
-    input: { reason: string; now: number },
+    input: { kind: PostingExceptionKind; reason: string; now: number },
   ): Promise<boolean>
+  /**
+   * Opens a `posting_stuck` exception for a row still pending (once: false when one is open).
+   * `markPosted` closes it.
+   */
+  openPostingStuck(postingId: number, input: { reason: string; now: number }): Promise<boolean>
   /** Sum of pending (not yet posted) outbox money per fee, for the given fees. */
   pendingCentsByFee(feeIds: readonly string[]): Promise<Map<string, number>>
   /** Paid checkouts whose every outbox row is settled: ready for their final status. */
@@ -339,6 +401,8 @@ export interface PaymentsRepository {
   nextPostingDueAt(): Promise<number | null>
 
   listExceptions(options?: { checkoutId?: string }): Promise<PaymentExceptionRecord[]>
+  /** Open exceptions per kind (every kind, zero included). */
+  countOpenExceptions(): Promise<Record<PaymentExceptionKind, number>>
   listEvents(options?: { checkoutId?: string }): Promise<EventRecord[]>
   /** Cheap query proving the store answers (readiness). */
   ping(): Promise<void>

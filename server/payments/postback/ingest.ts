@@ -4,11 +4,12 @@
  * kept with its reason and answered 4xx (duplicates of an accepted postback are answered 200).
  */
 import type { Clock } from '../../ops/clock.ts'
-import type { PaymentsRepository, PostbackOutcome } from '../../store/repository.ts'
+import type { CheckoutRecord, PaymentsRepository, PostbackOutcome } from '../../store/repository.ts'
 import { silentLogger, type PaymentsLogger } from '../logger.ts'
 import type { CheckoutNotifier } from '../notifier.ts'
 import { defaultRefType } from '../cashnetUrl.ts'
-import { parsePostback } from './parse.ts'
+import { claimedSuccess, decideVerifiedPostback } from './matching.ts'
+import { isFormContentType, parsePostback } from './parse.ts'
 import { createIpAllowlist, secretMatches } from './verify.ts'
 
 /** Bodies (and query strings) above this are rejected as oversized and stored truncated. */
@@ -68,10 +69,11 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
   if (deps.secret === '') throw new Error('The CashNet postback secret must not be empty.')
 
   /** The distinct known checkouts the postback's reference values name. */
-  async function knownCheckoutIds(references: readonly string[]): Promise<string[]> {
-    const found: string[] = []
+  async function knownCheckouts(references: readonly string[]): Promise<CheckoutRecord[]> {
+    const found: CheckoutRecord[] = []
     for (const reference of references.slice(0, maxReferenceLookups)) {
-      if (await repo.getCheckout(reference)) found.push(reference)
+      const checkout = await repo.getCheckout(reference)
+      if (checkout) found.push(checkout)
     }
     return found
   }
@@ -99,7 +101,7 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     ): PostbackAnswer => {
       deps.onOutcome?.(outcome)
       const log = { postbackId, outcome, reason, sourceIp: incoming.sourceIp }
-      if (statusCode >= 400 || outcome === 'second_payment') {
+      if (statusCode >= 400 || outcome === 'unmatched') {
         logger.warn(log, 'CashNet postback not accepted')
       } else logger.info(log, 'CashNet postback')
       return { statusCode, outcome, reason, postbackId }
@@ -135,46 +137,40 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
       incoming.rawQuery,
       { refType },
     )
-    if (!parsed.ok) return reject(400, 'rejected_malformed', parsed.reason)
-    const postback = parsed.postback
-    const tx = postback.succeeded ? postback.tx : (postback.failedTx ?? postback.tx)
+    const decision = decideVerifiedPostback({
+      parsed,
+      claimed: parsed.ok
+        ? { succeeded: parsed.postback.succeeded, tx: parsed.postback.tx }
+        : claimedSuccess(
+            incoming.body?.text ?? null,
+            isFormContentType(incoming.contentType),
+            incoming.rawQuery,
+          ),
+      checkouts: parsed.ok ? await knownCheckouts(parsed.postback.references) : [],
+    })
 
-    const known = await knownCheckoutIds(postback.references)
-    if (known.length > 1) {
-      return reject(422, 'rejected_reference', 'references name more than one checkout', { tx })
-    }
-    const checkoutId = known[0]
-    if (checkoutId === undefined) {
-      return reject(422, 'rejected_reference', 'no known checkout', { tx })
-    }
-    const checkout = await repo.getCheckout(checkoutId)
-    if (!checkout) return reject(422, 'rejected_reference', 'no known checkout', { tx })
-    const link = { tx, checkoutId }
-
-    if (postback.totalCents !== null && postback.totalCents !== checkout.amountCents) {
-      return reject(
-        422,
-        'rejected_amount',
-        `amount ${postback.totalCents} ≠ checkout ${checkout.amountCents} (cents)`,
-        link,
-      )
-    }
-
-    if (!postback.succeeded) {
-      const message = postback.respMessage ?? `CashNet result ${postback.result}`
-      const declined = await repo.recordDecline({ postbackId, checkoutId, tx, message, now })
-      if (declined.kind === 'not_found') {
-        return reject(422, 'rejected_reference', 'no known checkout', link)
+    switch (decision.kind) {
+      case 'reject':
+        return reject(decision.statusCode, decision.outcome, decision.reason)
+      case 'unmatched': {
+        const recorded = await repo.recordUnmatchedPayment({ postbackId, ...decision, now })
+        // Answered OK: the money is ours to sort out now, and CashNet repeating it helps nobody.
+        return finish(200, 'unmatched', `${decision.reason} (exception ${recorded.reference})`)
       }
-      if (declined.kind === 'failed') notifier.publish({ checkoutId, status: 'failed' })
-      return finish(200, 'declined', declined.kind === 'ignored' ? 'checkout not pending' : null)
+      case 'decline': {
+        const { checkoutId, tx, message } = decision
+        const declined = await repo.recordDecline({ postbackId, checkoutId, tx, message, now })
+        if (declined.kind === 'not_found') {
+          return reject(422, 'rejected_reference', 'no known checkout', { tx, checkoutId })
+        }
+        if (declined.kind === 'failed') notifier.publish({ checkoutId, status: 'failed' })
+        return finish(200, 'declined', declined.kind === 'ignored' ? 'checkout not pending' : null)
+      }
+      case 'accept':
+        break
     }
-
-    if (postback.tx === null) return reject(400, 'rejected_malformed', 'tx is missing', link)
-    if (postback.totalCents === null) {
-      return reject(400, 'rejected_malformed', 'no amount fields', link)
-    }
-    const accepted = await repo.acceptPayment({ postbackId, checkoutId, tx: postback.tx, now })
+    const { checkoutId } = decision
+    const accepted = await repo.acceptPayment({ postbackId, ...decision, now })
     switch (accepted.kind) {
       case 'accepted':
         notifier.publish({ checkoutId, status: 'paid' })
@@ -187,11 +183,18 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
       case 'duplicate':
         return finish(200, 'duplicate', null)
       case 'tx_reused':
-        return finish(409, 'rejected_tx_reused', 'tx already used by another checkout')
+        return finish(
+          200,
+          'unmatched',
+          `tx already paid another checkout (exception ${accepted.exceptionReference})`,
+        )
       case 'second_payment':
-        return finish(200, 'second_payment', `exception ${accepted.exceptionReference}`)
+        return finish(200, 'unmatched', `second payment (exception ${accepted.exceptionReference})`)
       case 'not_found':
-        return reject(422, 'rejected_reference', 'no known checkout', link)
+        return reject(422, 'rejected_reference', 'no known checkout', {
+          tx: decision.tx,
+          checkoutId,
+        })
     }
   }
 

@@ -50,7 +50,7 @@ const knownFieldsSchema = z.object({
   failedtx: transactionNumber.optional(),
 })
 
-function isFormContentType(contentType: string | null): boolean {
+export function isFormContentType(contentType: string | null): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === formContentType
 }
 

@@ -11,7 +11,11 @@ import { backoffDelayMs } from '../../../common/backoff.ts'
 import { AlmaError } from '../../alma/errors.ts'
 import type { AlmaFee, AlmaPort } from '../../alma/port.ts'
 import type { Clock } from '../../ops/clock.ts'
-import type { PaymentsRepository, PostingRecord } from '../../store/repository.ts'
+import type {
+  PaymentsRepository,
+  PostingExceptionKind,
+  PostingRecord,
+} from '../../store/repository.ts'
 import type { PaymentsLogger } from '../logger.ts'
 import { checkAlmaForPayment } from './almaCheck.ts'
 import {
@@ -40,6 +44,8 @@ export interface LinePosterDeps {
   random: () => number
   /** Warn once per row that has waited this long. */
   warnAfterMs: number
+  /** Open a `posting_stuck` exception once Alma's answers for a row were unreadable this long. */
+  stuckAfterMs: number
   logger: PaymentsLogger
   onPayUncertain?: () => void
   hooks?: { afterPayFee?: (posting: PostingRecord) => void | Promise<void> }
@@ -83,6 +89,7 @@ export function createLinePoster(deps: LinePosterDeps) {
       unreadable: isUnreadable(error),
       now,
     })
+    await watchUnreadable(posting, error)
     const log = {
       postingId: posting.id,
       checkoutId: posting.checkoutId,
@@ -116,16 +123,42 @@ export function createLinePoster(deps: LinePosterDeps) {
     return ok ? 'deferred' : 'lost'
   }
 
-  async function toException(posting: PostingRecord, reason: string): Promise<RowResult> {
+  async function toException(
+    posting: PostingRecord,
+    kind: PostingExceptionKind,
+    reason: string,
+  ): Promise<RowResult> {
     const ok = await repo.markPostingException(posting.id, workerId, {
+      kind,
       reason,
       now: clock.now(),
     })
     logger.warn(
-      { postingId: posting.id, checkoutId: posting.checkoutId, reason },
+      { postingId: posting.id, checkoutId: posting.checkoutId, kind, reason },
       'payment could not be applied in Alma: exception for staff',
     )
     return ok ? 'settled' : 'lost'
+  }
+
+  /**
+   * Alma's answers for this row have not been understandable for `stuckAfterMs`: staff should know
+   * (`posting_stuck`), while the retries go on. Posting the row later closes it.
+   */
+  async function watchUnreadable(posting: PostingRecord, error: unknown): Promise<void> {
+    if (!isUnreadable(error)) return
+    const now = clock.now()
+    const since = posting.unreadableSince ?? now
+    if (now - since < deps.stuckAfterMs) return
+    const opened = await repo.openPostingStuck(posting.id, {
+      reason: `Alma's answers for this line could not be understood since ${new Date(since).toISOString()}: ${describeFailure(error)}. Retries continue.`,
+      now,
+    })
+    if (opened) {
+      logger.warn(
+        { postingId: posting.id, checkoutId: posting.checkoutId, error: describeFailure(error) },
+        'posting stuck on answers Alma sends that cannot be understood: exception for staff',
+      )
+    }
   }
 
   async function markPosted(
@@ -148,7 +181,11 @@ export function createLinePoster(deps: LinePosterDeps) {
       fees = (await alma.listActiveFees(posting.primaryId, primaryIdType)).fees
     } catch (error) {
       if (worthRetrying(error)) return defer(posting, error)
-      return toException(posting, `Could not list the patron's fees: ${describeFailure(error)}`)
+      return toException(
+        posting,
+        'alma_refused',
+        `Could not list the patron's fees: ${describeFailure(error)}`,
+      )
     }
     const pending = await repo.pendingCentsByFee([posting.feeId, ...fees.map((f) => f.id)])
     const plan = planReallocation(posting, fee, fees, pending)
@@ -193,6 +230,7 @@ export function createLinePoster(deps: LinePosterDeps) {
       if (check === 'mismatch') {
         return toException(
           posting,
+          'alma_mismatch',
           `Alma shows a payment with tx ${posting.tx} on fee ${posting.feeId} that this payment's lines do not explain; not posting again.`,
         )
       }
@@ -210,7 +248,11 @@ export function createLinePoster(deps: LinePosterDeps) {
       fee = await readFee(posting)
     } catch (error) {
       if (worthRetrying(error)) return defer(posting, error)
-      return toException(posting, `Alma refused to show the fee: ${describeFailure(error)}`)
+      return toException(
+        posting,
+        'alma_refused',
+        `Alma refused to show the fee: ${describeFailure(error)}`,
+      )
     }
     return settleFromAlma(posting, fee)
   }
@@ -256,6 +298,7 @@ export function createLinePoster(deps: LinePosterDeps) {
     if (!recorded) return 'lost'
     if (failure.outcome === 'uncertain') {
       deps.onPayUncertain?.()
+      await watchUnreadable(posting, error)
       logger.warn(
         {
           postingId: posting.id,
@@ -272,7 +315,11 @@ export function createLinePoster(deps: LinePosterDeps) {
     // Refused (restricted, not found, rejected): see whether the fee changed under us first.
     const settled = await reread({ ...posting, attempts: attempt })
     if (settled !== 'pay') return settled
-    return toException(posting, `Alma refused the payment: ${describeFailure(error)}`)
+    return toException(
+      posting,
+      'alma_refused',
+      `Alma refused the payment: ${describeFailure(error)}`,
+    )
   }
 
   /** Processes one claimed row; the caller holds the lease on its checkout. */

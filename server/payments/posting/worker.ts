@@ -38,6 +38,11 @@ export interface PostingWorkerDeps {
   random?: () => number
   /** Warn once when a payment has waited this long to be posted (default 15 min). */
   warnAfterMs?: number
+  /**
+   * Alma's answers for a line unreadable this long → a `posting_stuck` exception for staff while
+   * retries continue (default 30 min, `POSTING_STUCK_MINUTES`).
+   */
+  stuckAfterMs?: number
   workerId?: string
   logger?: PaymentsLogger
   /** Counts pay calls whose outcome was unknown (`alma_pay_uncertain_total`). */
@@ -77,6 +82,7 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
     backoff: { baseMs: deps.backoff?.baseMs ?? 1_000, maxMs: deps.backoff?.maxMs ?? 300_000 },
     random: deps.random ?? Math.random,
     warnAfterMs: deps.warnAfterMs ?? 15 * 60_000,
+    stuckAfterMs: deps.stuckAfterMs ?? 30 * 60_000,
     logger,
     ...(deps.onPayUncertain ? { onPayUncertain: deps.onPayUncertain } : {}),
     ...(deps.hooks ? { hooks: deps.hooks } : {}),

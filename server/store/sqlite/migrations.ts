@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
+import { paymentExceptionKinds } from '../repository.ts'
 
 export interface Migration {
   version: number
@@ -13,6 +14,7 @@ export interface Migration {
 }
 
 const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','failed','cancelled','expired'`
+const exceptionKindList = paymentExceptionKinds.map((kind) => `'${kind}'`).join(', ')
 
 export const migrations: readonly Migration[] = [
   {
@@ -158,6 +160,54 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE checkouts ADD COLUMN fee_balances TEXT;
       -- The CashNet item code each line was sent with, to check the postback against.
       ALTER TABLE checkout_lines ADD COLUMN item_code TEXT;
+    `,
+  },
+  {
+    version: 3,
+    name: 'exceptions: every verified payment ends posted or as an open exception',
+    sql: `
+      -- Rebuilt (SQLite cannot change a CHECK): new kinds, and money that matches no checkout has
+      -- no checkout, sometimes no amount or tx we can believe.
+      CREATE TABLE payment_exceptions_v3 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN (${exceptionKindList})),
+        checkout_id TEXT REFERENCES checkouts (id),
+        posting_id INTEGER REFERENCES alma_postings (id),
+        postback_id INTEGER REFERENCES postbacks (id),
+        tx TEXT,
+        fee_id TEXT,
+        amount_cents INTEGER CHECK (amount_cents IS NULL OR amount_cents > 0),
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        resolution TEXT
+      ) STRICT;
+      INSERT INTO payment_exceptions_v3
+        (id, reference, kind, checkout_id, posting_id, postback_id, tx, fee_id, amount_cents,
+         reason, created_at, resolved_at, resolved_by, resolution)
+      SELECT id, reference,
+        CASE
+          WHEN kind = 'second_payment' THEN 'unmatched_payment'
+          WHEN reason LIKE 'Alma refused%' THEN 'alma_refused'
+          WHEN reason LIKE 'Alma shows a payment%' THEN 'alma_mismatch'
+          ELSE 'unapplied_money'
+        END,
+        checkout_id, posting_id, postback_id, tx, fee_id, amount_cents, reason, created_at,
+        resolved_at, resolved_by, resolution
+      FROM payment_exceptions;
+      DROP TABLE payment_exceptions;
+      ALTER TABLE payment_exceptions_v3 RENAME TO payment_exceptions;
+      CREATE INDEX payment_exceptions_checkout ON payment_exceptions (checkout_id);
+      CREATE INDEX payment_exceptions_open ON payment_exceptions (created_at)
+        WHERE resolved_at IS NULL;
+      -- CashNet repeats a postback until it is answered 200: one exception per unmatched tx.
+      CREATE UNIQUE INDEX payment_exceptions_unmatched_tx ON payment_exceptions (tx)
+        WHERE kind = 'unmatched_payment' AND tx IS NOT NULL;
+      -- At most one open "stuck" exception per outbox row.
+      CREATE UNIQUE INDEX payment_exceptions_stuck_open ON payment_exceptions (posting_id)
+        WHERE kind = 'posting_stuck' AND resolved_at IS NULL;
     `,
   },
 ]

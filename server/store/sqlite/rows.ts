@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { checkoutStatusSchema } from '../../../common/api.ts'
 import {
   attemptOutcomes,
+  paymentExceptionKinds,
   postbackOutcomes,
   postingStatuses,
   type CheckoutLineRecord,
@@ -185,16 +186,18 @@ export function postingFromRow(row: unknown): PostingRecord {
 const exceptionRowSchema = z.object({
   id: int,
   reference: z.string(),
-  kind: z.enum(['unapplied', 'second_payment']),
-  checkout_id: z.string(),
+  kind: z.enum(paymentExceptionKinds),
+  checkout_id: z.string().nullable(),
   posting_id: nullableInt,
   postback_id: nullableInt,
-  tx: z.string(),
+  tx: z.string().nullable(),
   fee_id: z.string().nullable(),
-  amount_cents: int,
+  amount_cents: nullableInt,
   reason: z.string(),
   created_at: int,
   resolved_at: nullableInt,
+  resolved_by: z.string().nullable(),
+  resolution: z.string().nullable(),
 })
 
 export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
@@ -212,6 +215,8 @@ export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
     reason: e.reason,
     createdAt: e.created_at,
     resolvedAt: e.resolved_at,
+    resolvedBy: e.resolved_by,
+    resolution: e.resolution,
   }
 }
 

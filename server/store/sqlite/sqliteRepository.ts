@@ -3,6 +3,8 @@ import { z } from 'zod'
 import type { CheckoutStatus } from '../../../common/api.ts'
 import {
   exceptionReferenceFor,
+  exceptionReferenceForPostback,
+  paymentExceptionKinds,
   type AcceptPaymentInput,
   type AcceptPaymentResult,
   type CheckoutRecord,
@@ -13,12 +15,16 @@ import {
   type EventRecord,
   type NewCheckout,
   type NewPostback,
+  type PaymentExceptionKind,
   type PaymentExceptionRecord,
   type PaymentsRepository,
+  type PostingExceptionKind,
   type PostbackRecord,
   type PostbackSettlement,
   type PostingRecord,
   type ReallocationInput,
+  type UnmatchedPaymentInput,
+  type UnmatchedPaymentResult,
 } from '../repository.ts'
 import {
   checkoutFromRow,
@@ -32,6 +38,9 @@ import {
 
 const feeSumRowSchema = z.object({ fee_id: z.string(), cents: z.number().int() })
 const minRowSchema = z.object({ oldest: z.number().int().nullable() })
+const referenceRowSchema = z.object({ reference: z.string() })
+const stuckRowSchema = z.object({ id: z.number().int(), reference: z.string() })
+const kindCountRowSchema = z.object({ kind: z.enum(paymentExceptionKinds), n: z.number().int() })
 
 /**
  * `PaymentsRepository` over `node:sqlite`. Every method runs synchronously inside the event loop
@@ -145,22 +154,22 @@ export class SqliteRepository implements PaymentsRepository {
   }
 
   private insertException(input: {
-    kind: 'unapplied' | 'second_payment'
-    checkoutId: string
+    kind: PaymentExceptionKind
+    reference: string
+    checkoutId: string | null
     postingId: number | null
     postbackId: number | null
-    tx: string
+    tx: string | null
     feeId: string | null
-    amountCents: number
+    amountCents: number | null
     reason: string
     now: number
   }): string {
-    const reference = exceptionReferenceFor(input.tx)
     this.run(
       `INSERT INTO payment_exceptions
          (reference, kind, checkout_id, posting_id, postback_id, tx, fee_id, amount_cents, reason, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      reference,
+      input.reference,
       input.kind,
       input.checkoutId,
       input.postingId,
@@ -172,14 +181,81 @@ export class SqliteRepository implements PaymentsRepository {
       input.now,
     )
     this.event(input.now, input.checkoutId, 'payment_exception', {
-      reference,
+      reference: input.reference,
       kind: input.kind,
       tx: input.tx,
       feeId: input.feeId,
+      postbackId: input.postbackId,
       amountCents: input.amountCents,
       reason: input.reason,
     })
-    return reference
+    return input.reference
+  }
+
+  /** An exception about one outbox row's money. */
+  private insertPostingException(
+    posting: PostingRecord,
+    kind: PaymentExceptionKind,
+    reason: string,
+    now: number,
+  ): void {
+    this.insertException({
+      kind,
+      reference: exceptionReferenceFor(posting.tx),
+      checkoutId: posting.checkoutId,
+      postingId: posting.id,
+      postbackId: null,
+      tx: posting.tx,
+      feeId: posting.feeId,
+      amountCents: posting.amountCents,
+      reason,
+      now,
+    })
+  }
+
+  /** The open `unmatched_payment` exception already recorded for `tx`, if any. */
+  private unmatchedFor(tx: string | null): string | null {
+    if (tx === null) return null
+    const row = this.get(
+      `SELECT reference FROM payment_exceptions WHERE kind = 'unmatched_payment' AND tx = ?`,
+      tx,
+    )
+    return row === undefined ? null : referenceRowSchema.parse(row).reference
+  }
+
+  /** One `unmatched_payment` exception per tx, and the postback settled `unmatched`. */
+  private unmatched(input: UnmatchedPaymentInput): UnmatchedPaymentResult {
+    const settle = (reason: string) => {
+      this.settle(input.postbackId, {
+        outcome: 'unmatched',
+        reason,
+        tx: input.tx,
+        checkoutId: input.checkoutId,
+        now: input.now,
+      })
+    }
+    const existing = this.unmatchedFor(input.tx)
+    if (existing !== null) {
+      settle(`${input.reason} (already recorded as ${existing})`)
+      return { kind: 'duplicate', reference: existing }
+    }
+    const reference = this.insertException({
+      kind: 'unmatched_payment',
+      reference:
+        input.tx === null
+          ? exceptionReferenceForPostback(input.postbackId)
+          : exceptionReferenceFor(input.tx),
+      checkoutId: input.checkoutId,
+      postingId: null,
+      postbackId: input.postbackId,
+      tx: input.tx,
+      feeId: null,
+      amountCents: input.amountCents !== null && input.amountCents > 0 ? input.amountCents : null,
+      reason: input.reason,
+      now: input.now,
+    })
+    settle(input.reason)
+    return { kind: 'recorded', reference }
   }
 
   // ---- checkouts --------------------------------------------------------------------------
@@ -321,8 +397,19 @@ export class SqliteRepository implements PaymentsRepository {
         const owner = this.get('SELECT id FROM checkouts WHERE cashnet_tx = ?', tx)
         const ownerId = owner === undefined ? null : idRowSchema.parse(owner).id
         if (ownerId !== null && ownerId !== checkoutId) {
-          settle('rejected_tx_reused', `tx already paid checkout ${ownerId}`)
-          return { kind: 'tx_reused', otherCheckoutId: ownerId }
+          const recorded = this.unmatched({
+            postbackId,
+            checkoutId,
+            tx,
+            amountCents: input.amountCents,
+            reason: `CashNet tx ${tx} already paid checkout ${ownerId}`,
+            now,
+          })
+          return {
+            kind: 'tx_reused',
+            otherCheckoutId: ownerId,
+            exceptionReference: recorded.reference,
+          }
         }
         if (checkout.cashnetTx === tx) {
           settle('duplicate', null)
@@ -331,19 +418,15 @@ export class SqliteRepository implements PaymentsRepository {
         if (checkout.cashnetTx !== null) {
           // The patron paid twice for one checkout: the second payment's money is real and
           // must reach staff, not vanish.
-          const exceptionReference = this.insertException({
-            kind: 'second_payment',
-            checkoutId,
-            postingId: null,
+          const recorded = this.unmatched({
             postbackId,
+            checkoutId,
             tx,
-            feeId: null,
-            amountCents: checkout.amountCents,
-            reason: `A second CashNet payment for checkout already paid by tx ${checkout.cashnetTx}.`,
+            amountCents: input.amountCents,
+            reason: `A second CashNet payment for a checkout already paid by tx ${checkout.cashnetTx}.`,
             now,
           })
-          settle('second_payment', `checkout already paid by tx ${checkout.cashnetTx}`)
-          return { kind: 'second_payment', checkout, exceptionReference }
+          return { kind: 'second_payment', checkout, exceptionReference: recorded.reference }
         }
 
         const previousStatus: CheckoutStatus = checkout.status
@@ -417,6 +500,10 @@ export class SqliteRepository implements PaymentsRepository {
         return { kind: 'failed', checkout: this.requireCheckout(checkoutId) }
       }),
     )
+  }
+
+  recordUnmatchedPayment(input: UnmatchedPaymentInput): Promise<UnmatchedPaymentResult> {
+    return this.answer(() => this.transaction(() => this.unmatched(input)))
   }
 
   getPostback(postbackId: number): Promise<PostbackRecord | null> {
@@ -526,6 +613,28 @@ export class SqliteRepository implements PaymentsRepository {
           foundInAlma: result.foundInAlma,
           balanceAfterCents: result.balanceAfterCents,
         })
+        // The line healed itself: a "stuck" exception for it closes, with an event.
+        const stuck = this.all(
+          `SELECT id, reference FROM payment_exceptions
+           WHERE posting_id = ? AND kind = 'posting_stuck' AND resolved_at IS NULL`,
+          postingId,
+        ).map((row) => stuckRowSchema.parse(row))
+        for (const exception of stuck) {
+          this.run(
+            `UPDATE payment_exceptions
+             SET resolved_at = ?, resolved_by = 'system', resolution = 'posted'
+             WHERE id = ?`,
+            result.now,
+            exception.id,
+          )
+          this.event(result.now, posting.checkoutId, 'exception_closed', {
+            exceptionId: exception.id,
+            reference: exception.reference,
+            kind: 'posting_stuck',
+            resolution: 'posted',
+            by: 'system',
+          })
+        }
         return true
       }),
     )
@@ -691,7 +800,8 @@ export class SqliteRepository implements PaymentsRepository {
         })
         if (input.unapplied && input.unapplied.amountCents > 0) {
           this.insertException({
-            kind: 'unapplied',
+            kind: 'unapplied_money',
+            reference: exceptionReferenceFor(posting.tx),
             checkoutId: posting.checkoutId,
             postingId,
             postbackId: null,
@@ -710,7 +820,7 @@ export class SqliteRepository implements PaymentsRepository {
   markPostingException(
     postingId: number,
     owner: string,
-    input: { reason: string; now: number },
+    input: { kind: PostingExceptionKind; reason: string; now: number },
   ): Promise<boolean> {
     return this.answer(() =>
       this.transaction(() => {
@@ -724,17 +834,24 @@ export class SqliteRepository implements PaymentsRepository {
           input.now,
           postingId,
         )
-        this.insertException({
-          kind: 'unapplied',
-          checkoutId: posting.checkoutId,
+        this.insertPostingException(posting, input.kind, input.reason, input.now)
+        return true
+      }),
+    )
+  }
+
+  openPostingStuck(postingId: number, input: { reason: string; now: number }): Promise<boolean> {
+    return this.answer(() =>
+      this.transaction(() => {
+        const posting = this.readPosting(postingId)
+        if (posting?.status !== 'pending') return false
+        const open = this.get(
+          `SELECT id FROM payment_exceptions
+           WHERE posting_id = ? AND kind = 'posting_stuck' AND resolved_at IS NULL`,
           postingId,
-          postbackId: null,
-          tx: posting.tx,
-          feeId: posting.feeId,
-          amountCents: posting.amountCents,
-          reason: input.reason,
-          now: input.now,
-        })
+        )
+        if (open !== undefined) return false
+        this.insertPostingException(posting, 'posting_stuck', input.reason, input.now)
         return true
       }),
     )
@@ -787,7 +904,8 @@ export class SqliteRepository implements PaymentsRepository {
         const exceptions = countRowSchema.parse(
           this.get(
             `SELECT COUNT(*) AS n FROM payment_exceptions
-             WHERE checkout_id = ? AND tx = ? AND kind = 'unapplied'`,
+             WHERE checkout_id = ? AND tx = ?
+               AND kind IN ('unapplied_money', 'alma_refused', 'alma_mismatch')`,
             checkoutId,
             checkout.cashnetTx,
           ),
@@ -861,6 +979,22 @@ export class SqliteRepository implements PaymentsRepository {
           )
       ).map(exceptionFromRow),
     )
+  }
+
+  countOpenExceptions(): Promise<Record<PaymentExceptionKind, number>> {
+    return this.answer(() => {
+      const counts = Object.fromEntries(paymentExceptionKinds.map((kind) => [kind, 0])) as Record<
+        PaymentExceptionKind,
+        number
+      >
+      for (const row of this.all(
+        `SELECT kind, COUNT(*) AS n FROM payment_exceptions WHERE resolved_at IS NULL GROUP BY kind`,
+      )) {
+        const { kind, n } = kindCountRowSchema.parse(row)
+        counts[kind] = n
+      }
+      return counts
+    })
   }
 
   listEvents(options: { checkoutId?: string } = {}): Promise<EventRecord[]> {

@@ -275,17 +275,22 @@ export async function drainOutbox(
   return passes
 }
 
-/** A CashNet-style success postback body for a checkout, as the real store would send it. */
+/**
+ * A CashNet-style success postback body for a checkout, as the real store would send it. A line
+ * given as a number carries no item code (the service then has none to compare); give
+ * `{ amountCents, itemCode }` to send one.
+ */
 export function successPostback(
   checkoutId: string,
   tx: string,
-  amounts: readonly number[],
+  lines: readonly (number | { amountCents: number; itemCode: string })[],
   extra: Record<string, string> = {},
 ): string {
   const fields = new URLSearchParams({ result: '0', respmessage: 'SUCCESS', tx, batchno: '7' })
-  fields.set('itemcnt', String(amounts.length))
-  amounts.forEach((cents, index) => {
-    fields.set(`itemcode${index + 1}`, 'LIB-FINE')
+  fields.set('itemcnt', String(lines.length))
+  lines.forEach((line, index) => {
+    const cents = typeof line === 'number' ? line : line.amountCents
+    if (typeof line !== 'number') fields.set(`itemcode${index + 1}`, line.itemCode)
     fields.set(`amount${index + 1}`, (cents / 100).toFixed(2))
   })
   fields.set('ref1type1', 'CHECKOUT_ID')

@@ -296,7 +296,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     expect(h.sandboxAlma.ledger()).toEqual([])
     const exceptions = await h.repo.listExceptions({ checkoutId: created.checkoutId })
     expect(exceptions).toEqual([
-      expect.objectContaining({ kind: 'unapplied', amountCents: 300, tx, resolvedAt: null }),
+      expect.objectContaining({ kind: 'unapplied_money', amountCents: 300, tx, resolvedAt: null }),
     ])
   })
 
@@ -313,6 +313,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     expect(h.sandboxAlma.ledger().map((p) => p.feeId)).not.toContain(middle?.id)
     expect(h.sandboxAlma.ledger().map((p) => p.feeId)).toContain(oldest?.id)
     const [exception] = await h.repo.listExceptions({ checkoutId: created.checkoutId })
+    expect(exception).toMatchObject({ kind: 'alma_refused', amountCents: 2500 })
     expect(exception?.reason).toMatch(/restricted/)
   })
 
@@ -413,15 +414,16 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
       successPostback(created.checkoutId, '770000002', [300]),
     )
     expect(second.status).toBe(200)
-    expect(h.outcomes).toEqual(['accepted', 'second_payment'])
+    expect(h.outcomes).toEqual(['accepted', 'unmatched'])
     await drainOutbox(h)
     expect(h.sandboxAlma.ledger()).toHaveLength(1)
     const exceptions = await h.repo.listExceptions({ checkoutId: created.checkoutId })
     expect(exceptions).toEqual([
       expect.objectContaining({
-        kind: 'second_payment',
+        kind: 'unmatched_payment',
         reference: 'EXC-770000002',
         amountCents: 300,
+        resolvedAt: null,
       }),
     ])
     // The first payment's receipt is clean: the second payment is staff business.

@@ -7,6 +7,7 @@ import {
   lookupResponseSchema,
 } from '../../../common/api.ts'
 import { startDemoService, type DemoService } from '../../../server/demoService.ts'
+import { paymentExceptionKinds } from '../../../server/store/repository.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { payOnSandbox } from '../payments/harness.ts'
 import { kioskClient, type KioskClient } from './client.ts'
@@ -47,6 +48,9 @@ describe('server/service (the assembled companion service)', () => {
     const metrics = await (await fetch(`${demo.url}/metrics`)).text()
     expect(metrics).toContain('# TYPE kiosk_outbox_depth gauge')
     expect(metrics).toContain('kiosk_oldest_unposted_payment_age_seconds')
+    for (const kind of paymentExceptionKinds) {
+      expect(metrics).toContain(`kiosk_payment_exceptions_open{kind="${kind}"} 0`)
+    }
   })
 
   it('refuses kiosk calls without a valid key', async () => {

@@ -79,7 +79,13 @@ describe('server/store/sqlite/sqliteRepository', () => {
   async function paid(id: string, tx: string) {
     await repo.createCheckout(checkout(id))
     const postbackId = await repo.recordPostback(rawPostback)
-    const result = await repo.acceptPayment({ postbackId, checkoutId: id, tx, now: t0 + 1 })
+    const result = await repo.acceptPayment({
+      postbackId,
+      checkoutId: id,
+      tx,
+      amountCents: 1775,
+      now: t0 + 1,
+    })
     expect(result.kind).toBe('accepted')
     return postbackId
   }
@@ -153,34 +159,121 @@ describe('server/store/sqlite/sqliteRepository', () => {
 
     const again = await repo.recordPostback(rawPostback)
     expect(
-      (await repo.acceptPayment({ postbackId: again, checkoutId: 'c1', tx: 'tx-1', now: t0 })).kind,
+      (
+        await repo.acceptPayment({
+          postbackId: again,
+          checkoutId: 'c1',
+          tx: 'tx-1',
+          amountCents: 1775,
+          now: t0,
+        })
+      ).kind,
     ).toBe('duplicate')
     expect(await repo.listPostings('c1')).toHaveLength(2)
     expect(await repo.outboxDepth()).toBe(2)
     expect(await repo.oldestPendingPostingCreatedAt()).toBe(t0 + 1)
   })
 
-  it('refuses a tx already used by another checkout, keeps a second payment as an exception', async () => {
+  it('keeps a tx already used by another checkout and a second payment as unmatched exceptions', async () => {
     await paid('c1', 'tx-1')
     await repo.createCheckout(checkout('c2'))
     const reused = await repo.recordPostback(rawPostback)
     expect(
-      await repo.acceptPayment({ postbackId: reused, checkoutId: 'c2', tx: 'tx-1', now: t0 }),
-    ).toEqual({ kind: 'tx_reused', otherCheckoutId: 'c1' })
+      await repo.acceptPayment({
+        postbackId: reused,
+        checkoutId: 'c2',
+        tx: 'tx-1',
+        amountCents: 1775,
+        now: t0,
+      }),
+    ).toEqual({ kind: 'tx_reused', otherCheckoutId: 'c1', exceptionReference: 'EXC-tx-1' })
     expect((await repo.getCheckout('c2'))?.status).toBe('pending')
+    expect(await repo.getPostback(reused)).toMatchObject({
+      outcome: 'unmatched',
+      reason: 'CashNet tx tx-1 already paid checkout c1',
+    })
 
     const second = await repo.recordPostback(rawPostback)
     const result = await repo.acceptPayment({
       postbackId: second,
       checkoutId: 'c1',
       tx: 'tx-2',
+      amountCents: 1775,
       now: t0,
     })
     expect(result).toMatchObject({ kind: 'second_payment', exceptionReference: 'EXC-tx-2' })
     expect(await repo.listExceptions()).toEqual([
-      expect.objectContaining({ kind: 'second_payment', tx: 'tx-2', amountCents: 1775 }),
+      expect.objectContaining({ kind: 'unmatched_payment', tx: 'tx-1', checkoutId: 'c2' }),
+      expect.objectContaining({ kind: 'unmatched_payment', tx: 'tx-2', amountCents: 1775 }),
     ])
     expect(await repo.listPostings('c1')).toHaveLength(2)
+  })
+
+  it('records an unmatched payment once per tx, and one without a tx by its postback', async () => {
+    const first = await repo.recordPostback(rawPostback)
+    const input = { checkoutId: null, amountCents: 1200, reason: 'no known checkout', now: t0 }
+    expect(await repo.recordUnmatchedPayment({ ...input, postbackId: first, tx: 'tx-9' })).toEqual({
+      kind: 'recorded',
+      reference: 'EXC-tx-9',
+    })
+    const repeat = await repo.recordPostback(rawPostback)
+    expect(await repo.recordUnmatchedPayment({ ...input, postbackId: repeat, tx: 'tx-9' })).toEqual(
+      {
+        kind: 'duplicate',
+        reference: 'EXC-tx-9',
+      },
+    )
+    const anonymous = await repo.recordPostback(rawPostback)
+    expect(
+      await repo.recordUnmatchedPayment({
+        ...input,
+        amountCents: null,
+        postbackId: anonymous,
+        tx: null,
+      }),
+    ).toEqual({ kind: 'recorded', reference: `EXC-PB${anonymous}` })
+    expect(
+      (await repo.listExceptions()).map((e) => [e.reference, e.amountCents, e.postbackId]),
+    ).toEqual([
+      ['EXC-tx-9', 1200, first],
+      [`EXC-PB${anonymous}`, null, anonymous],
+    ])
+    expect((await repo.getPostback(repeat))?.outcome).toBe('unmatched')
+    expect(await repo.countOpenExceptions()).toEqual({
+      unapplied_money: 0,
+      unmatched_payment: 2,
+      posting_stuck: 0,
+      alma_refused: 0,
+      alma_mismatch: 0,
+    })
+  })
+
+  it('opens one posting_stuck exception per row and closes it when the row posts', async () => {
+    await paid('c1', 'tx-1')
+    const [row] = must(await repo.claimPostings('w1', t0 + 10, 60_000)).postings
+    expect(await repo.openPostingStuck(must(row).id, { reason: 'unreadable', now: t0 + 20 })).toBe(
+      true,
+    )
+    expect(await repo.openPostingStuck(must(row).id, { reason: 'unreadable', now: t0 + 30 })).toBe(
+      false,
+    )
+    expect((await repo.countOpenExceptions()).posting_stuck).toBe(1)
+    await repo.markPosted(must(row).id, 'w1', {
+      balanceAfterCents: 0,
+      foundInAlma: true,
+      now: t0 + 40,
+    })
+    expect(await repo.listExceptions({ checkoutId: 'c1' })).toEqual([
+      expect.objectContaining({
+        kind: 'posting_stuck',
+        resolvedAt: t0 + 40,
+        resolvedBy: 'system',
+        resolution: 'posted',
+      }),
+    ])
+    expect((await repo.listEvents({ checkoutId: 'c1' })).map((e) => e.type)).toContain(
+      'exception_closed',
+    )
   })
 
   it('records a decline: a pending checkout fails, any other is left alone', async () => {
@@ -377,7 +470,11 @@ describe('server/store/sqlite/sqliteRepository', () => {
       ]),
     )
     expect(
-      await repo.markPostingException(must(second).id, 'w1', { reason: 'restricted', now: t0 }),
+      await repo.markPostingException(must(second).id, 'w1', {
+        kind: 'alma_refused',
+        reason: 'restricted',
+        now: t0,
+      }),
     ).toBe(true)
     expect(await repo.finalizeCheckout('c1', { remainingBalanceCents: 0, now: t0 + 30 })).toBeNull()
 
