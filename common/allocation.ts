@@ -28,9 +28,16 @@ export function sumBalances(fees: readonly Pick<AllocatableFee, 'balanceCents'>[
   return fees.reduce((total, fee) => total + fee.balanceCents, 0)
 }
 
+const digitsOnly = /^\d+$/u
+
 function compareIds(a: string, b: string): number {
-  // Alma fee ids are long digit strings: compare them as numbers when both are.
-  if (/^\d+$/u.test(a) && /^\d+$/u.test(b) && a.length !== b.length) return a.length - b.length
+  // Alma fee ids are long digit strings: compare them as numbers (shorter first, then digit by
+  // digit). Every digit id sorts before every other id so the order stays total (transitive) when
+  // both kinds are mixed; otherwise the sort, and with it the allocation, depends on input order.
+  const aDigits = digitsOnly.test(a)
+  const bDigits = digitsOnly.test(b)
+  if (aDigits !== bDigits) return aDigits ? -1 : 1
+  if (aDigits && a.length !== b.length) return a.length - b.length
   return a < b ? -1 : a > b ? 1 : 0
 }
 
@@ -61,8 +68,9 @@ export interface SpreadResult {
 
 /**
  * Spreads `amountCents` over `fees` oldest first, each fee taking at most its balance; fees with
- * nothing owed take nothing. The service uses it for checkouts and for re-allocating money whose fee
- * closed meanwhile, where a remainder is expected and becomes an exception.
+ * nothing owed (zero or negative balance) take nothing. The service uses it for checkouts and for
+ * re-allocating money whose fee closed meanwhile, where a remainder is expected and becomes an
+ * exception. Every balance must be whole, safe cents, even one the money would not reach.
  */
 export function spreadOldestFirst(
   amountCents: number,
@@ -71,13 +79,15 @@ export function spreadOldestFirst(
   if (!Number.isSafeInteger(amountCents) || amountCents < 0) {
     throw new RangeError(`Amount must be a non-negative number of cents: ${amountCents}`)
   }
+  for (const fee of fees) {
+    if (!Number.isSafeInteger(fee.balanceCents)) {
+      throw new RangeError(`Fee ${fee.id} balance must be integer cents: ${fee.balanceCents}`)
+    }
+  }
   const lines: AllocationLine[] = []
   let remaining = amountCents
   for (const fee of oldestFirst(fees)) {
     if (remaining === 0) break
-    if (!Number.isSafeInteger(fee.balanceCents)) {
-      throw new RangeError(`Fee ${fee.id} balance must be integer cents: ${fee.balanceCents}`)
-    }
     if (fee.balanceCents <= 0) continue
     const take = Math.min(remaining, fee.balanceCents)
     lines.push({ feeId: fee.id, amountCents: take })
@@ -97,14 +107,16 @@ export function allocateOldestFirst(
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
     throw new AllocationError('invalid_amount', `Amount must be a positive whole number of cents`)
   }
-  const total = sumBalances(fees)
-  if (amountCents > total) {
+  const { lines, unallocatedCents } = spreadOldestFirst(amountCents, fees)
+  if (unallocatedCents > 0) {
+    // What the fees can take: a fee with a negative balance does not lower the others' share.
+    const payable = amountCents - unallocatedCents
     throw new AllocationError(
       'exceeds_balance',
-      `Amount ${amountCents} exceeds the balance ${total}`,
+      `Amount ${amountCents} exceeds the balance ${payable}`,
     )
   }
-  return spreadOldestFirst(amountCents, fees).lines
+  return lines
 }
 
 /**
