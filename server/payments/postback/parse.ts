@@ -3,7 +3,7 @@
  * the postback claims; `ingest.ts` decides whether to believe it.
  */
 import { z } from 'zod'
-import { centsFromDecimalString } from '../../../common/money.ts'
+import { centsFromDecimalString, maxAmountCents } from '../../../common/money.ts'
 
 export interface ParsedPostback {
   /** Every field, names lower-cased. */
@@ -105,6 +105,8 @@ function sumAmounts(fields: ReadonlyMap<string, string>): number | null | string
     const cents = centsFromDecimalString(value)
     if (cents === null || cents < 0) return `${name} is not an amount`
     total = (total ?? 0) + cents
+    // Checked at each step, so the sum stays exact: past 2^53 floats would round it silently.
+    if (total > maxAmountCents) return 'the amounts add up to more than any payment'
   }
   if (!numbered && bare !== undefined) {
     const cents = centsFromDecimalString(bare)
