@@ -88,6 +88,8 @@ export function createCardReader(settings: CardReaderSettings): CardReader {
 
   // The current burst. Characters are dropped, not kept, once the burst is known to be bad.
   let chars: string[] = []
+  /** Character keys in the current burst, including any dropped once it went bad. */
+  let burstKeys = 0
   let inBurst = false
   let garbage = false
   let overflow = false
@@ -97,6 +99,7 @@ export function createCardReader(settings: CardReaderSettings): CardReader {
 
   function clearBurst(): void {
     chars = []
+    burstKeys = 0
     inBurst = false
     garbage = false
     overflow = false
@@ -158,6 +161,7 @@ export function createCardReader(settings: CardReaderSettings): CardReader {
     }
 
     inBurst = true
+    burstKeys += 1
     if (garbage || overflow) return { kind: 'buffering' }
     if (chars.length >= maxBufferedChars) {
       chars = []
@@ -170,10 +174,18 @@ export function createCardReader(settings: CardReaderSettings): CardReader {
 
   function flush(timeMs: number): CardReaderOutcome {
     if (!inBurst || !isStale(timeMs)) return { kind: 'ignored' }
-    // With no suffix, a burst ends when the keys stop; otherwise it never ended properly.
-    if (suffix === '') return evaluate()
-    reset()
-    return { kind: 'ignored' }
+    // With a suffix, a burst that stops before it never ended properly.
+    if (suffix !== '') {
+      reset()
+      return { kind: 'ignored' }
+    }
+    // With no suffix, a burst ends when the keys stop. A single key shows no speed (there is no
+    // gap to measure), and a person typing slowly makes nothing but such bursts: never a read.
+    if (burstKeys < 2) {
+      reset()
+      return { kind: 'rejected', reason: 'slow' }
+    }
+    return evaluate()
   }
 
   return {
