@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks'
 import type { CheckoutCreated } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { percentile, postbackBody, round, startIngestBench } from './setup.ts'
+import { percentile, postbackBody, postbackUrl, round, startIngestBench } from './setup.ts'
 
 const postbacks = 2000
 const concurrency = 8
@@ -17,7 +17,7 @@ export async function benchPostbackIngest() {
     for (let i = 0; i < postbacks; i++) {
       checkouts.push(await newCheckout())
     }
-    const postbackUrl = `${bench.url}/cashnet/postback/${bench.secret}`
+    const url = postbackUrl(bench)
     const latencies: number[] = []
     let next = 0
     let failures = 0
@@ -35,7 +35,7 @@ export async function benchPostbackIngest() {
             checkout.lines.map((line) => line.amountCents),
           )
           const start = performance.now()
-          const response = await fetch(postbackUrl, {
+          const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
             body,

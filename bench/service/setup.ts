@@ -4,6 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { checkoutCreatedSchema } from '../../common/api.ts'
+import {
+  cashnetPostbackPath,
+  cashnetSuccessResult,
+  encodePostback,
+  serviceUrl,
+} from '../../common/cashnet.ts'
 import { loadConfig } from '../../server/config/load.ts'
 import { freeLoopbackPort } from '../../server/demo/freePort.ts'
 import { startSandboxAlma, type SandboxAlma } from '../../server/sandbox/alma/index.ts'
@@ -96,15 +102,19 @@ const lookupAnswer = z.object({ lookupId: z.string() })
 
 /** A successful CashNet postback body for a checkout, as the sandbox CashNet would send it. */
 export function postbackBody(checkoutId: string, tx: string, amounts: readonly number[]): string {
-  const fields = new URLSearchParams({ result: '0', respmessage: 'SUCCESS', tx, batchno: '1' })
-  fields.set('itemcnt', String(amounts.length))
-  amounts.forEach((cents, index) => {
-    fields.set(`itemcode${index + 1}`, 'LIB-FINE')
-    fields.set(`amount${index + 1}`, (cents / 100).toFixed(2))
+  return encodePostback({
+    result: cashnetSuccessResult,
+    respmessage: 'SUCCESS',
+    tx,
+    batchno: '1',
+    items: amounts.map((amountCents) => ({ itemCode: 'LIB-FINE', amountCents })),
+    references: [{ index: 1, item: 1, type: 'CHECKOUT_ID', value: checkoutId }],
   })
-  fields.set('ref1type1', 'CHECKOUT_ID')
-  fields.set('ref1val1', checkoutId)
-  return fields.toString()
+}
+
+/** Where the bench service takes CashNet postbacks. */
+export function postbackUrl(bench: BenchService): string {
+  return serviceUrl(bench.url, cashnetPostbackPath(bench.secret))
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks'
 import { checkoutStateSchema } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { percentile, postbackBody, round, startIngestBench } from './setup.ts'
+import { percentile, postbackBody, postbackUrl, round, startIngestBench } from './setup.ts'
 
 const rounds = 30
 
@@ -26,7 +26,7 @@ export async function benchStatusNotify() {
       })
       // Let the long-poll reach the service before the change happens.
       await new Promise((resolve) => setTimeout(resolve, 50))
-      const response = await fetch(`${bench.url}/cashnet/postback/${bench.secret}`, {
+      const response = await fetch(postbackUrl(bench), {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: postbackBody(

@@ -9,6 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { LookupResponse } from '../../../common/api.ts'
+import {
+  cashnetPostbackPath,
+  cashnetSuccessResult,
+  itemFieldNames,
+  postbackFields,
+  serviceUrl,
+} from '../../../common/cashnet.ts'
 import { createAlmaClient } from '../../../server/alma/client.ts'
 import type { AlmaPort } from '../../../server/alma/port.ts'
 import { cashnetRoutes } from '../../../server/http/cashnetRoutes.ts'
@@ -170,7 +177,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const app = Fastify({ logger: false })
   await app.register(cashnetRoutes({ ingest, trustProxy: options.trustProxy ?? false }))
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
-  const postbackUrl = `${baseUrl}/cashnet/postback/${secret}`
+  const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
   const checkouts = createCheckoutService({
     repo,
@@ -286,15 +293,23 @@ export function successPostback(
   lines: readonly (number | { amountCents: number; itemCode: string })[],
   extra: Record<string, string> = {},
 ): string {
-  const fields = new URLSearchParams({ result: '0', respmessage: 'SUCCESS', tx, batchno: '7' })
-  fields.set('itemcnt', String(lines.length))
-  lines.forEach((line, index) => {
-    const cents = typeof line === 'number' ? line : line.amountCents
-    if (typeof line !== 'number') fields.set(`itemcode${index + 1}`, line.itemCode)
-    fields.set(`amount${index + 1}`, (cents / 100).toFixed(2))
+  const items = lines.map((line) =>
+    typeof line === 'number' ? { itemCode: '', amountCents: line } : line,
+  )
+  const fields = new URLSearchParams(
+    postbackFields({
+      result: cashnetSuccessResult,
+      respmessage: 'SUCCESS',
+      tx,
+      batchno: '7',
+      items,
+      references: [{ index: 1, item: 1, type: 'CHECKOUT_ID', value: checkoutId }],
+    }),
+  )
+  items.forEach((item, index) => {
+    if (item.itemCode === '') fields.delete(itemFieldNames(index + 1).itemCode)
   })
-  fields.set('ref1type1', 'CHECKOUT_ID')
-  fields.set('ref1val1', checkoutId)
+  // A test's own fields replace those of the same name.
   for (const [name, value] of Object.entries(extra)) fields.set(name, value)
   return fields.toString()
 }
