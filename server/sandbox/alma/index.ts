@@ -2,10 +2,21 @@
 export {
   startSandboxAlma,
   type SandboxAlma,
-  type SandboxAlmaFaults,
   type SandboxAlmaOptions,
   type SandboxRequest,
 } from './server.ts'
+export {
+  sandboxPayFailures,
+  type SandboxAlmaFaultChanges,
+  type SandboxAlmaFaults,
+  type SandboxPayFailure,
+  type SandboxPayFailurePlan,
+} from './faults.ts'
+export {
+  sandboxAlmaCallKinds,
+  type SandboxAlmaCallCounts,
+  type SandboxAlmaCallKind,
+} from './callKinds.ts'
 export type { SandboxPayment } from './institution.ts'
 export {
   feeTypes,

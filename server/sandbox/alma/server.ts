@@ -1,30 +1,34 @@
 /**
- * The sandbox Alma over HTTP (node:http on 127.0.0.1): Alma's paths, JSON and error bodies, the
- * per-second threshold answered with 429, and injectable faults. Every request is logged with its
- * start and end times so tests can prove what the client did (parallel calls, rate, no key in URLs).
+ * The sandbox Alma over HTTP (node:http on 127.0.0.1): each request is logged with its kind and its
+ * start and end times (so tests can prove what the client did: parallel calls, rate, no key in
+ * URLs), goes through the injected faults and any gate holding its kind, then gets Alma's answer.
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { almaErrorJson, feeJson, feeListJson, userJson } from './almaJson.ts'
-import { SandboxAlmaRefusal, SandboxInstitution, type SandboxPayment } from './institution.ts'
+import { SandboxGateError, SandboxHold, type SandboxGate } from '../gate.ts'
+import { almaAnswer, createRefusals, isAuthorized, type AlmaCall, type Answer } from './answers.ts'
+import {
+  callKindOf,
+  countCalls,
+  sandboxAlmaCallKinds,
+  type SandboxAlmaCallCounts,
+  type SandboxAlmaCallKind,
+} from './callKinds.ts'
+import {
+  noFaults,
+  SandboxAlmaFaultInjector,
+  type SandboxAlmaFaultChanges,
+  type SandboxPayFailurePlan,
+} from './faults.ts'
+import { SandboxInstitution, type SandboxPayment } from './institution.ts'
 import { standardSeed, type SandboxPatron } from './seed.ts'
-
-export interface SandboxAlmaFaults {
-  /** Fraction 0..1 of requests answered with an injected error (half 429 with Alma's threshold body, half 500/503). */
-  errorRate: number
-  /** While true every request fails (connection answered with 503). */
-  down: boolean
-  /** Added to every answer. */
-  latencyMs: number
-  /** Fraction 0..1 of requests that hang until the client times out. */
-  timeoutRate: number
-}
 
 export interface SandboxRequest {
   method: string
   path: string
   query: Record<string, string>
-  /** 0 while no answer was sent: still in flight, or hung until the client gave up. */
+  kind: SandboxAlmaCallKind
+  /** 0 while no answer was sent: still in flight, held, or hung until the client gave up. */
   status: number
   /** Epoch milliseconds (sub-millisecond precision) when the request arrived. */
   startedAt: number
@@ -42,7 +46,21 @@ export interface SandboxAlma {
   ledger(): SandboxPayment[]
   /** Every request received (incl. rejected ones). */
   requests(): SandboxRequest[]
-  setFaults(faults: Partial<SandboxAlmaFaults>): void
+  /**
+   * Requests that reached Alma since the last reset, by kind: refused ones count (wrong key, Alma
+   * errors, 429s from the threshold or injected, planned failures, hangs), since each is a call the
+   * client spent.
+   */
+  callCounts(): SandboxAlmaCallCounts
+  setFaults(faults: SandboxAlmaFaultChanges): void
+  /** The next `count` pay calls fail as planned, with or without the pay applied first. */
+  failPays(plan: SandboxPayFailurePlan): void
+  /**
+   * Holds every call of `kind` that arrives from now on, unprocessed (a pay is not applied), until
+   * the gate is released; each is then processed and answered, whether or not its client still waits.
+   * One hold per kind at a time.
+   */
+  hold(kind: SandboxAlmaCallKind): SandboxGate
   /** As if staff closed/waived it meanwhile. */
   closeFee(feeId: string): void
   setFeeBalance(feeId: string, balanceCents: number): void
@@ -50,7 +68,10 @@ export interface SandboxAlma {
   setFeeRestricted(feeId: string, restricted: boolean): void
   /** The Alma primary id behind a seeded card number (tests only). */
   primaryIdForCard(cardNumber: string): string
-  /** Back to the seed, empty ledger and request log, no faults. */
+  /**
+   * Back to the seed, empty ledger and request log, no faults or planned failures; held calls are
+   * dropped (their connections closed, never processed).
+   */
   reset(): void
   close(): Promise<void>
 }
@@ -69,170 +90,63 @@ export interface SandboxAlmaOptions {
   random?: () => number
 }
 
-interface Answer {
-  status: number
-  body: unknown
-  /** HTML instead of JSON, as a gateway in front of Alma answers. */
-  html?: boolean
-}
-
 const nowMs = () => performance.timeOrigin + performance.now()
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms)
   })
 
-const downPage =
-  '<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1></body></html>'
-const notFoundPage =
-  '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>'
+function send(response: http.ServerResponse, answer: Answer): void {
+  response.writeHead(answer.status, {
+    'Content-Type':
+      answer.format === 'html' ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8',
+    'Content-Length': Buffer.byteLength(answer.text),
+  })
+  response.end(answer.text)
+}
 
 export async function startSandboxAlma(options: SandboxAlmaOptions = {}): Promise<SandboxAlma> {
   const apiKey = options.apiKey ?? 'sandbox-alma-key'
-  const threshold = options.maxRequestsPerSecond ?? 25
-  const random = options.random ?? Math.random
   const seed = options.seed ?? standardSeed()
   const institution = new SandboxInstitution(seed, () => new Date())
-  const noFaults = (): SandboxAlmaFaults => ({
-    errorRate: 0,
-    down: false,
-    latencyMs: options.latencyMs ?? 0,
-    timeoutRate: 0,
+  const refusal = createRefusals()
+  const faults = new SandboxAlmaFaultInjector({
+    defaults: () => noFaults(options.latencyMs ?? 0),
+    threshold: options.maxRequestsPerSecond ?? 25,
+    random: options.random ?? Math.random,
+    refusal,
   })
-  let faults = noFaults()
+  const holds = new Map<SandboxAlmaCallKind, SandboxHold>()
   let log: SandboxRequest[] = []
-  /** Arrival times within the last second, for the per-second threshold. */
-  let arrivals: number[] = []
-  let trackingSerial = 0
   let baseUrl = ''
+  const api = { institution, apiKey, baseUrl: () => baseUrl, refusal }
 
-  const refusal = (status: number, code: string, message: string): Answer => {
-    trackingSerial += 1
-    return {
-      status,
-      body: almaErrorJson(code, message, `E01-SANDBOX-${String(trackingSerial).padStart(6, '0')}`),
-    }
-  }
-
-  function authorized(request: http.IncomingMessage, query: Record<string, string>): boolean {
-    const header = /^apikey\s+(\S+)$/i.exec(request.headers.authorization ?? '')
-    // Alma also accepts ?apikey=; the sandbox does too, so a test can catch a client that uses it.
-    return header?.[1] === apiKey || query.apikey === apiKey
-  }
-
-  /** Routes /almaws/v1/users/… to the institution; null when the path is not an Alma one. */
-  function route(method: string, segments: string[], query: Record<string, string>): Answer | null {
-    if (segments[0] !== 'almaws' || segments[1] !== 'v1' || segments[2] !== 'users') return null
-    const [, , , userId, fees, feeId, ...rest] = segments
-    if (userId === undefined || rest.length > 0) return null
-    const userIdType = query.user_id_type ?? 'all_unique'
-
-    if (fees === undefined) {
-      if (method !== 'GET') return null
-      const patron = institution.findUser(userId, userIdType)
-      // Alma errors on expand=fees for patrons who have fees (pulibrary/bibdata#2059).
-      const expand = (query.expand ?? '').split(',')
-      if (expand.includes('fees') && institution.listFees(patron, 'ACTIVE').length > 0) {
-        return refusal(
-          400,
-          '402119',
-          'General Error - An error has occurred while processing the request.',
-        )
-      }
-      return { status: 200, body: userJson(baseUrl, patron) }
-    }
-    if (fees !== 'fees') return null
-    const patron = institution.findFeeOwner(userId, userIdType)
-    if (feeId === undefined) {
-      if (method !== 'GET') return null
-      const listed = institution.listFees(patron, query.status ?? 'ACTIVE')
-      return { status: 200, body: feeListJson(baseUrl, patron, listed) }
-    }
-    if (method === 'GET') {
-      return { status: 200, body: feeJson(baseUrl, patron, institution.findFee(patron, feeId)) }
-    }
-    if (method !== 'POST') return null
-    if (feeId === 'all') {
-      return refusal(400, '401666', 'Parameter is not valid: the sandbox pays one fee at a time')
-    }
-    const fee = institution.findFee(patron, feeId)
-    if (query.op !== 'pay') return refusal(400, '401666', 'Parameter is not valid: op')
-    return { status: 200, body: feeJson(baseUrl, patron, institution.pay(patron, fee, query)) }
-  }
-
-  function answerFor(
-    request: http.IncomingMessage,
-    url: URL,
-    query: Record<string, string>,
-  ): Answer {
-    if (!authorized(request, query)) {
-      return refusal(
-        401,
-        'UNAUTHORIZED',
-        'API-key not defined or not configured to allow this API.',
-      )
-    }
-    let segments: string[]
-    try {
-      segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent)
-    } catch {
-      return { status: 404, body: notFoundPage, html: true }
-    }
-    try {
-      return (
-        route(request.method ?? 'GET', segments, query) ?? {
-          status: 404,
-          body: notFoundPage,
-          html: true,
-        }
-      )
-    } catch (error) {
-      if (error instanceof SandboxAlmaRefusal)
-        return refusal(error.status, error.code, error.message)
-      throw error
-    }
-  }
-
-  /** The injected failure for this request, if any; 'hang' means never answer. */
-  function injectedFault(startedAt: number): Answer | 'hang' | null {
-    if (faults.down) return { status: 503, body: downPage, html: true }
-    arrivals = arrivals.filter((time) => time > startedAt - 1000)
-    arrivals.push(startedAt)
-    if (arrivals.length > threshold) {
-      return refusal(429, 'PER_SECOND_THRESHOLD', 'HTTP requests are more than allowed per second')
-    }
-    if (faults.errorRate > 0) {
-      const draw = random()
-      if (draw < faults.errorRate) {
-        // Lower half: Alma's threshold answer; upper half: a server error, 500 or 503.
-        if (draw < faults.errorRate / 2) {
-          return refusal(
-            429,
-            'PER_SECOND_THRESHOLD',
-            'HTTP requests are more than allowed per second',
-          )
-        }
-        return draw < (faults.errorRate * 3) / 4
-          ? refusal(
-              500,
-              '402119',
-              'General Error - An error has occurred while processing the request.',
-            )
-          : { status: 503, body: downPage, html: true }
-      }
-    }
-    if (faults.timeoutRate > 0 && random() < faults.timeoutRate) return 'hang'
-    return null
+  /** Alma's own answer, or the planned failure's (after applying the pay when the plan says so). */
+  function answerFor(call: AlmaCall, kind: SandboxAlmaCallKind): Answer | 'hang' {
+    const planned = kind === 'payFee' && isAuthorized(call, apiKey) ? faults.takePayFailure() : null
+    if (!planned) return almaAnswer(api, call)
+    // Unapplied, the basis is the fee as it stands: the same path read with GET changes nothing.
+    const basis = planned.applied
+      ? almaAnswer(api, call)
+      : almaAnswer(api, { ...call, method: 'GET' })
+    return faults.payFailureAnswer(planned.answer, basis)
   }
 
   async function handle(request: http.IncomingMessage, response: http.ServerResponse) {
     const startedAt = nowMs()
     const url = new URL(request.url ?? '/', 'http://sandbox.invalid')
-    const query = Object.fromEntries(url.searchParams)
-    const entry: SandboxRequest = {
+    const call: AlmaCall = {
       method: request.method ?? 'GET',
-      path: url.pathname,
-      query,
+      pathname: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: request.headers.authorization,
+    }
+    const kind = callKindOf(call.method, call.pathname, call.query)
+    const entry: SandboxRequest = {
+      method: call.method,
+      path: call.pathname,
+      query: call.query,
+      kind,
       status: 0,
       startedAt,
       endedAt: 0,
@@ -245,20 +159,40 @@ export async function startSandboxAlma(options: SandboxAlmaOptions = {}): Promis
     })
     request.resume()
 
-    const fault = injectedFault(startedAt)
+    const fault = faults.atArrival(startedAt)
     if (fault === 'hang') return
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs)
-    // Processed after the latency, whether or not the client still waits: a pay whose answer is
-    // lost to a client timeout has still happened, as with the real Alma.
-    const answer = fault ?? answerFor(request, url, query)
-    if (response.destroyed) return
+    const hold = holds.get(kind)
+    if (hold?.active) {
+      const passage = hold.enter()
+      try {
+        if (!(await passage.released)) {
+          response.destroy()
+          return
+        }
+        await respond(call, kind, fault, response, entry)
+      } finally {
+        passage.finish()
+      }
+      return
+    }
+    await respond(call, kind, fault, response, entry)
+  }
+
+  async function respond(
+    call: AlmaCall,
+    kind: SandboxAlmaCallKind,
+    fault: Answer | null,
+    response: http.ServerResponse,
+    entry: SandboxRequest,
+  ) {
+    const delay = faults.delayMs(kind)
+    if (delay > 0) await sleep(delay)
+    // Processed after the delay, whether or not the client still waits: a pay whose answer is lost
+    // to a client timeout has still happened, as with the real Alma.
+    const answer = fault ?? answerFor(call, kind)
+    if (answer === 'hang' || response.destroyed) return
     entry.status = answer.status
-    const text = answer.html ? String(answer.body) : JSON.stringify(answer.body)
-    response.writeHead(answer.status, {
-      'Content-Type': answer.html ? 'text/html; charset=utf-8' : 'application/json;charset=UTF-8',
-      'Content-Length': Buffer.byteLength(text),
-    })
-    response.end(text)
+    send(response, answer)
   }
 
   const server = http.createServer((request, response) => {
@@ -278,13 +212,31 @@ export async function startSandboxAlma(options: SandboxAlmaOptions = {}): Promis
   const { port } = server.address() as AddressInfo
   baseUrl = `http://127.0.0.1:${port}`
 
+  const dropHolds = () => {
+    for (const hold of holds.values()) hold.drop()
+    holds.clear()
+  }
+
   return {
     url: baseUrl,
     apiKey,
     ledger: () => institution.ledger(),
     requests: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    callCounts: () => countCalls(log.map((entry) => entry.kind)),
     setFaults(changes) {
-      faults = { ...faults, ...changes }
+      faults.set(changes)
+    },
+    failPays(plan) {
+      faults.failPays(plan)
+    },
+    hold(kind) {
+      if (!sandboxAlmaCallKinds.includes(kind)) throw new RangeError(`Unknown call kind: ${kind}`)
+      if (holds.get(kind)?.active) {
+        throw new SandboxGateError('gate_busy', `Alma ${kind} calls are already held`)
+      }
+      const hold = new SandboxHold(`Alma ${kind} call`)
+      holds.set(kind, hold)
+      return hold.gate()
     },
     closeFee: (feeId) => {
       institution.closeFee(feeId)
@@ -297,13 +249,14 @@ export async function startSandboxAlma(options: SandboxAlmaOptions = {}): Promis
     },
     primaryIdForCard: (cardNumber) => institution.primaryIdForCard(cardNumber),
     reset() {
+      dropHolds()
       institution.reset(seed)
-      faults = noFaults()
+      faults.reset()
       log = []
-      arrivals = []
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        dropHolds()
         server.close((error) => {
           if (error) reject(error)
           else resolve()

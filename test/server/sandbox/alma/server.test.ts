@@ -5,32 +5,7 @@ import {
   startSandboxAlma,
   type SandboxAlma,
 } from '../../../../server/sandbox/alma/index.ts'
-
-interface FeeJson {
-  id: string
-  type?: { value: string; desc: string }
-  status: { value: string }
-  balance: number
-  original_amount: number
-  title?: string
-  transaction?: {
-    type: { value: string }
-    amount: number
-    external_transaction_id?: string
-    payment_method?: { value: string }
-  }[]
-}
-interface FeeListJson {
-  fee?: FeeJson[]
-  total_record_count: number
-  total_sum: number
-  currency: string
-}
-interface ErrorJson {
-  errorsExist: true
-  errorList: { error: { errorCode: string; errorMessage: string; trackingId: string }[] }
-  result: null
-}
+import { almaCaller, errorCode, users, type FeeJson, type FeeListJson } from './almaCaller.ts'
 
 const values: number[] = []
 const random = () => values.shift() ?? 0.99
@@ -38,30 +13,7 @@ const random = () => values.shift() ?? 0.99
 describe('server/sandbox/alma', () => {
   let alma: SandboxAlma
 
-  async function call(
-    method: string,
-    path: string,
-    query: Record<string, string> = {},
-    headers: Record<string, string> = { authorization: `apikey ${alma.apiKey}` },
-  ): Promise<{ status: number; body: unknown; contentType: string }> {
-    const url = new URL(path, alma.url)
-    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value)
-    const response = await fetch(url, {
-      method,
-      headers: { accept: 'application/json', ...headers },
-    })
-    const text = await response.text()
-    const contentType = response.headers.get('content-type') ?? ''
-    return {
-      status: response.status,
-      body: contentType.includes('json') ? (JSON.parse(text) as unknown) : text,
-      contentType,
-    }
-  }
-  const users = (id: string, rest = '') => `/almaws/v1/users/${encodeURIComponent(id)}${rest}`
-  const activeFees = async (card: string) =>
-    (await call('GET', users(card, '/fees'), { user_id_type: 'BARCODE' })).body as FeeListJson
-  const errorCode = (body: unknown) => (body as ErrorJson).errorList.error[0]?.errorCode
+  const { call, activeFees } = almaCaller(() => alma)
 
   beforeAll(async () => {
     alma = await startSandboxAlma({ maxRequestsPerSecond: 1_000, random })
@@ -382,6 +334,7 @@ describe('server/sandbox/alma', () => {
           startedAt: expect.any(Number) as unknown,
           endedAt: expect.any(Number) as unknown,
           authorization: `apikey ${alma.apiKey}`,
+          kind: 'getUser',
           url: `/almaws/v1/users/${sandboxCards.oneFee}?user_id_type=BARCODE`,
         },
         expect.objectContaining({ status: 401, authorization: null }),
