@@ -3,6 +3,7 @@
  * in any case, `itemcnt` lines of `itemcodeN`/`amountN`/`descN`, reference fields echoed back.
  */
 import { z } from 'zod'
+import { itemFieldNames, readReferences, type CashnetReference } from '../../../common/cashnet.ts'
 import { centsFromDecimalString } from '../../../common/money.ts'
 
 export interface SandboxLine {
@@ -14,8 +15,8 @@ export interface SandboxLine {
 export interface SandboxCheckoutRequest {
   lines: SandboxLine[]
   totalCents: number
-  /** `refNtypeM` / `refNvalM` fields exactly as given (names lower-cased), echoed in the postback. */
-  references: [string, string][]
+  /** The `refNtypeM` / `refNvalM` references as given, echoed in the postback and the return. */
+  references: CashnetReference[]
   custcode: string | null
   signoutUrl: string
 }
@@ -48,18 +49,20 @@ export function readCheckoutRequest(
 
   const lines: SandboxLine[] = []
   for (let n = 1; n <= count; n++) {
+    const names = itemFieldNames(n)
+    // A single item may come without its number (`itemcode`, `amount`).
     const itemCode = (
-      fields.get(`itemcode${n}`) ?? (n === 1 ? fields.get('itemcode') : undefined)
+      fields.get(names.itemCode) ?? (n === 1 ? fields.get('itemcode') : undefined)
     )?.trim()
-    const amountText = fields.get(`amount${n}`) ?? (n === 1 ? fields.get('amount') : undefined)
-    if (!itemCode) return { ok: false, reason: `itemcode${n} is missing` }
+    const amountText = fields.get(names.amount) ?? (n === 1 ? fields.get('amount') : undefined)
+    if (!itemCode) return { ok: false, reason: `${names.itemCode} is missing` }
     const amountCents = amountText === undefined ? null : centsFromDecimalString(amountText)
     if (amountCents === null || amountCents <= 0) {
-      return { ok: false, reason: `amount${n} is not a positive amount` }
+      return { ok: false, reason: `${names.amount} is not a positive amount` }
     }
     lines.push({
       itemCode,
-      description: (fields.get(`desc${n}`) ?? itemCode).slice(0, 200),
+      description: (fields.get(names.description) ?? itemCode).slice(0, 200),
       amountCents,
     })
   }
@@ -68,13 +71,12 @@ export function readCheckoutRequest(
   if (!signout.success) {
     return { ok: false, reason: signout.error.issues[0]?.message ?? 'signouturl is not valid' }
   }
-  const references = [...fields].filter(([name]) => /^ref\d+(?:type|val)\d+$/.test(name))
   return {
     ok: true,
     request: {
       lines,
       totalCents: lines.reduce((sum, line) => sum + line.amountCents, 0),
-      references,
+      references: readReferences(fields),
       custcode: fields.get('custcode') ?? null,
       signoutUrl: signout.data,
     },
