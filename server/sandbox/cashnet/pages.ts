@@ -13,20 +13,24 @@ function dollars(cents: number): string {
   return `$${decimalStringFromCents(cents)}`
 }
 
+// One page for the kiosk's frame, a desktop tab and a phone (360 CSS pixels and up): no fixed
+// widths, long words break instead of widening the page, targets at least 48 pixels high.
 const style = `
-  body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24}
+  body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24;overflow-wrap:anywhere}
   main{max-width:36rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px}
+  @media (max-width:40rem){main{margin:0;padding:1rem;border-radius:0}}
   h1{font-size:1.5rem;margin-top:0}
   .note{color:#4a5561}
   table{width:100%;border-collapse:collapse;margin:1rem 0}
-  th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d6dbe0}
-  td.amount,th.amount{text-align:right}
+  th,td{text-align:left;padding:.5rem;border-bottom:1px solid #d6dbe0;vertical-align:top}
+  td.amount,th.amount{text-align:right;white-space:nowrap}
   label{display:block;font-weight:600;margin-top:1rem}
-  input{font-size:1.25rem;padding:.5rem;width:100%;box-sizing:border-box}
-  .actions{display:flex;gap:1rem;margin-top:1.5rem}
-  button{font-size:1.25rem;min-height:48px;padding:.5rem 1.5rem;border-radius:6px;border:2px solid #0b4f8a;cursor:pointer}
+  input{font:inherit;font-size:1.25rem;min-height:48px;padding:.5rem;width:100%;box-sizing:border-box}
+  .actions{display:flex;flex-wrap:wrap;gap:1rem;margin-top:1.5rem}
+  button{flex:1 1 auto;font:inherit;font-size:1.25rem;min-height:48px;padding:.5rem 1.5rem;border-radius:6px;border:2px solid #0b4f8a;cursor:pointer}
   button.pay{background:#0b4f8a;color:#fff}
   button.cancel{background:#fff;color:#0b4f8a}
+  :focus-visible{outline:3px solid #c25e00;outline-offset:2px}
   [role=alert]{color:#a4000f;font-weight:600}
 `
 
