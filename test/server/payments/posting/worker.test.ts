@@ -302,7 +302,7 @@ describe('server/payments/posting/worker', () => {
     })
     const tx = '700000001'
     await postForm(h.postbackUrl, successPostback(created.checkoutId, tx, [1000]))
-    h.sandboxAlma.setFaults({ latencyMs: 2_500 })
+    h.sandboxAlma.setFaults({ payDelayMs: 2_500 })
 
     expect(await h.worker.runOnce()).toBe(0)
     const [posting] = await h.repo.listPostings(created.checkoutId)
@@ -315,7 +315,7 @@ describe('server/payments/posting/worker', () => {
       },
       { timeout: 5_000, interval: 20 },
     )
-    h.sandboxAlma.setFaults({ latencyMs: 0 })
+    h.sandboxAlma.setFaults({ payDelayMs: 0 })
     // Until a second before the settle window ends, nothing happens, however often the worker looks.
     h.clock.advance((posting?.lastAttemptAt ?? 0) + 30_000 - 1_000 - h.clock.now())
     expect(await h.worker.runOnce()).toBe(0)
@@ -361,6 +361,46 @@ describe('server/payments/posting/worker', () => {
     const state = await h.checkouts.getState(kioskId, checkout.checkoutId)
     expect(state.receipt?.remainingBalanceCents).toBe(0)
     expect(state.receipt?.lines.map((line) => line.remainingCents)).toEqual([0, 0, 0])
+  })
+
+  it('opens posting_stuck while Alma’s pay answers cannot be understood, and closes it once posted', async () => {
+    const h = await start({ worker: { stuckAfterMs: 5 * 60_000 } })
+    const checkout = await paidCheckout(h, sandboxCards.oneFee)
+    // Twenty pay answers in a row that are not the fee JSON, none of them applied.
+    h.sandboxAlma.failPays({ answer: 'truncatedJson', count: 20 })
+
+    // Ten minutes of settle windows: the exception opens after five, once, while retries go on.
+    for (let round = 0; round < 20 && h.clock.offsetMs < 10 * 60_000; round++) {
+      await h.worker.runOnce()
+      const due = await h.repo.nextPostingDueAt()
+      if (due !== null && due > h.clock.now()) h.clock.advance(due - h.clock.now())
+    }
+    const open = await h.repo.listExceptions({ checkoutId: checkout.checkoutId })
+    expect(open).toEqual([
+      expect.objectContaining({ kind: 'posting_stuck', resolvedAt: null, amountCents: 300 }),
+    ])
+    expect((await h.repo.countOpenExceptions()).posting_stuck).toBe(1)
+    expect(h.sandboxAlma.ledger()).toEqual([])
+
+    await drainOutbox(h)
+    expectExactlyOnce(h, [checkout])
+    const [closed] = await h.repo.listExceptions({ checkoutId: checkout.checkoutId })
+    expect(closed).toMatchObject({ resolvedBy: 'system', resolution: 'posted' })
+    expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
+    const [posting] = await h.repo.listPostings(checkout.checkoutId)
+    expect(posting?.attempts).toBe(21)
+  })
+
+  it('finds a pay Alma applied before answering with something unreadable, without paying again', async () => {
+    const h = await start()
+    const checkout = await paidCheckout(h, sandboxCards.oneFee)
+    h.sandboxAlma.failPays({ answer: 'signInPage', applied: true })
+    expect(await h.worker.runOnce()).toBe(0)
+    expect(h.sandboxAlma.ledger()).toHaveLength(1)
+    await drainOutbox(h)
+    expectExactlyOnce(h, [checkout])
+    const [posting] = await h.repo.listPostings(checkout.checkoutId)
+    expect(posting).toMatchObject({ status: 'posted', attempts: 1, foundInAlma: true })
   })
 
   it('wakes on a postback when started, and stop() waits for the pass in flight', async () => {
