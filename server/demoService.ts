@@ -81,6 +81,8 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     CASHNET_POSTBACK_SECRET: postbackSecret,
     KIOSK_KEYS: `${demoKioskId}:${kioskKey}`,
     KIOSK_REQUESTS_PER_MINUTE: '6000',
+    // The demo's kiosk, its CashNet and its tests all come from 127.0.0.1.
+    CASHNET_REQUESTS_PER_MINUTE: '6000',
     LIBRARY_NAME: 'Demo University Library',
     KIOSK_ALLOW_MANUAL_ENTRY: 'true',
     SANDBOX: 'true',

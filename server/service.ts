@@ -21,6 +21,7 @@ import { MemoryLookupStore } from './patrons/lookupStore.ts'
 import { createCheckoutService } from './payments/checkoutService.ts'
 import { createCheckoutNotifier } from './payments/notifier.ts'
 import { createPostbackIngest } from './payments/postback/ingest.ts'
+import { createIpAllowlist } from './payments/postback/verify.ts'
 import { createPostingWorker } from './payments/posting/worker.ts'
 import { openSqliteRepository } from './store/sqlite/index.ts'
 import type { KioskSettings } from '../common/api.ts'
@@ -189,7 +190,15 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       maxWaitSeconds: maxLongPollSeconds,
     }),
   )
-  await app.register(cashnetRoutes({ ingest, trustProxy: config.trustProxy }))
+  const cashnetAddresses = createIpAllowlist(config.cashnet.allowedIps)
+  await app.register(
+    cashnetRoutes({
+      ingest,
+      trustProxy: config.trustProxy,
+      requestsPerMinute: config.cashnet.requestsPerMinute,
+      exempt: (sourceIp) => config.cashnet.allowedIps.length > 0 && cashnetAddresses(sourceIp),
+    }),
+  )
   if (options.rendererDir) {
     await app.register(fastifyStatic, { root: options.rendererDir, index: 'index.html' })
   }

@@ -51,6 +51,8 @@ export interface ServiceConfig {
     itemCodes: Record<string, string>
     postbackSecret: string
     allowedIps: string[]
+    /** Per source address under /cashnet/ (CashNet's own addresses exempt when allowlisted). */
+    requestsPerMinute: number
     refType: string
     refTypeField: string
     refValueField: string
@@ -219,6 +221,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       itemCodes: env.CASHNET_ITEM_CODES,
       postbackSecret: env.CASHNET_POSTBACK_SECRET,
       allowedIps: env.CASHNET_ALLOWED_IPS,
+      requestsPerMinute: env.CASHNET_REQUESTS_PER_MINUTE,
       refType: env.CASHNET_REF_TYPE,
       refTypeField: env.CASHNET_REF_TYPE_FIELD,
       refValueField: env.CASHNET_REF_VALUE_FIELD,

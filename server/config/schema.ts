@@ -84,6 +84,7 @@ export const envSchema = z.object({
   CASHNET_ITEM_CODES: itemCodeMap.default({}),
   CASHNET_POSTBACK_SECRET: z.string().min(1, 'is required'),
   CASHNET_ALLOWED_IPS: csv.default([]),
+  CASHNET_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
   CASHNET_REF_TYPE: z.string().min(1).default('CHECKOUT_ID'),
   CASHNET_REF_TYPE_FIELD: z
     .string()

@@ -1,19 +1,39 @@
 /**
  * CashNet's two public doors: the server-to-server postback (`/cashnet/postback/<secret>`) and the
- * browser's return page (`/cashnet/return`). Bodies are read raw by a parser scoped to this plugin, so
- * the postback ingest can store exactly what arrived, including oversized and malformed bodies.
+ * browser's return page (`/cashnet/return`).
+ * - Every request is rate-limited per source address (CashNet's own addresses exempt when an
+ *   allowlist is set), before anything else.
+ * - A postback's secret and source are checked before its body is read: a refused request costs a
+ *   small, capped record, never its body.
+ * - Bodies are read raw by a parser scoped to this plugin, whatever their declared Content-Type
+ *   (even one Fastify could not parse, which would otherwise be a silent 415), so the ingest
+ *   stores exactly what arrived and decides on the type itself.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { IncomingMessage } from 'node:http'
 import { redactUrl } from '../ops/redact.ts'
-import { postbackBodyLimitBytes, type PostbackIngest } from '../payments/postback/ingest.ts'
+import rateLimit from '@fastify/rate-limit'
+import { cashnetPaths } from '../../common/cashnet.ts'
+import {
+  postbackBodyLimitBytes,
+  type PostbackAnswer,
+  type PostbackIngest,
+} from '../payments/postback/ingest.ts'
 import { resolveSourceIp } from '../payments/postback/verify.ts'
 
 export interface CashnetRouteDeps {
   ingest: PostbackIngest
   /** Believe the last `X-Forwarded-For` hop (set when a reverse proxy fronts the service). */
   trustProxy: boolean
+  /** Requests per minute per source address under `/cashnet/`. */
+  requestsPerMinute: number
+  /** Addresses never rate-limited: CashNet's own, when an allowlist names them. */
+  exempt: (sourceIp: string) => boolean
 }
+
+/** The Content-Type as the sender wrote it, before this plugin replaced it for Fastify's parser. */
+const declaredContentType = Symbol('declared content type')
+type WithDeclaredType = FastifyRequest & { [declaredContentType]?: string | null }
 
 /** A body as this plugin reads it: the first `postbackBodyLimitBytes` + 1 bytes and the full size. */
 interface RawBody {
@@ -97,53 +117,94 @@ const returnPage = `<!doctype html>
 </html>
 `
 
+function answer(reply: FastifyReply, result: PostbackAnswer) {
+  return reply
+    .code(result.statusCode)
+    .header('cache-control', 'no-store')
+    .type('text/plain; charset=utf-8')
+    .send(result.statusCode === 200 ? 'OK' : result.outcome.toUpperCase())
+}
+
 export function cashnetRoutes(deps: CashnetRouteDeps) {
-  return function register(app: FastifyInstance, _options: unknown, done: () => void): void {
-    // Scoped to this plugin: the kiosk API keeps Fastify's JSON parsing.
+  return async function register(app: FastifyInstance): Promise<void> {
+    const sourceIpOf = (request: FastifyRequest) =>
+      resolveSourceIp(
+        request.socket.remoteAddress,
+        request.headers['x-forwarded-for'],
+        deps.trustProxy,
+      )
+
+    await app.register(rateLimit, {
+      max: deps.requestsPerMinute,
+      timeWindow: 60_000,
+      hook: 'onRequest',
+      keyGenerator: sourceIpOf,
+      allowList: (_request, key) => deps.exempt(key),
+    })
+
+    // Scoped to this plugin: the kiosk API keeps Fastify's JSON parsing. Whatever the sender
+    // declared, Fastify sees one type this parser takes; the declared one goes to the ingest.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const declared = request.headers['content-type']
+      ;(request as WithDeclaredType)[declaredContentType] = declared ?? null
+      if (declared !== undefined) request.headers['content-type'] = 'application/octet-stream'
+      done()
+    })
     app.removeAllContentTypeParsers()
     app.addContentTypeParser('*', (_request, payload, parsed) => {
       readRawBody(payload, parsed)
     })
 
-    const postback = async (request: FastifyRequest, reply: FastifyReply) => {
+    const headOf = (request: FastifyRequest) => {
       const params = request.params as Record<string, string | undefined>
+      const declaredBytes = Number(request.headers['content-length'] ?? 0)
+      return {
+        secret: params['*'] ?? '',
+        method: request.method,
+        contentType: (request as WithDeclaredType)[declaredContentType] ?? null,
+        sourceIp: sourceIpOf(request),
+        bodyBytes: Number.isSafeInteger(declaredBytes) && declaredBytes > 0 ? declaredBytes : 0,
+      }
+    }
+
+    // Before the body is read: a refused request is answered and its body never kept.
+    const screen = async (request: FastifyRequest, reply: FastifyReply) => {
+      const refused = await deps.ingest.screen(headOf(request))
+      if (refused) {
+        void reply.header('connection', 'close')
+        return answer(reply, refused)
+      }
+      return undefined
+    }
+
+    const postback = async (request: FastifyRequest, reply: FastifyReply) => {
       const rawUrl = request.raw.url ?? ''
       const queryStart = rawUrl.indexOf('?')
       const body = isRawBody(request.body) ? request.body : null
-      const answer = await deps.ingest.ingest({
-        secret: params['*'] ?? '',
-        method: request.method,
-        contentType: request.headers['content-type'] ?? null,
-        sourceIp: resolveSourceIp(
-          request.socket.remoteAddress,
-          request.headers['x-forwarded-for'],
-          deps.trustProxy,
-        ),
+      const result = await deps.ingest.ingest({
+        ...headOf(request),
         rawQuery: queryStart === -1 ? '' : rawUrl.slice(queryStart + 1),
         body: body ? { text: body.text, bytes: body.bytes } : null,
       })
       // A body still arriving must not keep the connection (and a graceful shutdown) waiting.
       if (body?.complete === false) void reply.header('connection', 'close')
-      return reply
-        .code(answer.statusCode)
-        .header('cache-control', 'no-store')
-        .type('text/plain; charset=utf-8')
-        .send(answer.statusCode === 200 ? 'OK' : answer.outcome.toUpperCase())
+      return answer(reply, result)
     }
 
     const routeOptions = {
       method: ['GET', 'POST'],
       // The secret must never reach a log line, including Fastify's own request logs.
       logSerializers: { req: redactedRequest },
+      preParsing: screen,
       handler: postback,
     }
-    app.route({ ...routeOptions, url: '/cashnet/postback/*' })
-    app.route({ ...routeOptions, url: '/cashnet/postback' })
+    app.route({ ...routeOptions, url: `${cashnetPaths.postback}/*` })
+    app.route({ ...routeOptions, url: cashnetPaths.postback })
 
     // Only tells the kiosk the patron left CashNet; never evidence of payment, so it reads nothing.
     app.route({
       method: ['GET', 'POST'],
-      url: '/cashnet/return',
+      url: cashnetPaths.return,
       handler: (_request, reply) =>
         reply
           .header('cache-control', 'no-store')
@@ -151,6 +212,5 @@ export function cashnetRoutes(deps: CashnetRouteDeps) {
           .type('text/html; charset=utf-8')
           .send(returnPage),
     })
-    done()
   }
 }

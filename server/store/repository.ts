@@ -94,6 +94,26 @@ export const postbackOutcomes = [
 ] as const
 export type PostbackOutcome = (typeof postbackOutcomes)[number]
 
+/** Why a request at the postback door was refused before anything large of it was stored. */
+export const refusedRequestReasons = ['wrong_secret', 'address_not_allowed', 'not_a_form'] as const
+export type RefusedRequestReason = (typeof refusedRequestReasons)[number]
+
+/** All that is kept of a refused request: never its body. */
+export interface NewRefusedRequest {
+  receivedAt: number
+  sourceIp: string
+  method: string
+  reason: RefusedRequestReason
+  /** Cut to a sane length: it is whatever the sender wrote. */
+  contentType: string | null
+  /** The size the sender declared or sent. */
+  bodyBytes: number
+}
+
+export interface RefusedRequestRecord extends NewRefusedRequest {
+  id: number
+}
+
 /** What arrived, exactly as it arrived (the body possibly truncated to the size limit). */
 export interface NewPostback {
   receivedAt: number
@@ -322,6 +342,10 @@ export interface PaymentsRepository {
 
   /** Appends the raw postback; nothing about it ever changes afterwards but its one settlement. */
   recordPostback(postback: NewPostback): Promise<number>
+  /** Keeps a refused request's small record, dropping the oldest beyond the newest `keep`. */
+  recordRefusedRequest(request: NewRefusedRequest, keep: number): Promise<void>
+  /** Newest first. */
+  listRefusedRequests(options?: { limit?: number }): Promise<RefusedRequestRecord[]>
   /** Records a postback's outcome (once). */
   settlePostback(postbackId: number, settlement: PostbackSettlement): Promise<void>
   /** One transaction: checkout → paid, one outbox row per line, an event, the postback settled. */

@@ -1,10 +1,18 @@
 /**
- * CashNet postback ingestion: store the raw request first, then verify it, then act on it in one
- * transaction. Only a postback that passes every check can move money towards Alma; everything else is
- * kept with its reason and answered 4xx (duplicates of an accepted postback are answered 200).
+ * CashNet postback ingestion. The public door is screened first: a wrong secret (constant time), an
+ * address outside the allowlist or a body that is not a form leaves only a small, capped record and
+ * never its body, so the door cannot be used to fill the disk. A request that passes is stored raw,
+ * first and append-only, then verified and acted on in one transaction. Only a postback that passes
+ * every check moves money towards Alma; a verified payment that matches nothing is an exception for
+ * staff; the rest is kept with its reason and answered 4xx.
  */
 import type { Clock } from '../../ops/clock.ts'
-import type { CheckoutRecord, PaymentsRepository, PostbackOutcome } from '../../store/repository.ts'
+import type {
+  CheckoutRecord,
+  PaymentsRepository,
+  PostbackOutcome,
+  RefusedRequestReason,
+} from '../../store/repository.ts'
 import { silentLogger, type PaymentsLogger } from '../logger.ts'
 import type { CheckoutNotifier } from '../notifier.ts'
 import { defaultRefType } from '../cashnetUrl.ts'
@@ -34,10 +42,23 @@ export interface PostbackAnswer {
   statusCode: number
   outcome: PostbackOutcome
   reason: string | null
-  postbackId: number
+  /** The stored raw postback; null for a request refused at the door. */
+  postbackId: number | null
+}
+
+/** What is known of a request before its body is read. */
+export interface PostbackRequestHead {
+  secret: string
+  method: string
+  contentType: string | null
+  sourceIp: string
+  /** The declared Content-Length (0 when none). */
+  bodyBytes: number
 }
 
 export interface PostbackIngest {
+  /** Checks the secret and the source before the body is read: an answer means refused. */
+  screen(head: PostbackRequestHead): Promise<PostbackAnswer | null>
   ingest(postback: IncomingPostback): Promise<PostbackAnswer>
 }
 
@@ -55,7 +76,11 @@ export interface PostbackIngestDeps {
   /** Called after a checkout became paid: wakes the posting worker. */
   onAccepted?: (checkoutId: string) => void
   logger?: PaymentsLogger
+  /** How many refused requests' records are kept (default 10,000: about a megabyte). */
+  refusedRequestsKept?: number
 }
+
+const defaultRefusedRequestsKept = 10_000
 
 function cut(text: string): string {
   return text.length > postbackBodyLimitBytes ? text.slice(0, postbackBodyLimitBytes) : text
@@ -78,11 +103,66 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     return found
   }
 
+  /** Keeps the small record of a refused request and answers it. */
+  async function refuse(
+    head: PostbackRequestHead,
+    reason: RefusedRequestReason,
+    statusCode: number,
+    outcome: PostbackOutcome,
+    message: string,
+  ): Promise<PostbackAnswer> {
+    await repo.recordRefusedRequest(
+      {
+        receivedAt: clock.now(),
+        sourceIp: head.sourceIp,
+        method: head.method,
+        reason,
+        contentType: head.contentType,
+        bodyBytes: head.bodyBytes,
+      },
+      deps.refusedRequestsKept ?? defaultRefusedRequestsKept,
+    )
+    deps.onOutcome?.(outcome)
+    logger.warn({ outcome, reason: message, sourceIp: head.sourceIp }, 'CashNet postback refused')
+    return { statusCode, outcome, reason: message, postbackId: null }
+  }
+
+  function screen(head: PostbackRequestHead): Promise<PostbackAnswer | null> {
+    if (!secretMatches(head.secret, deps.secret)) {
+      return refuse(head, 'wrong_secret', 403, 'rejected_secret', 'wrong postback secret')
+    }
+    if (!isAllowed(head.sourceIp)) {
+      return refuse(
+        head,
+        'address_not_allowed',
+        403,
+        'rejected_ip',
+        `source ${head.sourceIp || '(unknown)'} not allowed`,
+      )
+    }
+    return Promise.resolve(null)
+  }
+
   async function ingest(incoming: IncomingPostback): Promise<PostbackAnswer> {
-    const now = clock.now()
     const bodyBytes = incoming.body?.bytes ?? 0
+    const head = { ...incoming, bodyBytes }
+    const refused = await screen(head)
+    if (refused) return refused
+    const hasBody = incoming.body !== null && incoming.body.text.trim() !== ''
+    if (hasBody && !isFormContentType(incoming.contentType)) {
+      return refuse(
+        head,
+        'not_a_form',
+        400,
+        'rejected_malformed',
+        `the body is ${incoming.contentType ?? 'of no declared type'}, not a form`,
+      )
+    }
+
+    const now = clock.now()
     const oversized =
       bodyBytes > postbackBodyLimitBytes || incoming.rawQuery.length > postbackBodyLimitBytes
+    // Verified: stored raw, first, before anything is decided.
     const postbackId = await repo.recordPostback({
       receivedAt: now,
       sourceIp: incoming.sourceIp,
@@ -122,12 +202,6 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
       return finish(statusCode, outcome, reason)
     }
 
-    if (!secretMatches(incoming.secret, deps.secret)) {
-      return reject(403, 'rejected_secret', 'wrong postback secret')
-    }
-    if (!isAllowed(incoming.sourceIp)) {
-      return reject(403, 'rejected_ip', `source ${incoming.sourceIp || '(unknown)'} not allowed`)
-    }
     if (oversized) {
       return reject(413, 'rejected_oversized', `${bodyBytes} bytes exceeds the limit`)
     }
@@ -198,5 +272,5 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     }
   }
 
-  return { ingest }
+  return { screen, ingest }
 }

@@ -5,7 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
-import { paymentExceptionKinds } from '../repository.ts'
+import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
 
 export interface Migration {
   version: number
@@ -15,6 +15,7 @@ export interface Migration {
 
 const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','failed','cancelled','expired'`
 const exceptionKindList = paymentExceptionKinds.map((kind) => `'${kind}'`).join(', ')
+const refusedRequestReasonList = refusedRequestReasons.map((reason) => `'${reason}'`).join(', ')
 
 export const migrations: readonly Migration[] = [
   {
@@ -208,6 +209,24 @@ export const migrations: readonly Migration[] = [
       -- At most one open "stuck" exception per outbox row.
       CREATE UNIQUE INDEX payment_exceptions_stuck_open ON payment_exceptions (posting_id)
         WHERE kind = 'posting_stuck' AND resolved_at IS NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'a small, bounded record of postback requests that were refused before being read',
+    sql: `
+      -- Wrong secret, an address outside the allowlist, a body that is not a form: what is kept of
+      -- them is small and capped (oldest dropped), so the public postback door cannot fill the
+      -- disk. Verified postbacks stay in postbacks, raw and append-only.
+      CREATE TABLE refused_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        source_ip TEXT NOT NULL,
+        method TEXT NOT NULL,
+        reason TEXT NOT NULL CHECK (reason IN (${refusedRequestReasonList})),
+        content_type TEXT,
+        body_bytes INTEGER NOT NULL
+      ) STRICT;
     `,
   },
 ]

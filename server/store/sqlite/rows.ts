@@ -9,12 +9,14 @@ import {
   paymentExceptionKinds,
   postbackOutcomes,
   postingStatuses,
+  refusedRequestReasons,
   type CheckoutLineRecord,
   type CheckoutRecord,
   type EventRecord,
   type PaymentExceptionRecord,
   type PostbackRecord,
   type PostingRecord,
+  type RefusedRequestRecord,
 } from '../repository.ts'
 
 const int = z.number().int()
@@ -123,6 +125,29 @@ export function postbackFromRow(row: unknown): PostbackRecord {
     tx: p.tx,
     checkoutId: p.checkout_id,
     settledAt: p.settled_at,
+  }
+}
+
+const refusedRequestRowSchema = z.object({
+  id: int,
+  received_at: int,
+  source_ip: z.string(),
+  method: z.string(),
+  reason: z.enum(refusedRequestReasons),
+  content_type: z.string().nullable(),
+  body_bytes: int,
+})
+
+export function refusedRequestFromRow(row: unknown): RefusedRequestRecord {
+  const r = refusedRequestRowSchema.parse(row)
+  return {
+    id: r.id,
+    receivedAt: r.received_at,
+    sourceIp: r.source_ip,
+    method: r.method,
+    reason: r.reason,
+    contentType: r.content_type,
+    bodyBytes: r.body_bytes,
   }
 }
 

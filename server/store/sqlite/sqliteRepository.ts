@@ -15,6 +15,8 @@ import {
   type EventRecord,
   type NewCheckout,
   type NewPostback,
+  type NewRefusedRequest,
+  type RefusedRequestRecord,
   type PaymentExceptionKind,
   type PaymentExceptionRecord,
   type PaymentsRepository,
@@ -34,6 +36,7 @@ import {
   idRowSchema,
   postbackFromRow,
   postingFromRow,
+  refusedRequestFromRow,
 } from './rows.ts'
 
 const feeSumRowSchema = z.object({ fee_id: z.string(), cents: z.number().int() })
@@ -376,6 +379,38 @@ export class SqliteRepository implements PaymentsRepository {
       )
       return Number(result.lastInsertRowid)
     })
+  }
+
+  recordRefusedRequest(request: NewRefusedRequest, keep: number): Promise<void> {
+    return this.answer(() => {
+      this.transaction(() => {
+        const inserted = this.statement(
+          `INSERT INTO refused_requests
+             (received_at, source_ip, method, reason, content_type, body_bytes)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        ).run(
+          request.receivedAt,
+          request.sourceIp.slice(0, 64),
+          request.method.slice(0, 16),
+          request.reason,
+          request.contentType === null ? null : request.contentType.slice(0, 128),
+          request.bodyBytes,
+        )
+        this.run(
+          'DELETE FROM refused_requests WHERE id <= ?',
+          Number(inserted.lastInsertRowid) - Math.max(1, keep),
+        )
+      })
+    })
+  }
+
+  listRefusedRequests(options: { limit?: number } = {}): Promise<RefusedRequestRecord[]> {
+    return this.answer(() =>
+      this.all(
+        'SELECT * FROM refused_requests ORDER BY id DESC LIMIT ?',
+        options.limit ?? 1000,
+      ).map(refusedRequestFromRow),
+    )
   }
 
   settlePostback(postbackId: number, settlement: PostbackSettlement): Promise<void> {

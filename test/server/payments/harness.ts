@@ -88,6 +88,8 @@ export function seededRandom(seed: number): () => number {
 
 export interface HarnessOptions {
   allowedIps?: string[]
+  cashnetRequestsPerMinute?: number
+  refusedRequestsKept?: number
   trustProxy?: boolean
   minPaymentCents?: number
   checkoutTtlMs?: number
@@ -173,9 +175,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     onAccepted: () => {
       worker.wake()
     },
+    ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
   })
   const app = Fastify({ logger: false })
-  await app.register(cashnetRoutes({ ingest, trustProxy: options.trustProxy ?? false }))
+  await app.register(
+    cashnetRoutes({
+      ingest,
+      trustProxy: options.trustProxy ?? false,
+      requestsPerMinute: options.cashnetRequestsPerMinute ?? 1_000,
+      exempt: (sourceIp) => (options.allowedIps ?? []).includes(sourceIp),
+    }),
+  )
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
   const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })

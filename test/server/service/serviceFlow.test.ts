@@ -53,6 +53,21 @@ describe('server/service (the assembled companion service)', () => {
     }
   })
 
+  it('keeps answering kiosks while the postback door is flooded with wrong secrets', async () => {
+    const flood = Array.from({ length: 200 }, (_, i) =>
+      fetch(`${demo.url}/cashnet/postback/guess-${i}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `result=0&pad=${'q'.repeat(15 * 1024)}`,
+      }).then((response) => response.status),
+    )
+    const lookup = await kiosk.lookup(sandboxCards.oneFee)
+    expect(lookup.totalCents).toBe(300)
+    expect(new Set(await Promise.all(flood))).toEqual(new Set([403]))
+    const metrics = await (await fetch(`${demo.url}/metrics`)).text()
+    expect(metrics).toMatch(/kiosk_cashnet_postbacks_total\{outcome="rejected_secret"\} 200/)
+  })
+
   it('refuses kiosk calls without a valid key', async () => {
     const none = await kioskClient(demo.url, null).call('GET', '/api/v1/kiosk-settings')
     expect(none.status).toBe(401)

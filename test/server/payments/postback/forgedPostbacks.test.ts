@@ -83,8 +83,19 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
       expect({ name, outcome: h.outcomes.at(-1) }).toEqual({ name, outcome })
     }
 
+    // Wrong secrets and bodies that are not forms leave only a small record, never their body.
+    expect(
+      (await h.repo.listRefusedRequests()).map((r) => [r.reason, r.contentType]).reverse(),
+    ).toEqual([
+      ['wrong_secret', 'application/x-www-form-urlencoded'],
+      ['wrong_secret', 'application/x-www-form-urlencoded'],
+      ['not_a_form', 'application/json'],
+    ])
     const kept = await h.repo.listPostbacks()
-    expect(kept.map((p) => p.outcome)).toEqual(cases.map(([, , , outcome]) => outcome))
+    const stored = cases.filter(
+      ([name]) => !['wrong secret', 'no secret', 'not form encoded'].includes(name),
+    )
+    expect(kept.map((p) => p.outcome)).toEqual(stored.map(([, , , outcome]) => outcome))
     expect(kept.every((p) => p.reason !== null || p.outcome === 'declined')).toBe(true)
     expect(kept.every((p) => p.settledAt !== null)).toBe(true)
     const oversized = kept.at(-1)
@@ -261,8 +272,10 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
     const body = successPostback(created.checkoutId, '930000001', [300])
     const spoofed = await postForm(h.postbackUrl, body, { 'x-forwarded-for': '34.195.213.231' })
     expect(spoofed.status).toBe(403)
-    const [kept] = await h.repo.listPostbacks()
-    expect(kept).toMatchObject({ outcome: 'rejected_ip', sourceIp: '127.0.0.1' })
+    expect(h.outcomes).toEqual(['rejected_ip'])
+    expect(await h.repo.listPostbacks()).toEqual([])
+    const [refused] = await h.repo.listRefusedRequests()
+    expect(refused).toMatchObject({ reason: 'address_not_allowed', sourceIp: '127.0.0.1' })
     expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('pending')
     await expectNoAlmaPayment(h)
   })
@@ -282,7 +295,8 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
     expect(real.status).toBe(200)
     expect(h.outcomes).toEqual(['rejected_ip', 'accepted'])
     const kept = await h.repo.listPostbacks()
-    expect(kept.map((p) => p.sourceIp)).toEqual(['203.0.113.9', '40.90.247.249'])
+    expect(kept.map((p) => p.sourceIp)).toEqual(['40.90.247.249'])
+    expect((await h.repo.listRefusedRequests()).map((r) => r.sourceIp)).toEqual(['203.0.113.9'])
   })
 
   it('accepts a GET postback with the fields in the query, names in any case, reference in any ref field', async () => {
