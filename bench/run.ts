@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { benchLookupLatency } from './service/lookupLatency.ts'
+import { benchPayAllToPosted } from './service/payAllToPosted.ts'
 import { benchPostbackIngest } from './service/postbackIngest.ts'
 import { benchStatusNotify } from './service/statusNotify.ts'
 
@@ -33,6 +34,7 @@ const only = process.argv[2]
 if (!only || only === 'service') {
   write('service', {
     cardToFees: await benchLookupLatency(),
+    payAllToPosted: await benchPayAllToPosted(),
     postbackIngestion: await benchPostbackIngest(),
     statusNotification: await benchStatusNotify(),
   })

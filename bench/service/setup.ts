@@ -48,6 +48,8 @@ export async function startBenchService(options: {
     CASHNET_CHECKOUT_URL: 'http://127.0.0.1:9/STORE',
     CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
     CASHNET_POSTBACK_SECRET: secret,
+    // Postbacks come from CashNet's own (allowlisted, so never rate-limited) address, as in production.
+    CASHNET_ALLOWED_IPS: '127.0.0.1',
     KIOSK_KEYS: `bench:${kioskKey}`,
     KIOSK_REQUESTS_PER_MINUTE: '100000',
   })
@@ -98,7 +100,7 @@ export async function startIngestBench(cardNumber: string) {
   return { bench, checkout }
 }
 
-const lookupAnswer = z.object({ lookupId: z.string() })
+export const lookupAnswer = z.object({ lookupId: z.string() })
 
 /** A successful CashNet postback body for a checkout, as the sandbox CashNet would send it. */
 export function postbackBody(checkoutId: string, tx: string, amounts: readonly number[]): string {
