@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the browser preview. The service on loopback serves the built renderer and the API
  * on one origin, with the sandbox Alma and CashNet behind it.
- * Usage: node server/demo.ts [--port N] [--quiet]
+ * Usage: node server/demo.ts [--port N] [--quiet] [--institution 01CALS_DSU]
  */
 import { parseArgs } from 'node:util'
 import { startDemoService } from './demoService.ts'
@@ -10,12 +10,20 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '4700' },
     quiet: { type: 'boolean', default: false },
+    institution: { type: 'string' },
   },
 })
 
 try {
-  const service = await startDemoService({ port: Number(values.port), quiet: values.quiet })
-  console.log(`\nKiosk demo running. Open ${service.url}/ in a browser (Ctrl+C to stop).\n`)
+  const service = await startDemoService({
+    port: Number(values.port),
+    quiet: values.quiet,
+    ...(values.institution ? { institution: values.institution } : {}),
+  })
+  const campuses = service.institutions.map((campus) => `${campus.code} (${campus.name})`)
+  console.log(`\nKiosk demo running. Open ${service.url}/ in a browser (Ctrl+C to stop).`)
+  console.log(`Campuses served: ${campuses.join(', ')}; the browser shows ${service.shown.code}`)
+  console.log('(start with --institution <code> to show the other).\n')
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void service.close().then(() => process.exit(0))

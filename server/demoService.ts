@@ -3,28 +3,49 @@
  * the built renderer. `npm run demo`, `npm start` (Electron) and the e2e tests all run this.
  */
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { kioskSettingsSchema } from '../common/api.ts'
+import { cashnetPostbackPath, serviceUrl } from '../common/cashnet.ts'
 import { loadConfig } from './config/load.ts'
 import { mergeSettings, registerDemoControls, type DemoControlsState } from './demo/controls.ts'
 import { freeLoopbackPort } from './demo/freePort.ts'
 import { loggerOptions } from './ops/logger.ts'
 import { startSandboxAlma, type SandboxAlma } from './sandbox/alma/index.ts'
-import { startSandboxCashnet, type SandboxCashnet } from './sandbox/cashnet/index.ts'
-import { createService, type Service } from './service.ts'
+import {
+  startSandboxCashnet,
+  type SandboxCashnet,
+  type SandboxCashnetSettings,
+} from './sandbox/cashnet/index.ts'
+import { assembleService, type AssembledService } from './assemble.ts'
+
+/** One of the demo's campuses: its code, its kiosk, and its own sandbox Alma and CashNet. */
+export interface DemoInstitution {
+  code: string
+  name: string
+  kioskId: string
+  kioskKey: string
+  alma: SandboxAlma
+  cashnet: SandboxCashnet
+}
 
 export interface DemoService {
   url: string
+  /** The campus the browser preview shows (its kiosk key is added to key-less `/api/` calls). */
+  shown: DemoInstitution
+  /** Both demo campuses, served by the one service. */
+  institutions: DemoInstitution[]
   kioskId: string
-  /** The demo kiosk's key, for the Electron host's proxy (the browser preview needs none). */
+  /** The shown kiosk's key, for the Electron host's proxy (the browser preview needs none). */
   kioskKey: string
-  /** The sandboxes and the service itself, for tests that inspect them. */
+  /** The shown campus's sandboxes, for tests that inspect them. */
   alma: SandboxAlma
   cashnet: SandboxCashnet
-  service: Service
+  service: AssembledService
+  /** Where a campus's CashNet posts back (its secret in the path): for tests of postbacks. */
+  postbackUrlOf(code: string): string
   close(): Promise<void>
 }
 
@@ -36,91 +57,157 @@ export interface DemoOptions {
   /** Serve the built renderer (default true). */
   serveRenderer?: boolean
   /**
-   * Add the demo kiosk's key to `/api/*` requests that carry none (default true), since the browser
-   * preview has no Electron proxy to do it. Tests of the kiosk key itself turn it off.
+   * Add the shown kiosk's key to `/api/*` requests that carry none (default true), since the
+   * browser preview has no Electron proxy to do it. Tests of the kiosk key itself turn it off.
    */
   autoKioskKey?: boolean
+  /** Which demo campus the preview shows (default the first, `01CALS_DMU`). */
+  institution?: string
   /** Extra pino options (tests capture the log through `stream`). */
   logStream?: NodeJS.WritableStream
 }
 
-const demoKioskId = 'demo-kiosk'
+/** The two demo campuses: two institutions, as one service for several CSU campuses runs them. */
+export const demoCampuses = [
+  { code: '01CALS_DMU', name: 'Demo University Library', kioskId: 'demo-kiosk' },
+  { code: '01CALS_DSU', name: 'Demo State University Library', kioskId: 'state-kiosk' },
+] as const
 
 export async function startDemoService(options: DemoOptions): Promise<DemoService> {
   const serveRenderer = options.serveRenderer ?? true
   if (serveRenderer && !existsSync(`${builtRendererDir}/index.html`)) {
     throw new Error('The renderer is not built yet: run `npm run build:renderer` first.')
   }
+  const shownCode = options.institution ?? demoCampuses[0].code
+  if (!demoCampuses.some((campus) => campus.code === shownCode)) {
+    throw new Error(
+      `No demo campus ${shownCode}: choose ${demoCampuses.map((c) => c.code).join(' or ')}.`,
+    )
+  }
   const port = options.port === 0 ? await freeLoopbackPort() : options.port
   const publicBaseUrl = `http://127.0.0.1:${port}`
-  const postbackSecret = randomBytes(24).toString('hex')
-  const kioskKey = randomBytes(24).toString('hex')
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-demo-'))
 
-  const alma = await startSandboxAlma()
-  const cashnetDefaults = {
-    postbackUrl: `${publicBaseUrl}/cashnet/postback/${postbackSecret}`,
-    returnMethod: 'POST' as const,
-    duplicatePostbacks: 1,
-    postbackDelayMs: 0,
+  const campuses: (DemoInstitution & {
+    secret: string
+    cashnetDefaults: SandboxCashnetSettings
+  })[] = []
+  for (const campus of demoCampuses) {
+    const secret = randomBytes(24).toString('hex')
+    const alma = await startSandboxAlma()
+    const cashnetDefaults = {
+      postbackUrl: serviceUrl(publicBaseUrl, cashnetPostbackPath(secret)),
+      returnMethod: 'POST' as const,
+      duplicatePostbacks: 1,
+      postbackDelayMs: 0,
+    }
+    const cashnet = await startSandboxCashnet(cashnetDefaults)
+    campuses.push({
+      ...campus,
+      kioskKey: randomBytes(24).toString('hex'),
+      secret,
+      alma,
+      cashnet,
+      cashnetDefaults,
+    })
   }
-  const cashnet = await startSandboxCashnet(cashnetDefaults)
 
-  const config = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: publicBaseUrl,
-    DATABASE_URL: join(dataDir, 'demo.sqlite'),
-    LOG_LEVEL: options.quiet ? 'warn' : 'info',
-    ALMA_API_BASE_URL: alma.url,
-    ALMA_API_KEY: alma.apiKey,
-    ALMA_USER_ID_TYPE: 'BARCODE',
-    CASHNET_CHECKOUT_URL: cashnet.storeUrl,
-    CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
-    CASHNET_ITEM_CODES: 'LOSTITEMREPLACEMENTFEE=LIB-LOST,LOSTITEMPROCESSFEE=LIB-LOST',
-    CASHNET_POSTBACK_SECRET: postbackSecret,
-    KIOSK_KEYS: `${demoKioskId}:${kioskKey}`,
-    KIOSK_REQUESTS_PER_MINUTE: '6000',
-    // The demo's kiosk, its CashNet and its tests all come from 127.0.0.1.
-    CASHNET_REQUESTS_PER_MINUTE: '6000',
-    LIBRARY_NAME: 'Demo University Library',
-    KIOSK_ALLOW_MANUAL_ENTRY: 'true',
-    SANDBOX: 'true',
-  })
+  // The demo describes its campuses the way a multi-campus site does: a config file.
+  const configFile = join(dataDir, 'demo-config.json')
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      service: {
+        port,
+        host: '127.0.0.1',
+        publicBaseUrl,
+        databaseUrl: join(dataDir, 'demo.sqlite'),
+        logLevel: options.quiet ? 'warn' : 'info',
+        kioskRequestsPerMinute: 6000,
+        // The demo's kiosk, its CashNet and its tests all come from 127.0.0.1.
+        cashnetRequestsPerMinute: 6000,
+      },
+      institutions: campuses.map((campus) => ({
+        code: campus.code,
+        name: campus.name,
+        alma: { baseUrl: campus.alma.url, apiKey: campus.alma.apiKey, userIdType: 'BARCODE' },
+        cashnet: {
+          checkoutUrl: campus.cashnet.storeUrl,
+          postbackSecret: campus.secret,
+          itemCodes: {
+            default: 'LIB-FINE',
+            byFeeType: { LOSTITEMREPLACEMENTFEE: 'LIB-LOST', LOSTITEMPROCESSFEE: 'LIB-LOST' },
+            byOwner: { LAW: { default: 'LAW-FINE' } },
+          },
+        },
+        kiosks: [{ id: campus.kioskId, key: campus.kioskKey }],
+        kiosk: { allowManualEntry: true },
+      })),
+    }),
+  )
+  const config = loadConfig({ CONFIG_FILE: configFile, SANDBOX: 'true' })
 
+  const shown = campuses.find((campus) => campus.code === shownCode) ?? campuses[0]
+  if (!shown) throw new Error('no demo campus')
   const state: DemoControlsState = { apiDown: false, settingsOverride: {} }
-  const service = await createService({
-    config,
+  const service = await assembleService(config, {
     logger: loggerOptions(config.logLevel, options.logStream),
     ...(serveRenderer ? { rendererDir: builtRendererDir } : {}),
     workerPollMs: 250,
-    kioskSettings: () =>
-      kioskSettingsSchema.parse(mergeSettings(config.kioskSettings, state.settingsOverride)),
+    kioskSettings: (institution) =>
+      institution.code === shown.code
+        ? kioskSettingsSchema.parse(
+            mergeSettings(institution.kioskSettings, state.settingsOverride),
+          )
+        : institution.kioskSettings,
     extend: (app) => {
-      registerDemoControls(app, { alma, cashnet, state, cashnetDefaults })
+      registerDemoControls(app, {
+        alma: shown.alma,
+        cashnet: shown.cashnet,
+        state,
+        cashnetDefaults: shown.cashnetDefaults,
+      })
       if (options.autoKioskKey === false) return
       // The browser preview has no Electron proxy to add the kiosk key: the demo adds it itself.
       app.addHook('onRequest', (request, _reply, done) => {
         if (request.url.startsWith('/api/') && !request.headers.authorization) {
-          request.headers.authorization = `Bearer ${kioskKey}`
+          request.headers.authorization = `Bearer ${shown.kioskKey}`
         }
         done()
       })
     },
   })
   const url = await service.listen(port, '127.0.0.1')
-
-  return {
-    url,
-    kioskId: demoKioskId,
+  const institutions = campuses.map(({ code, name, kioskId, kioskKey, alma, cashnet }) => ({
+    code,
+    name,
+    kioskId,
     kioskKey,
     alma,
     cashnet,
+  }))
+  const shownInstitution = institutions.find((campus) => campus.code === shown.code) ?? shown
+
+  return {
+    url,
+    shown: shownInstitution,
+    institutions,
+    kioskId: shown.kioskId,
+    kioskKey: shown.kioskKey,
+    alma: shown.alma,
+    cashnet: shown.cashnet,
     service,
+    postbackUrlOf: (code) => {
+      const campus = campuses.find((candidate) => candidate.code === code)
+      if (!campus) throw new Error(`No demo campus ${code}`)
+      return campus.cashnetDefaults.postbackUrl ?? ''
+    },
     close: async () => {
       await service.close()
-      await cashnet.close()
-      await alma.close()
+      for (const campus of campuses) {
+        await campus.cashnet.close()
+        await campus.alma.close()
+      }
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config/load.ts'
 import { loggerOptions } from './ops/logger.ts'
-import { createService } from './service.ts'
+import { assembleService } from './assemble.ts'
 
 async function main(): Promise<() => Promise<void>> {
   if (/^(true|1|yes)$/i.test(process.env.SANDBOX ?? '')) {
@@ -21,7 +21,7 @@ async function main(): Promise<() => Promise<void>> {
     return () => demo.close()
   }
   const config = loadConfig()
-  const service = await createService({ config, logger: loggerOptions(config.logLevel) })
+  const service = await assembleService(config, { logger: loggerOptions(config.logLevel) })
   await service.listen()
   return () => service.close()
 }

@@ -13,12 +13,12 @@ import {
 import { loadConfig } from '../../server/config/load.ts'
 import { freeLoopbackPort } from '../../server/demo/freePort.ts'
 import { startSandboxAlma, type SandboxAlma } from '../../server/sandbox/alma/index.ts'
-import { createService, type Service } from '../../server/service.ts'
+import { assembleService, type AssembledService } from '../../server/assemble.ts'
 
 export interface BenchService {
   url: string
   alma: SandboxAlma
-  service: Service
+  service: AssembledService
   kioskKey: string
   secret: string
   close(): Promise<void>
@@ -53,8 +53,7 @@ export async function startBenchService(options: {
     KIOSK_KEYS: `bench:${kioskKey}`,
     KIOSK_REQUESTS_PER_MINUTE: '100000',
   })
-  const service = await createService({
-    config,
+  const service = await assembleService(config, {
     backgroundWork: options.backgroundWork,
     workerPollMs: 200,
   })

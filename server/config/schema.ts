@@ -1,17 +1,24 @@
 /**
- * The service's configuration: environment variables (a JSON file named by CONFIG_FILE may mirror
- * them; the environment wins). Every key is documented in docs/configuration.md.
+ * The environment variables: service-wide keys, and the keys that describe one institution (a
+ * single-campus site). A config file (`CONFIG_FILE`, `institutionSchema.ts`) describes several
+ * institutions instead. Every key is documented in docs/configuration.md.
  */
 import { z } from 'zod'
 import { standingCategories } from '../patrons/standing.ts'
+import {
+  currencyCode,
+  hexColor,
+  httpUrl as url,
+  int,
+  paymentMethodCode,
+  refTypeField,
+  refValueField,
+  regexPattern,
+} from './fields.ts'
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((value) => value === 'true' || value === '1' || value === 'yes')
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
-
-const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 
 const csv = z.string().transform((text) =>
   text
@@ -19,8 +26,6 @@ const csv = z.string().transform((text) =>
     .map((part) => part.trim())
     .filter(Boolean),
 )
-
-const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #00386b')
 
 /** `TYPE=CODE,TYPE=CODE`: Alma fee type → CashNet item code. */
 const itemCodeMap = z.string().transform((text, context) => {
@@ -35,6 +40,32 @@ const itemCodeMap = z.string().transform((text, context) => {
       return z.NEVER
     }
     map[type] = code
+  }
+  return map
+})
+
+/**
+ * `OWNER=CODE` (every fee of that owning library) or `OWNER:FEE_TYPE=CODE`, comma-separated: item
+ * codes for a campus whose libraries each have their own.
+ */
+const ownerItemCodeMap = z.string().transform((text, context) => {
+  const map: Record<string, { default?: string; byFeeType?: Record<string, string> }> = {}
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [target, itemCode, ...rest] = pair.split('=').map((part) => part.trim())
+    const [owner, feeType, ...more] = (target ?? '').split(':').map((part) => part.trim())
+    if (!owner || !itemCode || rest.length > 0 || more.length > 0 || feeType === '') {
+      context.addIssue({
+        code: 'custom',
+        message: `"${pair}" is not OWNER=ITEM_CODE or OWNER:FEE_TYPE=ITEM_CODE`,
+      })
+      return z.NEVER
+    }
+    const rules = (map[owner] ??= {})
+    if (feeType === undefined) rules.default = itemCode
+    else (rules.byFeeType ??= {})[feeType] = itemCode
   }
   return map
 })
@@ -58,7 +89,7 @@ const kioskKeys = z.string().transform((text, context) => {
   return kiosks
 })
 
-export const envSchema = z.object({
+export const serviceEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: int(0, 65535).default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -66,61 +97,48 @@ export const envSchema = z.object({
   TRUST_PROXY: bool.default(false),
   DATABASE_URL: z.string().min(1).default('sqlite:data/kiosk.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KIOSK_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
+  CASHNET_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
+  CHECKOUT_TTL_MINUTES: int(1, 24 * 60).default(20),
+  LOOKUP_TTL_SECONDS: int(10, 24 * 3600).default(900),
+  ALMA_SETTLE_SECONDS: int(1, 24 * 3600).default(120),
+  POSTING_STUCK_MINUTES: int(1, 7 * 24 * 60).default(30),
+  SANDBOX: bool.default(false),
+})
+export type ServiceEnv = z.infer<typeof serviceEnvSchema>
+
+/** One institution, as a single-campus site describes it in the environment. */
+export const institutionEnvSchema = z.object({
+  INSTITUTION_CODE: z.string().min(1).default('default'),
+  LIBRARY_NAME: z.string().min(1).default('University Library'),
 
   ALMA_API_BASE_URL: url.default('https://api-na.hosted.exlibrisgroup.com'),
   ALMA_API_KEY: z.string().min(1, 'is required'),
   ALMA_USER_ID_TYPE: z.string().min(1).default('all_unique'),
   ALMA_MAX_REQUESTS_PER_SECOND: int(1, 1000).default(25),
-  ALMA_PAYMENT_METHOD: z
-    .string()
-    .regex(/^[A-Z_]+$/, 'must be an Alma payment method code such as ONLINE')
-    .default('ONLINE'),
+  ALMA_PAYMENT_METHOD: paymentMethodCode.default('ONLINE'),
   ALMA_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  ALMA_SETTLE_SECONDS: int(1, 24 * 3600).default(120),
-  POSTING_STUCK_MINUTES: int(1, 7 * 24 * 60).default(30),
 
   CASHNET_CHECKOUT_URL: url,
   CASHNET_DEFAULT_ITEM_CODE: z.string().min(1, 'is required'),
   CASHNET_ITEM_CODES: itemCodeMap.default({}),
+  CASHNET_ITEM_CODES_BY_OWNER: ownerItemCodeMap.default({}),
   CASHNET_POSTBACK_SECRET: z.string().min(1, 'is required'),
   CASHNET_ALLOWED_IPS: csv.default([]),
-  CASHNET_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
   CASHNET_REF_TYPE: z.string().min(1).default('CHECKOUT_ID'),
-  CASHNET_REF_TYPE_FIELD: z
-    .string()
-    .regex(/^ref\d+type\d+$/i, 'must look like ref1type1')
-    .default('ref1type1'),
-  CASHNET_REF_VALUE_FIELD: z
-    .string()
-    .regex(/^ref\d+val\d+$/i, 'must look like ref1val1')
-    .default('ref1val1'),
+  CASHNET_REF_TYPE_FIELD: refTypeField.default('ref1type1'),
+  CASHNET_REF_VALUE_FIELD: refValueField.default('ref1val1'),
   CASHNET_CUSTCODE: z.string().optional(),
+  PAYABLE_OWNERS: csv.default([]),
 
   KIOSK_KEYS: kioskKeys.refine((kiosks) => kiosks.length > 0, 'must name at least one kiosk'),
-  KIOSK_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
   MIN_PAYMENT_CENTS: int(1, 1_000_000).default(100),
-  CHECKOUT_TTL_MINUTES: int(1, 24 * 60).default(20),
-  LOOKUP_TTL_SECONDS: int(10, 24 * 3600).default(900),
   PAYMENT_REFUSED_FOR: csv
     .pipe(z.array(z.enum(standingCategories, { error: 'must list inactive, expired or blocked' })))
     .default(['inactive']),
-  CARD_NUMBER_PATTERN: z
-    .string()
-    .default('^[0-9]{5,19}$')
-    .refine((pattern) => {
-      try {
-        new RegExp(pattern)
-        return true
-      } catch {
-        return false
-      }
-    }, 'must be a valid regular expression'),
-  CURRENCY: z
-    .string()
-    .regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code')
-    .default('USD'),
+  CARD_NUMBER_PATTERN: regexPattern.default('^[0-9]{5,19}$'),
+  CURRENCY: currencyCode.default('USD'),
 
-  LIBRARY_NAME: z.string().min(1).default('University Library'),
   LIBRARY_LOGO_URL: z.string().optional(),
   LIBRARY_PRIMARY_COLOR: hexColor.default('#00386b'),
   LIBRARY_ACCENT_COLOR: hexColor.default('#c4820e'),
@@ -133,8 +151,5 @@ export const envSchema = z.object({
   KIOSK_IDLE_SECONDS_CHECKOUT: int(30, 3600).default(300),
   KIOSK_IDLE_SECONDS_RECEIPT: int(5, 3600).default(30),
   KIOSK_IDLE_WARNING_SECONDS: int(3, 600).default(20),
-
-  SANDBOX: bool.default(false),
 })
-
-export type Env = z.infer<typeof envSchema>
+export type InstitutionEnv = z.infer<typeof institutionEnvSchema>

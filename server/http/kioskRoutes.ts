@@ -8,16 +8,23 @@ import {
   type KioskSettings,
   type LookupResponse,
 } from '../../common/api.ts'
+import type { KioskIdentity } from '../institutions/registry.ts'
 import type { CheckoutService } from '../payments/checkoutService.ts'
 import { sendApiError, sendDomainError } from './apiErrors.ts'
 
 /** What the kiosk routes need; the service assembly passes the real services in. */
 export interface KioskRouteDeps {
-  authenticate(authorization: string | undefined): string | null
+  /** The kiosk (and so the institution) a key belongs to; null for none. */
+  authenticate(authorization: string | undefined): KioskIdentity | null
   rateLimiter: { take(kioskId: string): number }
-  lookups: { lookup(kioskId: string, cardNumber: string): Promise<LookupResponse> }
-  checkouts: Pick<CheckoutService, 'create' | 'getState' | 'waitForChange' | 'cancel'>
-  kioskSettings: () => KioskSettings
+  /** The kiosk's own institution's services: a kiosk never reaches another institution's. */
+  lookupsFor(institution: string): {
+    lookup(kioskId: string, cardNumber: string): Promise<LookupResponse>
+  }
+  checkoutsFor(
+    institution: string,
+  ): Pick<CheckoutService, 'create' | 'getState' | 'waitForChange' | 'cancel'>
+  kioskSettingsFor(institution: string): KioskSettings
   /** Longest long-poll a kiosk may ask for. */
   maxWaitSeconds: number
 }
@@ -30,7 +37,7 @@ const statusQuerySchema = z.object({
 
 declare module 'fastify' {
   interface FastifyRequest {
-    kioskId: string
+    kiosk: KioskIdentity
   }
 }
 
@@ -42,25 +49,27 @@ function firstIssue(error: z.ZodError): string {
 /** The kiosk API (`/api/v1`): Bearer kiosk key, per-kiosk rate limit, schema-checked bodies. */
 export function kioskRoutes(deps: KioskRouteDeps) {
   return function register(app: FastifyInstance, _options: unknown, done: () => void): void {
-    app.decorateRequest('kioskId', '')
+    app.decorateRequest('kiosk', null as unknown as KioskIdentity)
 
     app.addHook('onRequest', async (request: FastifyRequest, reply) => {
-      const kioskId = deps.authenticate(request.headers.authorization)
-      if (!kioskId) return sendApiError(reply, 'unauthorized')
-      const waitMs = deps.rateLimiter.take(kioskId)
+      const kiosk = deps.authenticate(request.headers.authorization)
+      if (!kiosk) return sendApiError(reply, 'unauthorized')
+      const waitMs = deps.rateLimiter.take(kiosk.kioskId)
       if (waitMs > 0) {
         void reply.header('retry-after', Math.ceil(waitMs / 1000))
         return sendApiError(reply, 'rate_limited')
       }
-      request.kioskId = kioskId
-      request.log.info({ kioskId }, 'kiosk request')
+      request.kiosk = kiosk
+      request.log.info({ kioskId: kiosk.kioskId, institution: kiosk.institution }, 'kiosk request')
     })
 
     app.post(apiPaths.lookups, async (request, reply) => {
       const body = lookupRequestSchema.safeParse(request.body)
       if (!body.success) return sendApiError(reply, 'invalid_card', firstIssue(body.error))
       try {
-        return await deps.lookups.lookup(request.kioskId, body.data.cardNumber)
+        return await deps
+          .lookupsFor(request.kiosk.institution)
+          .lookup(request.kiosk.kioskId, body.data.cardNumber)
       } catch (error) {
         return sendDomainError(reply, error)
       }
@@ -70,7 +79,9 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       const body = checkoutRequestSchema.safeParse(request.body)
       if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
       try {
-        const created = await deps.checkouts.create(request.kioskId, body.data)
+        const created = await deps
+          .checkoutsFor(request.kiosk.institution)
+          .create(request.kiosk.kioskId, body.data)
         return await reply.code(201).send(created)
       } catch (error) {
         return sendDomainError(reply, error)
@@ -86,9 +97,13 @@ export function kioskRoutes(deps: KioskRouteDeps) {
         const { wait, status } = query.data
         if (wait && status) {
           const waitMs = Math.min(wait, deps.maxWaitSeconds) * 1000
-          return await deps.checkouts.waitForChange(request.kioskId, params.data.id, status, waitMs)
+          return await deps
+            .checkoutsFor(request.kiosk.institution)
+            .waitForChange(request.kiosk.kioskId, params.data.id, status, waitMs)
         }
-        return await deps.checkouts.getState(request.kioskId, params.data.id)
+        return await deps
+          .checkoutsFor(request.kiosk.institution)
+          .getState(request.kiosk.kioskId, params.data.id)
       } catch (error) {
         return sendDomainError(reply, error)
       }
@@ -98,13 +113,15 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       const params = checkoutParamsSchema.safeParse(request.params)
       if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
       try {
-        return await deps.checkouts.cancel(request.kioskId, params.data.id)
+        return await deps
+          .checkoutsFor(request.kiosk.institution)
+          .cancel(request.kiosk.kioskId, params.data.id)
       } catch (error) {
         return sendDomainError(reply, error)
       }
     })
 
-    app.get(apiPaths.kioskSettings, () => deps.kioskSettings())
+    app.get(apiPaths.kioskSettings, (request) => deps.kioskSettingsFor(request.kiosk.institution))
     done()
   }
 }

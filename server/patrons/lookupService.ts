@@ -19,6 +19,8 @@ export interface LookupLogger {
 }
 
 export interface LookupServiceOptions {
+  /** The institution this service looks patrons up for (its code). */
+  institution: string
   alma: AlmaPort
   lookups: LookupStore
   /** The Alma identifier type the cards are loaded under (BARCODE, UNIV_ID, all_unique, …). */
@@ -28,11 +30,16 @@ export interface LookupServiceOptions {
   lookupTtlMs: number
   /** Account categories the library does not let pay (`PAYMENT_REFUSED_FOR`). */
   refusedFor: ReadonlySet<StandingCategory>
+  /** Owning libraries whose fees are payable here; null: every library's. */
+  payableOwners?: ReadonlySet<string> | null
   /**
    * Money CashNet took for these fees that is not yet posted to Alma (the outbox), per fee id.
    * Subtracted before anything is offered, so a payment waiting to post is never charged twice.
    */
-  pendingCentsByFee(feeIds: readonly string[]): Promise<ReadonlyMap<string, number>>
+  pendingCentsByFee(
+    institution: string,
+    feeIds: readonly string[],
+  ): Promise<ReadonlyMap<string, number>>
   clock: Clock
   /** Default: 192 random bits, base64url. */
   newId?: () => string
@@ -141,8 +148,15 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
         throw standing.refusal
       }
 
-      const owing = fees.fees.filter((fee) => fee.balanceCents > 0).sort(byAge)
-      const pending = await o.pendingCentsByFee(owing.map((fee) => fee.id))
+      const payableOwners = o.payableOwners ?? null
+      const owing = fees.fees
+        .filter((fee) => fee.balanceCents > 0)
+        .filter((fee) => payableOwners === null || payableOwners.has(fee.ownerCode))
+        .sort(byAge)
+      const pending = await o.pendingCentsByFee(
+        o.institution,
+        owing.map((fee) => fee.id),
+      )
       const payable = owing.filter((fee) => (pending.get(fee.id) ?? 0) === 0)
       const beingPosted = owing.flatMap((fee) => {
         const postingCents = pending.get(fee.id) ?? 0
@@ -153,6 +167,7 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
       const lookupId = newId()
       o.lookups.save({
         lookupId,
+        institution: o.institution,
         kioskId,
         primaryId: user.primaryId,
         feeIds: payable.map((fee) => fee.id),

@@ -6,6 +6,7 @@
 
 export interface Lookup {
   lookupId: string
+  institution: string
   kioskId: string
   primaryId: string
   /** The fee ids shown to the patron; a checkout may only pick from these. */

@@ -3,15 +3,15 @@
  * (`itemcnt`, `itemcodeN`, `amountN`, `descN`), our checkout reference in the configured reference
  * fields, an optional customer code and the `signouturl`. Pure.
  */
+import { itemFieldNames } from '../../common/cashnet.ts'
 import { decimalStringFromCents } from '../../common/money.ts'
+import type { ItemCodeRules } from '../config/types.ts'
 
 export interface CashnetUrlOptions {
   /** The store's checkout URL, e.g. https://commerce.cashnet.com/LIBRARYSTORE (may carry a query). */
   checkoutUrl: string
-  /** Item code for fee types without an entry in `itemCodes`. */
-  defaultItemCode: string
-  /** Alma fee type code → CashNet item code. */
-  itemCodes: Readonly<Record<string, string>>
+  /** Which item code a fee type (of an owning library) is sent with. */
+  itemCodes: ItemCodeRules
   /** Reference type name CashNet echoes back (default CHECKOUT_ID). */
   refType?: string
   /** Field carrying the reference type name (default ref1type1). */
@@ -25,8 +25,8 @@ export interface CashnetUrlOptions {
 }
 
 export interface CashnetLine {
-  /** Alma fee type code, mapped to an item code. */
-  feeType: string
+  /** The CashNet item code (see `itemCodeFor`). */
+  itemCode: string
   /** Shown on the CashNet page and receipt: the fee type's description, never the item title. */
   description: string
   amountCents: number
@@ -38,8 +38,15 @@ export const defaultRefValueField = 'ref1val1'
 /** CashNet descriptions are short free text; longer ones are cut, not rejected. */
 const maxDescriptionLength = 60
 
-export function itemCodeFor(options: CashnetUrlOptions, feeType: string): string {
-  return options.itemCodes[feeType] ?? options.defaultItemCode
+/**
+ * The item code for a fee: the owning library's code for its type, else the owning library's own
+ * default, else the institution's code for the type, else the institution's default.
+ */
+export function itemCodeFor(rules: ItemCodeRules, feeType: string, owner: string): string {
+  const library = rules.byOwner[owner]
+  return (
+    library?.byFeeType?.[feeType] ?? library?.default ?? rules.byFeeType[feeType] ?? rules.default
+  )
 }
 
 export function buildCashnetCheckoutUrl(
@@ -56,9 +63,10 @@ export function buildCashnetCheckoutUrl(
     if (!Number.isSafeInteger(line.amountCents) || line.amountCents <= 0) {
       throw new RangeError(`Line ${n} amount must be positive cents: ${line.amountCents}`)
     }
-    params.set(`itemcode${n}`, itemCodeFor(options, line.feeType))
-    params.set(`amount${n}`, decimalStringFromCents(line.amountCents))
-    params.set(`desc${n}`, line.description.slice(0, maxDescriptionLength))
+    const names = itemFieldNames(n)
+    params.set(names.itemCode, line.itemCode)
+    params.set(names.amount, decimalStringFromCents(line.amountCents))
+    params.set(names.description, line.description.slice(0, maxDescriptionLength))
   })
   params.set(options.refTypeField ?? defaultRefTypeField, options.refType ?? defaultRefType)
   params.set(options.refValueField ?? defaultRefValueField, checkout.checkoutId)

@@ -23,6 +23,8 @@ import type { CheckoutNotifier } from './notifier.ts'
 import { buildReceipt } from './receipt.ts'
 
 export interface CheckoutServiceDeps {
+  /** The institution this service makes checkouts for (its code). */
+  institution: string
   repo: PaymentsRepository
   alma: AlmaPort
   lookups: LookupStore
@@ -90,7 +92,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
   async function create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated> {
     const now = clock.now()
     const lookup = lookups.get(request.lookupId, now)
-    if (lookup?.kioskId !== kioskId) {
+    if (lookup?.kioskId !== kioskId || lookup.institution !== deps.institution) {
       throw new PaymentError(
         'lookup_expired',
         'This session has expired. Please swipe your card again.',
@@ -119,7 +121,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
 
     // Another kiosk (or this patron a minute ago) may have paid one of these fees since the lookup:
     // its money waits in the outbox, and charging the fee again would take it twice.
-    const pending = await repo.pendingCentsByFee(requested)
+    const pending = await repo.pendingCentsByFee(deps.institution, requested)
     if (requested.some((feeId) => (pending.get(feeId) ?? 0) > 0)) {
       throw new PaymentError(
         'fee_being_posted',
@@ -157,7 +159,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
         title: fee.title,
         feeCreatedAt: fee.creationTime,
         amountCents: line.amountCents,
-        itemCode: itemCodeFor(deps.cashnet, fee.typeCode),
+        itemCode: itemCodeFor(deps.cashnet.itemCodes, fee.typeCode, fee.ownerCode),
       }
     })
 
@@ -166,13 +168,14 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
     const checkoutUrl = buildCashnetCheckoutUrl(deps.cashnet, {
       checkoutId,
       lines: lines.map((line) => ({
-        feeType: line.feeType,
+        itemCode: line.itemCode,
         description: line.description,
         amountCents: line.amountCents,
       })),
     })
     await repo.createCheckout({
       id: checkoutId,
+      institution: deps.institution,
       kioskId,
       primaryId: lookup.primaryId,
       currency: fresh.currency,
@@ -219,7 +222,8 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
   /** The kiosk's own checkout, expired first if its time ran out; never another kiosk's. */
   async function current(kioskId: string, checkoutId: string): Promise<CheckoutRecord> {
     const checkout = await repo.getCheckout(checkoutId)
-    if (checkout?.kioskId !== kioskId) {
+    // Never another kiosk's checkout, and never another institution's.
+    if (checkout?.kioskId !== kioskId || checkout.institution !== deps.institution) {
       throw new PaymentError('checkout_not_found', 'That payment was not found.')
     }
     if (checkout.status === 'pending' && checkout.expiresAt <= clock.now()) {
@@ -230,10 +234,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
         message: endMessages.expired,
         event: 'checkout_expired',
       })
-      if (expired) {
-        notifier.publish({ checkoutId, status: 'expired' })
-        return expired
-      }
+      if (expired) return expired
       return (await repo.getCheckout(checkoutId)) ?? checkout
     }
     return checkout
@@ -306,17 +307,12 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       message: endMessages.cancelled,
       event: 'checkout_cancelled',
     })
-    if (cancelled) {
-      notifier.publish({ checkoutId, status: 'cancelled' })
-      logger.info({ checkoutId, kioskId }, 'checkout cancelled')
-    }
+    if (cancelled) logger.info({ checkoutId, kioskId }, 'checkout cancelled')
     return getState(kioskId, checkoutId)
   }
 
   async function expireStale(): Promise<number> {
-    const expired = await repo.expirePendingCheckouts(clock.now())
-    for (const checkoutId of expired) notifier.publish({ checkoutId, status: 'expired' })
-    return expired.length
+    return (await repo.expirePendingCheckouts(clock.now())).length
   }
 
   return { create, getState, waitForChange, cancel, expireStale }

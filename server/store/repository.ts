@@ -1,8 +1,11 @@
 /**
  * Everything the payments side stores, as one interface. Every method is async and every multi-step
- * change is atomic inside the implementation, so a PostgreSQL implementation can fill it later
- * (SELECT … FOR UPDATE where SQLite uses BEGIN IMMEDIATE). Times are epoch milliseconds, money is
- * integer cents.
+ * change is atomic inside the implementation (SELECT … FOR UPDATE on PostgreSQL where SQLite uses
+ * BEGIN IMMEDIATE). Storage only stores: where a change depends on a rule (is this postback a
+ * duplicate? how does the payment end?), the implementation asks the pure functions in
+ * `server/payments/rules/` inside its transaction and applies their answer. Every row carries its
+ * institution. Times are epoch milliseconds, money is integer cents. `test/server/store/contract/`
+ * is the suite every implementation passes.
  */
 import type { CheckoutStatus } from '../../common/api.ts'
 
@@ -23,6 +26,8 @@ export interface NewCheckoutLine {
 
 export interface NewCheckout {
   id: string
+  /** The institution's code: every row carries it, and nothing crosses between institutions. */
+  institution: string
   kioskId: string
   /** The Alma primary id: stored here, never sent to the kiosk. */
   primaryId: string
@@ -43,6 +48,7 @@ export interface CheckoutLineRecord extends Omit<NewCheckoutLine, 'itemCode'> {
 
 export interface CheckoutRecord {
   id: string
+  institution: string
   kioskId: string
   primaryId: string
   currency: string
@@ -100,6 +106,8 @@ export type RefusedRequestReason = (typeof refusedRequestReasons)[number]
 
 /** All that is kept of a refused request: never its body. */
 export interface NewRefusedRequest {
+  /** Known when the secret was right but the address was not; null for a wrong secret. */
+  institution: string | null
   receivedAt: number
   sourceIp: string
   method: string
@@ -116,6 +124,8 @@ export interface RefusedRequestRecord extends NewRefusedRequest {
 
 /** What arrived, exactly as it arrived (the body possibly truncated to the size limit). */
 export interface NewPostback {
+  /** The institution whose postback secret the request carried. */
+  institution: string
   receivedAt: number
   sourceIp: string
   method: string
@@ -144,37 +154,46 @@ export interface PostbackRecord extends NewPostback {
   settledAt: number | null
 }
 
-export interface AcceptPaymentInput {
-  postbackId: number
-  checkoutId: string
-  tx: string
-  /** What CashNet reports it took (recorded on an exception if the payment cannot be accepted). */
-  amountCents: number
-  now: number
-}
+/**
+ * What the ingest decided a stored postback does (see `server/payments/postback/matching.ts`); the
+ * repository applies it in the postback's own transaction.
+ */
+export type PostbackAction =
+  /** Recorded with its outcome and reason; nothing else changes. */
+  | {
+      kind: 'reject'
+      outcome: PostbackOutcome
+      reason: string
+      tx: string | null
+      checkoutId: string | null
+    }
+  /** A successful payment for a checkout: paid (or a duplicate, or unmatched if it cannot be). */
+  | { kind: 'accept'; checkoutId: string; tx: string; amountCents: number }
+  /** A decline: a pending checkout fails; any other is left alone. */
+  | { kind: 'decline'; checkoutId: string; tx: string | null; message: string }
+  /** Money CashNet took that matches no checkout, or matches one wrongly. */
+  | {
+      kind: 'unmatched'
+      checkoutId: string | null
+      tx: string | null
+      amountCents: number | null
+      reason: string
+    }
 
-export type AcceptPaymentResult =
+export type StoredPostback = { postbackId: number } & (
+  | { kind: 'rejected' }
   | { kind: 'accepted'; checkout: CheckoutRecord; previousStatus: CheckoutStatus }
   | { kind: 'duplicate'; checkout: CheckoutRecord }
-  /** The tx already paid another checkout: an `unmatched_payment` exception, postback settled. */
-  | { kind: 'tx_reused'; otherCheckoutId: string; exceptionReference: string }
-  /** Another tx for an already paid checkout: an `unmatched_payment` exception, postback settled. */
-  | { kind: 'second_payment'; checkout: CheckoutRecord; exceptionReference: string }
-  | { kind: 'not_found' }
-
-export interface DeclineInput {
-  postbackId: number
-  checkoutId: string
-  tx: string | null
-  message: string
-  now: number
-}
-
-export type DeclineResult =
-  | { kind: 'failed'; checkout: CheckoutRecord }
-  /** The checkout was no longer pending; the decline is recorded and changes nothing. */
-  | { kind: 'ignored'; checkout: CheckoutRecord }
-  | { kind: 'not_found' }
+  /** `changed`: the checkout failed; false when it was no longer pending. */
+  | { kind: 'declined'; checkout: CheckoutRecord; changed: boolean }
+  | {
+      kind: 'unmatched'
+      reference: string
+      /** The same tx was already recorded (CashNet repeating itself). */
+      duplicate: boolean
+      because: 'not_matched' | 'tx_reused' | 'second_payment'
+    }
+)
 
 // ---- Outbox (alma_postings) ---------------------------------------------------------------
 
@@ -191,6 +210,7 @@ export type AttemptOutcome = (typeof attemptOutcomes)[number]
 
 export interface PostingRecord {
   id: number
+  institution: string
   checkoutId: string
   /** The checkout line this row pays; null for money re-allocated from another row. */
   lineNo: number | null
@@ -274,6 +294,7 @@ export type PostingExceptionKind = Extract<
 
 export interface PaymentExceptionRecord {
   id: number
+  institution: string
   /** What staff (and, for unapplied money, the patron's receipt) quote. */
   reference: string
   kind: PaymentExceptionKind
@@ -294,6 +315,7 @@ export interface PaymentExceptionRecord {
 }
 
 export interface UnmatchedPaymentInput {
+  institution: string
   postbackId: number
   /** The checkout the postback named, when it named exactly one we know. */
   checkoutId: string | null
@@ -311,6 +333,7 @@ export type UnmatchedPaymentResult =
 
 export interface EventRecord {
   id: number
+  institution: string
   at: number
   checkoutId: string | null
   type: string
@@ -340,20 +363,17 @@ export interface PaymentsRepository {
   /** Moves every pending checkout whose `expiresAt` ≤ now to `expired`; returns their ids. */
   expirePendingCheckouts(now: number): Promise<string[]>
 
-  /** Appends the raw postback; nothing about it ever changes afterwards but its one settlement. */
-  recordPostback(postback: NewPostback): Promise<number>
+  /**
+   * One transaction: the raw postback (append-only; nothing about it ever changes afterwards but
+   * its one settlement), then what `action` does — paid with one outbox row per line, failed, an
+   * unmatched-payment exception, or just the outcome recorded. If applying fails, the raw postback
+   * is still kept (unsettled) before the error goes on.
+   */
+  storePostback(postback: NewPostback, action: PostbackAction, now: number): Promise<StoredPostback>
   /** Keeps a refused request's small record, dropping the oldest beyond the newest `keep`. */
   recordRefusedRequest(request: NewRefusedRequest, keep: number): Promise<void>
   /** Newest first. */
   listRefusedRequests(options?: { limit?: number }): Promise<RefusedRequestRecord[]>
-  /** Records a postback's outcome (once). */
-  settlePostback(postbackId: number, settlement: PostbackSettlement): Promise<void>
-  /** One transaction: checkout → paid, one outbox row per line, an event, the postback settled. */
-  acceptPayment(input: AcceptPaymentInput): Promise<AcceptPaymentResult>
-  /** One transaction: a pending checkout → failed with CashNet's message, the postback settled. */
-  recordDecline(input: DeclineInput): Promise<DeclineResult>
-  /** One transaction: an `unmatched_payment` exception (once per tx), the postback settled. */
-  recordUnmatchedPayment(input: UnmatchedPaymentInput): Promise<UnmatchedPaymentResult>
   getPostback(postbackId: number): Promise<PostbackRecord | null>
   listPostbacks(options?: { afterId?: number; limit?: number }): Promise<PostbackRecord[]>
 
@@ -407,8 +427,8 @@ export interface PaymentsRepository {
    * `markPosted` closes it.
    */
   openPostingStuck(postingId: number, input: { reason: string; now: number }): Promise<boolean>
-  /** Sum of pending (not yet posted) outbox money per fee, for the given fees. */
-  pendingCentsByFee(feeIds: readonly string[]): Promise<Map<string, number>>
+  /** Sum of pending (not yet posted) outbox money per fee of one institution, for the given fees. */
+  pendingCentsByFee(institution: string, feeIds: readonly string[]): Promise<Map<string, number>>
   /** Paid checkouts whose every outbox row is settled: ready for their final status. */
   checkoutsReadyToFinalize(): Promise<string[]>
   /** paid → posted | posted_with_exceptions once no row is pending; null when not ready. */
@@ -424,10 +444,20 @@ export interface PaymentsRepository {
   /** The earliest `nextAttemptAt` of an unsettled row; null when the outbox is empty. */
   nextPostingDueAt(): Promise<number | null>
 
-  listExceptions(options?: { checkoutId?: string }): Promise<PaymentExceptionRecord[]>
-  /** Open exceptions per kind (every kind, zero included). */
-  countOpenExceptions(): Promise<Record<PaymentExceptionKind, number>>
+  listExceptions(options?: {
+    checkoutId?: string
+    institution?: string
+  }): Promise<PaymentExceptionRecord[]>
+  /** Open exceptions of one institution per kind (every kind, zero included). */
+  countOpenExceptions(institution: string): Promise<Record<PaymentExceptionKind, number>>
   listEvents(options?: { checkoutId?: string }): Promise<EventRecord[]>
+  /**
+   * Rows written before the service knew institutions carry none; a single-campus service adopts
+   * them into its one institution at start. Answers how many rows changed.
+   */
+  adoptUnassignedRows(institution: string): Promise<number>
+  /** How many rows carry no institution yet. */
+  countUnassignedRows(): Promise<number>
   /** Cheap query proving the store answers (readiness). */
   ping(): Promise<void>
   close(): Promise<void>

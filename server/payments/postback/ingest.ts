@@ -10,15 +10,16 @@ import type { Clock } from '../../ops/clock.ts'
 import type {
   CheckoutRecord,
   PaymentsRepository,
+  PostbackAction,
   PostbackOutcome,
   RefusedRequestReason,
+  StoredPostback,
 } from '../../store/repository.ts'
 import { silentLogger, type PaymentsLogger } from '../logger.ts'
-import type { CheckoutNotifier } from '../notifier.ts'
 import { defaultRefType } from '../cashnetUrl.ts'
 import { claimedSuccess, decideVerifiedPostback } from './matching.ts'
 import { isFormContentType, parsePostback } from './parse.ts'
-import { createIpAllowlist, secretMatches } from './verify.ts'
+import { createIpAllowlist } from './verify.ts'
 
 /** Bodies (and query strings) above this are rejected as oversized and stored truncated. */
 export const postbackBodyLimitBytes = 16 * 1024
@@ -62,19 +63,22 @@ export interface PostbackIngest {
   ingest(postback: IncomingPostback): Promise<PostbackAnswer>
 }
 
-export interface PostbackIngestDeps {
-  repo: PaymentsRepository
-  notifier: CheckoutNotifier
-  clock: Clock
-  secret: string
+/** What the ingest needs to know of an institution: its secret, its CashNet addresses, its refs. */
+export interface PostbackInstitution {
+  code: string
   /** Source addresses or CIDR ranges CashNet posts from; empty allows any. */
-  allowedIps?: readonly string[]
+  allowedIps: readonly string[]
   /** Our reference type name in `refNtypeM` (default CHECKOUT_ID). */
   refType?: string
+}
+
+export interface PostbackIngestDeps {
+  repo: PaymentsRepository
+  clock: Clock
+  /** The institution whose postback secret this is; null for none. */
+  institutionFor(secret: string): PostbackInstitution | null
   /** Counts each outcome (the `kiosk_cashnet_postbacks_total{outcome}` counter). */
   onOutcome?: (outcome: PostbackOutcome) => void
-  /** Called after a checkout became paid: wakes the posting worker. */
-  onAccepted?: (checkoutId: string) => void
   logger?: PaymentsLogger
   /** How many refused requests' records are kept (default 10,000: about a megabyte). */
   refusedRequestsKept?: number
@@ -86,19 +90,61 @@ function cut(text: string): string {
   return text.length > postbackBodyLimitBytes ? text.slice(0, postbackBodyLimitBytes) : text
 }
 
-export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
-  const { repo, notifier, clock } = deps
-  const logger = deps.logger ?? silentLogger
-  const isAllowed = createIpAllowlist(deps.allowedIps ?? [])
-  const refType = deps.refType ?? defaultRefType
-  if (deps.secret === '') throw new Error('The CashNet postback secret must not be empty.')
+/** The 4xx/2xx CashNet gets for what the store did with its postback. */
+function answerFor(
+  stored: StoredPostback,
+  decision: PostbackAction,
+): [number, PostbackOutcome, string | null] {
+  switch (stored.kind) {
+    case 'rejected':
+      if (decision.kind !== 'reject') return [422, 'rejected_reference', 'no known checkout']
+      return [
+        decision.outcome === 'rejected_oversized'
+          ? 413
+          : decision.outcome === 'rejected_malformed'
+            ? 400
+            : 422,
+        decision.outcome,
+        decision.reason,
+      ]
+    case 'accepted':
+      return [
+        200,
+        'accepted',
+        stored.previousStatus === 'pending' ? null : `was ${stored.previousStatus}`,
+      ]
+    case 'duplicate':
+      return [200, 'duplicate', null]
+    case 'declined':
+      return [200, 'declined', stored.changed ? null : 'checkout not pending']
+    case 'unmatched':
+      // Answered OK: the money is ours to sort out now, and CashNet repeating it helps nobody.
+      return [200, 'unmatched', `${stored.because} (exception ${stored.reference})`]
+  }
+}
 
-  /** The distinct known checkouts the postback's reference values name. */
-  async function knownCheckouts(references: readonly string[]): Promise<CheckoutRecord[]> {
+export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
+  const { repo, clock } = deps
+  const logger = deps.logger ?? silentLogger
+  const allowlists = new Map<string, (address: string) => boolean>()
+  const allowlistOf = (institution: PostbackInstitution) => {
+    let allowed = allowlists.get(institution.code)
+    if (!allowed) {
+      allowed = createIpAllowlist(institution.allowedIps)
+      allowlists.set(institution.code, allowed)
+    }
+    return allowed
+  }
+
+  /** The distinct known checkouts of this institution the postback's reference values name. */
+  async function knownCheckouts(
+    institution: string,
+    references: readonly string[],
+  ): Promise<CheckoutRecord[]> {
     const found: CheckoutRecord[] = []
     for (const reference of references.slice(0, maxReferenceLookups)) {
       const checkout = await repo.getCheckout(reference)
-      if (checkout) found.push(checkout)
+      if (checkout?.institution === institution) found.push(checkout)
     }
     return found
   }
@@ -106,6 +152,7 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
   /** Keeps the small record of a refused request and answers it. */
   async function refuse(
     head: PostbackRequestHead,
+    institution: string | null,
     reason: RefusedRequestReason,
     statusCode: number,
     outcome: PostbackOutcome,
@@ -113,6 +160,7 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
   ): Promise<PostbackAnswer> {
     await repo.recordRefusedRequest(
       {
+        institution,
         receivedAt: clock.now(),
         sourceIp: head.sourceIp,
         method: head.method,
@@ -127,31 +175,54 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     return { statusCode, outcome, reason: message, postbackId: null }
   }
 
-  function screen(head: PostbackRequestHead): Promise<PostbackAnswer | null> {
-    if (!secretMatches(head.secret, deps.secret)) {
-      return refuse(head, 'wrong_secret', 403, 'rejected_secret', 'wrong postback secret')
+  /** The secret says whose postback it is; the institution's allowlist says whether to believe it. */
+  async function screened(
+    head: PostbackRequestHead,
+  ): Promise<{ refused: PostbackAnswer } | { institution: PostbackInstitution }> {
+    const institution = deps.institutionFor(head.secret)
+    if (!institution) {
+      return {
+        refused: await refuse(
+          head,
+          null,
+          'wrong_secret',
+          403,
+          'rejected_secret',
+          'wrong postback secret',
+        ),
+      }
     }
-    if (!isAllowed(head.sourceIp)) {
-      return refuse(
-        head,
-        'address_not_allowed',
-        403,
-        'rejected_ip',
-        `source ${head.sourceIp || '(unknown)'} not allowed`,
-      )
+    if (!allowlistOf(institution)(head.sourceIp)) {
+      return {
+        refused: await refuse(
+          head,
+          institution.code,
+          'address_not_allowed',
+          403,
+          'rejected_ip',
+          `source ${head.sourceIp || '(unknown)'} not allowed`,
+        ),
+      }
     }
-    return Promise.resolve(null)
+    return { institution }
+  }
+
+  async function screen(head: PostbackRequestHead): Promise<PostbackAnswer | null> {
+    const result = await screened(head)
+    return 'refused' in result ? result.refused : null
   }
 
   async function ingest(incoming: IncomingPostback): Promise<PostbackAnswer> {
     const bodyBytes = incoming.body?.bytes ?? 0
     const head = { ...incoming, bodyBytes }
-    const refused = await screen(head)
-    if (refused) return refused
+    const result = await screened(head)
+    if ('refused' in result) return result.refused
+    const { institution } = result
     const hasBody = incoming.body !== null && incoming.body.text.trim() !== ''
     if (hasBody && !isFormContentType(incoming.contentType)) {
       return refuse(
         head,
+        institution.code,
         'not_a_form',
         400,
         'rejected_malformed',
@@ -162,114 +233,63 @@ export function createPostbackIngest(deps: PostbackIngestDeps): PostbackIngest {
     const now = clock.now()
     const oversized =
       bodyBytes > postbackBodyLimitBytes || incoming.rawQuery.length > postbackBodyLimitBytes
-    // Verified: stored raw, first, before anything is decided.
-    const postbackId = await repo.recordPostback({
-      receivedAt: now,
-      sourceIp: incoming.sourceIp,
-      method: incoming.method,
-      contentType: incoming.contentType,
-      rawBody: incoming.body ? cut(incoming.body.text) : null,
-      rawQuery: cut(incoming.rawQuery),
-      bodyBytes,
-      truncated: oversized,
-    })
-
-    const finish = (
-      statusCode: number,
-      outcome: PostbackOutcome,
-      reason: string | null,
-    ): PostbackAnswer => {
-      deps.onOutcome?.(outcome)
-      const log = { postbackId, outcome, reason, sourceIp: incoming.sourceIp }
-      if (statusCode >= 400 || outcome === 'unmatched') {
-        logger.warn(log, 'CashNet postback not accepted')
-      } else logger.info(log, 'CashNet postback')
-      return { statusCode, outcome, reason, postbackId }
-    }
-    const reject = async (
-      statusCode: number,
-      outcome: PostbackOutcome,
-      reason: string,
-      link: { tx?: string | null; checkoutId?: string | null } = {},
-    ): Promise<PostbackAnswer> => {
-      await repo.settlePostback(postbackId, {
-        outcome,
-        reason,
-        tx: link.tx ?? null,
-        checkoutId: link.checkoutId ?? null,
-        now,
-      })
-      return finish(statusCode, outcome, reason)
-    }
-
+    let action: PostbackAction
     if (oversized) {
-      return reject(413, 'rejected_oversized', `${bodyBytes} bytes exceeds the limit`)
+      action = {
+        kind: 'reject',
+        outcome: 'rejected_oversized',
+        reason: `${bodyBytes} bytes exceeds the limit`,
+        tx: null,
+        checkoutId: null,
+      }
+    } else {
+      const parsed = parsePostback(
+        incoming.body?.text ?? null,
+        incoming.contentType,
+        incoming.rawQuery,
+        {
+          refType: institution.refType ?? defaultRefType,
+        },
+      )
+      const decision = decideVerifiedPostback({
+        parsed,
+        claimed: parsed.ok
+          ? { succeeded: parsed.postback.succeeded, tx: parsed.postback.tx }
+          : claimedSuccess(
+              incoming.body?.text ?? null,
+              isFormContentType(incoming.contentType),
+              incoming.rawQuery,
+            ),
+        checkouts: parsed.ok
+          ? await knownCheckouts(institution.code, parsed.postback.references)
+          : [],
+      })
+      action = decision.kind === 'reject' ? { ...decision, tx: null, checkoutId: null } : decision
     }
-    const parsed = parsePostback(
-      incoming.body?.text ?? null,
-      incoming.contentType,
-      incoming.rawQuery,
-      { refType },
-    )
-    const decision = decideVerifiedPostback({
-      parsed,
-      claimed: parsed.ok
-        ? { succeeded: parsed.postback.succeeded, tx: parsed.postback.tx }
-        : claimedSuccess(
-            incoming.body?.text ?? null,
-            isFormContentType(incoming.contentType),
-            incoming.rawQuery,
-          ),
-      checkouts: parsed.ok ? await knownCheckouts(parsed.postback.references) : [],
-    })
 
-    switch (decision.kind) {
-      case 'reject':
-        return reject(decision.statusCode, decision.outcome, decision.reason)
-      case 'unmatched': {
-        const recorded = await repo.recordUnmatchedPayment({ postbackId, ...decision, now })
-        // Answered OK: the money is ours to sort out now, and CashNet repeating it helps nobody.
-        return finish(200, 'unmatched', `${decision.reason} (exception ${recorded.reference})`)
-      }
-      case 'decline': {
-        const { checkoutId, tx, message } = decision
-        const declined = await repo.recordDecline({ postbackId, checkoutId, tx, message, now })
-        if (declined.kind === 'not_found') {
-          return reject(422, 'rejected_reference', 'no known checkout', { tx, checkoutId })
-        }
-        if (declined.kind === 'failed') notifier.publish({ checkoutId, status: 'failed' })
-        return finish(200, 'declined', declined.kind === 'ignored' ? 'checkout not pending' : null)
-      }
-      case 'accept':
-        break
-    }
-    const { checkoutId } = decision
-    const accepted = await repo.acceptPayment({ postbackId, ...decision, now })
-    switch (accepted.kind) {
-      case 'accepted':
-        notifier.publish({ checkoutId, status: 'paid' })
-        deps.onAccepted?.(checkoutId)
-        return finish(
-          200,
-          'accepted',
-          accepted.previousStatus === 'pending' ? null : `was ${accepted.previousStatus}`,
-        )
-      case 'duplicate':
-        return finish(200, 'duplicate', null)
-      case 'tx_reused':
-        return finish(
-          200,
-          'unmatched',
-          `tx already paid another checkout (exception ${accepted.exceptionReference})`,
-        )
-      case 'second_payment':
-        return finish(200, 'unmatched', `second payment (exception ${accepted.exceptionReference})`)
-      case 'not_found':
-        return reject(422, 'rejected_reference', 'no known checkout', {
-          tx: decision.tx,
-          checkoutId,
-        })
-    }
+    // Verified: stored raw, first, in the same transaction as what it does.
+    const stored = await repo.storePostback(
+      {
+        institution: institution.code,
+        receivedAt: now,
+        sourceIp: incoming.sourceIp,
+        method: incoming.method,
+        contentType: incoming.contentType,
+        rawBody: incoming.body ? cut(incoming.body.text) : null,
+        rawQuery: cut(incoming.rawQuery),
+        bodyBytes,
+        truncated: oversized,
+      },
+      action,
+      now,
+    )
+    const [statusCode, outcome, reason] = answerFor(stored, action)
+    deps.onOutcome?.(outcome)
+    const log = { postbackId: stored.postbackId, outcome, reason, sourceIp: incoming.sourceIp }
+    if (statusCode >= 400 || outcome === 'unmatched') {
+      logger.warn(log, 'CashNet postback not accepted')
+    } else logger.info(log, 'CashNet postback')
+    return { statusCode, outcome, reason, postbackId: stored.postbackId }
   }
 
   return { screen, ingest }

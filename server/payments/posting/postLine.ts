@@ -32,11 +32,10 @@ export type RowResult = 'settled' | 'deferred' | 'lost'
 
 export interface LinePosterDeps {
   repo: PaymentsRepository
-  alma: AlmaPort
+  /** Each institution's own Alma (its key, its limiter) and payment method code, e.g. ONLINE. */
+  almaFor: (institution: string) => { alma: AlmaPort; paymentMethod: string }
   clock: Clock
   workerId: string
-  /** Alma payment method code, e.g. ONLINE. */
-  paymentMethod: string
   leaseMs: number
   /** How long after an attempt with an unknown outcome before the fee is re-read. */
   settleMs: number
@@ -57,7 +56,7 @@ const primaryIdType = 'all_unique'
 const maxWarnedRows = 10_000
 
 export function createLinePoster(deps: LinePosterDeps) {
-  const { repo, alma, clock, workerId, logger } = deps
+  const { repo, clock, workerId, logger } = deps
   const warned = new Set<number>()
 
   function warnOnce(posting: PostingRecord, log: object): boolean {
@@ -178,7 +177,11 @@ export function createLinePoster(deps: LinePosterDeps) {
   async function reallocate(posting: PostingRecord, fee: AlmaFee | null): Promise<RowResult> {
     let fees: AlmaFee[]
     try {
-      fees = (await alma.listActiveFees(posting.primaryId, primaryIdType)).fees
+      fees = (
+        await deps
+          .almaFor(posting.institution)
+          .alma.listActiveFees(posting.primaryId, primaryIdType)
+      ).fees
     } catch (error) {
       if (worthRetrying(error)) return defer(posting, error)
       return toException(
@@ -187,7 +190,10 @@ export function createLinePoster(deps: LinePosterDeps) {
         `Could not list the patron's fees: ${describeFailure(error)}`,
       )
     }
-    const pending = await repo.pendingCentsByFee([posting.feeId, ...fees.map((f) => f.id)])
+    const pending = await repo.pendingCentsByFee(posting.institution, [
+      posting.feeId,
+      ...fees.map((f) => f.id),
+    ])
     const plan = planReallocation(posting, fee, fees, pending)
     const ok = await repo.reallocatePosting(posting.id, workerId, { ...plan, now: clock.now() })
     logger.info(
@@ -206,7 +212,7 @@ export function createLinePoster(deps: LinePosterDeps) {
   /** Reads the fee; null when Alma says it does not exist. */
   async function readFee(posting: PostingRecord): Promise<AlmaFee | null> {
     try {
-      return await alma.getFee(posting.primaryId, posting.feeId)
+      return await deps.almaFor(posting.institution).alma.getFee(posting.primaryId, posting.feeId)
     } catch (error) {
       if (error instanceof AlmaError && error.kind === 'not_found') return null
       throw error
@@ -270,9 +276,10 @@ export function createLinePoster(deps: LinePosterDeps) {
     if (attempt === null) return 'lost'
     let after: AlmaFee
     try {
+      const { alma, paymentMethod } = deps.almaFor(posting.institution)
       after = await alma.payFee(posting.primaryId, posting.feeId, {
         amountCents: posting.amountCents,
-        method: deps.paymentMethod,
+        method: paymentMethod,
         externalTransactionId: posting.tx,
       })
     } catch (error) {

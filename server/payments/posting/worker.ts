@@ -15,11 +15,11 @@ import { remainingBalanceAfter } from './remainingBalance.ts'
 
 export interface PostingWorkerDeps {
   repo: PaymentsRepository
-  alma: AlmaPort
+  /** Each institution's own Alma client (its key, its limiter) and payment method code. */
+  almaFor: (institution: string) => { alma: AlmaPort; paymentMethod: string }
+  /** The worker wakes when a checkout becomes paid. */
   notifier: CheckoutNotifier
   clock: Clock
-  /** Alma payment method code (default ONLINE). */
-  paymentMethod?: string
   /** How often `start()` looks for due rows when nothing woke it (default 1 s). */
   pollIntervalMs?: number
   /**
@@ -73,10 +73,9 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
   const logger = deps.logger ?? silentLogger
   const poster = createLinePoster({
     repo,
-    alma: deps.alma,
+    almaFor: deps.almaFor,
     clock,
     workerId,
-    paymentMethod: deps.paymentMethod ?? 'ONLINE',
     leaseMs,
     settleMs: deps.settleMs ?? 120_000,
     backoff: { baseMs: deps.backoff?.baseMs ?? 1_000, maxMs: deps.backoff?.maxMs ?? 300_000 },
@@ -110,7 +109,8 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
       return remainingBalanceAfter(checkout.feeBalances, postings)
     }
     try {
-      const list = await deps.alma.listActiveFees(checkout.primaryId, 'all_unique')
+      const { alma } = deps.almaFor(checkout.institution)
+      const list = await alma.listActiveFees(checkout.primaryId, 'all_unique')
       return list.fees.reduce((sum, fee) => sum + Math.max(0, fee.balanceCents), 0)
     } catch (error) {
       logger.warn(
@@ -131,10 +131,7 @@ export function createPostingWorker(deps: PostingWorkerDeps): PostingWorker {
       remainingBalanceCents: await remainingBalance(checkout, postings),
       now: clock.now(),
     })
-    if (done) {
-      notifier.publish({ checkoutId, status: done.status })
-      logger.info({ checkoutId, status: done.status }, 'checkout posted to Alma')
-    }
+    if (done) logger.info({ checkoutId, status: done.status }, 'checkout posted to Alma')
   }
 
   /** Keeps the claim alive while this worker works on it, however long Alma takes. */

@@ -229,6 +229,30 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 5,
+    name: 'every row carries its institution',
+    sql: `
+      -- '' marks rows written before institutions existed; a single-campus service adopts them
+      -- into its one institution at start (adoptUnassignedRows).
+      ALTER TABLE checkouts ADD COLUMN institution TEXT NOT NULL DEFAULT '';
+      ALTER TABLE postbacks ADD COLUMN institution TEXT NOT NULL DEFAULT '';
+      ALTER TABLE alma_postings ADD COLUMN institution TEXT NOT NULL DEFAULT '';
+      ALTER TABLE payment_exceptions ADD COLUMN institution TEXT NOT NULL DEFAULT '';
+      ALTER TABLE events ADD COLUMN institution TEXT NOT NULL DEFAULT '';
+      ALTER TABLE refused_requests ADD COLUMN institution TEXT;
+      -- Evidence stays evidence: once a postback has its institution, it keeps it.
+      CREATE TRIGGER postbacks_institution_once
+        BEFORE UPDATE OF institution ON postbacks
+        WHEN OLD.institution <> ''
+        BEGIN SELECT RAISE(ABORT, 'a raw postback never changes'); END;
+      CREATE INDEX checkouts_institution ON checkouts (institution, created_at);
+      DROP INDEX alma_postings_pending_fee;
+      CREATE INDEX alma_postings_pending_fee ON alma_postings (institution, fee_id)
+        WHERE status = 'pending';
+      CREATE INDEX payment_exceptions_institution ON payment_exceptions (institution, created_at);
+    `,
+  },
 ]
 
 const appliedRowSchema = z.object({ version: z.number().int() })

@@ -25,6 +25,7 @@ const flag = z.union([z.literal(0), z.literal(1)]).transform((value) => value ==
 
 const checkoutRowSchema = z.object({
   id: z.string(),
+  institution: z.string(),
   kiosk_id: z.string(),
   primary_id: z.string(),
   currency: z.string(),
@@ -58,6 +59,7 @@ export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutReco
   const c = checkoutRowSchema.parse(row)
   return {
     id: c.id,
+    institution: c.institution,
     kioskId: c.kiosk_id,
     primaryId: c.primary_id,
     currency: c.currency,
@@ -93,6 +95,7 @@ function lineFromRow(row: unknown): CheckoutLineRecord {
 
 const postbackRowSchema = z.object({
   id: int,
+  institution: z.string(),
   received_at: int,
   source_ip: z.string(),
   method: z.string(),
@@ -112,6 +115,7 @@ export function postbackFromRow(row: unknown): PostbackRecord {
   const p = postbackRowSchema.parse(row)
   return {
     id: p.id,
+    institution: p.institution,
     receivedAt: p.received_at,
     sourceIp: p.source_ip,
     method: p.method,
@@ -130,6 +134,7 @@ export function postbackFromRow(row: unknown): PostbackRecord {
 
 const refusedRequestRowSchema = z.object({
   id: int,
+  institution: z.string().nullable(),
   received_at: int,
   source_ip: z.string(),
   method: z.string(),
@@ -142,6 +147,7 @@ export function refusedRequestFromRow(row: unknown): RefusedRequestRecord {
   const r = refusedRequestRowSchema.parse(row)
   return {
     id: r.id,
+    institution: r.institution,
     receivedAt: r.received_at,
     sourceIp: r.source_ip,
     method: r.method,
@@ -153,6 +159,7 @@ export function refusedRequestFromRow(row: unknown): RefusedRequestRecord {
 
 const postingRowSchema = z.object({
   id: int,
+  institution: z.string(),
   checkout_id: z.string(),
   line_no: nullableInt,
   parent_id: nullableInt,
@@ -182,6 +189,7 @@ export function postingFromRow(row: unknown): PostingRecord {
   const p = postingRowSchema.parse(row)
   return {
     id: p.id,
+    institution: p.institution,
     checkoutId: p.checkout_id,
     lineNo: p.line_no,
     parentId: p.parent_id,
@@ -210,6 +218,7 @@ export function postingFromRow(row: unknown): PostingRecord {
 
 const exceptionRowSchema = z.object({
   id: int,
+  institution: z.string(),
   reference: z.string(),
   kind: z.enum(paymentExceptionKinds),
   checkout_id: z.string().nullable(),
@@ -229,6 +238,7 @@ export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
   const e = exceptionRowSchema.parse(row)
   return {
     id: e.id,
+    institution: e.institution,
     reference: e.reference,
     kind: e.kind,
     checkoutId: e.checkout_id,
@@ -247,6 +257,7 @@ export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
 
 const eventRowSchema = z.object({
   id: int,
+  institution: z.string(),
   at: int,
   checkout_id: z.string().nullable(),
   type: z.string(),
@@ -258,6 +269,7 @@ export function eventFromRow(row: unknown): EventRecord {
   const e = eventRowSchema.parse(row)
   return {
     id: e.id,
+    institution: e.institution,
     at: e.at,
     checkoutId: e.checkout_id,
     type: e.type,

@@ -43,6 +43,7 @@ describe('server/alma/client', () => {
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
     })
     const service = createLookupService({
+      institution: 'test',
       alma,
       lookups: new MemoryLookupStore(),
       userIdType: 'BARCODE',

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, hashKioskKey, loadConfig } from '../../../server/config/load.ts'
 
@@ -35,32 +36,41 @@ function problemsOf(env: Record<string, string>): readonly string[] {
 }
 
 describe('server/config/load', () => {
-  it('applies defaults and hashes kiosk keys', () => {
+  it('applies defaults and hashes kiosk keys: the environment describes one institution', () => {
     const config = loadConfig(minimal)
     expect(config.port).toBe(8080)
-    expect(config.alma.maxRequestsPerSecond).toBe(25)
-    expect(config.alma.paymentMethod).toBe('ONLINE')
-    expect(config.cashnet.refValueField).toBe('ref1val1')
-    expect(config.kiosks).toEqual([
+    const [institution, ...others] = config.institutions
+    expect(others).toEqual([])
+    expect(institution?.code).toBe('default')
+    expect(institution?.name).toBe('University Library')
+    expect(institution?.alma.maxRequestsPerSecond).toBe(25)
+    expect(institution?.alma.paymentMethod).toBe('ONLINE')
+    expect(institution?.cashnet.refValueField).toBe('ref1val1')
+    expect(institution?.kiosks).toEqual([
       { kioskId: 'lobby', keyHash: hashKioskKey('kiosk-key-1') },
       { kioskId: 'desk', keyHash: 'abcdef' },
     ])
     expect(JSON.stringify(config)).not.toContain('kiosk-key-1')
-    expect(config.kioskSettings.languages).toEqual(['en', 'es'])
+    expect(institution?.kioskSettings.languages).toEqual(['en', 'es'])
+    expect(institution?.kioskSettings.library.name).toBe('University Library')
   })
 
   it('refuses payment to inactive accounts only, unless told otherwise', () => {
-    expect([...loadConfig(minimal).paymentRefusedFor]).toEqual(['inactive'])
-    expect([
-      ...loadConfig({ ...minimal, PAYMENT_REFUSED_FOR: 'blocked, expired' }).paymentRefusedFor,
-    ]).toEqual(['blocked', 'expired'])
+    const refusedFor = (env: Record<string, string>) => [
+      ...(loadConfig(env).institutions[0]?.payments.refusedFor ?? []),
+    ]
+    expect(refusedFor(minimal)).toEqual(['inactive'])
+    expect(refusedFor({ ...minimal, PAYMENT_REFUSED_FOR: 'blocked, expired' })).toEqual([
+      'blocked',
+      'expired',
+    ])
     expect(problemsOf({ ...minimal, PAYMENT_REFUSED_FOR: 'inactive,overdue' })).toEqual([
       'PAYMENT_REFUSED_FOR.1: must list inactive, expired or blocked',
     ])
   })
 
   it('refuses a settle window shorter than 30 s or five Alma timeouts', () => {
-    expect(loadConfig(minimal).alma.settleMs).toBe(120_000)
+    expect(loadConfig(minimal).posting.settleMs).toBe(120_000)
     expect(problemsOf({ ...minimal, ALMA_SETTLE_SECONDS: '29' })).toEqual([
       'ALMA_SETTLE_SECONDS: must be at least 50 (30 s and 5 × ALMA_TIMEOUT_MS)',
     ])
@@ -68,7 +78,8 @@ describe('server/config/load', () => {
       problemsOf({ ...minimal, ALMA_TIMEOUT_MS: '30000', ALMA_SETTLE_SECONDS: '120' }),
     ).toEqual(['ALMA_SETTLE_SECONDS: must be at least 150 (30 s and 5 × ALMA_TIMEOUT_MS)'])
     expect(
-      loadConfig({ ...minimal, ALMA_TIMEOUT_MS: '2000', ALMA_SETTLE_SECONDS: '30' }).alma.settleMs,
+      loadConfig({ ...minimal, ALMA_TIMEOUT_MS: '2000', ALMA_SETTLE_SECONDS: '30' }).posting
+        .settleMs,
     ).toBe(30_000)
   })
 
@@ -100,12 +111,26 @@ describe('server/config/load', () => {
     expect(problems).toContain('LIBRARY_PRIMARY_COLOR: must be a colour like #00386b')
   })
 
-  it('parses the item code map', () => {
+  it('parses the item code maps, by fee type and by owning library', () => {
     const config = loadConfig({
       ...minimal,
       CASHNET_ITEM_CODES: 'OVERDUEFINE=A, LOSTITEMREPLACEMENTFEE=B',
+      CASHNET_ITEM_CODES_BY_OWNER: 'LAW=L, LAW:LOSTITEMREPLACEMENTFEE=LL, MUSIC:OVERDUEFINE=M',
+      PAYABLE_OWNERS: 'MAIN,LAW',
     })
-    expect(config.cashnet.itemCodes).toEqual({ OVERDUEFINE: 'A', LOSTITEMREPLACEMENTFEE: 'B' })
+    const [institution] = config.institutions
+    expect(institution?.cashnet.itemCodes).toEqual({
+      default: 'LIB-FINE',
+      byFeeType: { OVERDUEFINE: 'A', LOSTITEMREPLACEMENTFEE: 'B' },
+      byOwner: {
+        LAW: { default: 'L', byFeeType: { LOSTITEMREPLACEMENTFEE: 'LL' } },
+        MUSIC: { byFeeType: { OVERDUEFINE: 'M' } },
+      },
+    })
+    expect([...(institution?.payments.payableOwners ?? [])]).toEqual(['MAIN', 'LAW'])
+    expect(problemsOf({ ...minimal, CASHNET_ITEM_CODES_BY_OWNER: 'LAW:=X' })).toEqual([
+      'CASHNET_ITEM_CODES_BY_OWNER: "LAW:=X" is not OWNER=ITEM_CODE or OWNER:FEE_TYPE=ITEM_CODE',
+    ])
   })
 
   it('accepts a strong production configuration', () => {
@@ -141,12 +166,167 @@ describe('server/config/load', () => {
     writeFileSync(file, JSON.stringify({ ...minimal, PORT: 9000, MIN_PAYMENT_CENTS: 500 }))
     const config = loadConfig({ CONFIG_FILE: file, PORT: '9100' })
     expect(config.port).toBe(9100)
-    expect(config.minPaymentCents).toBe(500)
+    expect(config.institutions[0]?.payments.minPaymentCents).toBe(500)
   })
 
   it('reports an unreadable config file', () => {
     expect(problemsOf({ CONFIG_FILE: '/nonexistent/service.json' })[0]).toMatch(
       /^CONFIG_FILE: cannot read \/nonexistent\/service.json/,
     )
+  })
+})
+
+describe('server/config/load: several institutions in a config file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-institutions-'))
+  const write = (name: string, text: string) => {
+    const file = join(dir, name)
+    writeFileSync(file, text)
+    return file
+  }
+  const campus = (code: string, secretRef: string, kiosk: string) => ({
+    code,
+    name: `${code} Library`,
+    alma: { apiKey: `env:${code}_ALMA_KEY`, userIdType: 'BARCODE' },
+    cashnet: {
+      checkoutUrl: `https://commerce.cashnet.com/${code}`,
+      postbackSecret: secretRef,
+      itemCodes: { default: 'LIB-FINE' },
+    },
+    kiosks: [{ id: kiosk, key: `env:${code}_KIOSK_KEY` }],
+  })
+  const secrets = {
+    SJO_ALMA_KEY: 'l7xx-sjo',
+    SJO_KIOSK_KEY: 'sjo-kiosk-key',
+    SJO_SECRET: 'sjo-postback-secret',
+    FUL_ALMA_KEY: 'l7xx-ful',
+    FUL_KIOSK_KEY: 'ful-kiosk-key',
+  }
+
+  it('reads YAML with env: references, so the file holds no secret', () => {
+    const file = write(
+      'campuses.yaml',
+      [
+        'service:',
+        '  port: 9300',
+        '  publicBaseUrl: https://payments.calstate.example.edu',
+        'institutions:',
+        '  - code: SJO',
+        '    name: San José State University Library',
+        '    alma: { apiKey: env:SJO_ALMA_KEY, userIdType: BARCODE, maxRequestsPerSecond: 10 }',
+        '    cashnet:',
+        '      checkoutUrl: https://commerce.cashnet.com/SJSULIB',
+        '      postbackSecret: env:SJO_SECRET',
+        '      itemCodes: { default: LIB-FINE, byOwner: { LAW: { default: LAW-FINE } } }',
+        '    payments: { refusedFor: [inactive, blocked], payableOwners: [MAIN, LAW] }',
+        '    kiosks: [{ id: sjo-lobby, key: env:SJO_KIOSK_KEY }]',
+        '    kiosk: { primaryColor: "#0055a2", idleSeconds: { default: 45 } }',
+        '  - code: FUL',
+        '    name: Pollak Library',
+        '    alma: { apiKey: env:FUL_ALMA_KEY }',
+        '    cashnet:',
+        '      checkoutUrl: https://commerce.cashnet.com/CSUFLIB',
+        '      postbackSecret: ful-postback-secret',
+        '      itemCodes: { default: FUL-FINE }',
+        '    kiosks: [{ id: ful-lobby, key: env:FUL_KIOSK_KEY }]',
+      ].join('\n'),
+    )
+    const config = loadConfig({ CONFIG_FILE: file, ...secrets })
+    expect(config.port).toBe(9300)
+    expect(
+      config.institutions.map((i) => [i.code, i.alma.apiKey, i.cashnet.postbackSecret]),
+    ).toEqual([
+      ['SJO', 'l7xx-sjo', 'sjo-postback-secret'],
+      ['FUL', 'l7xx-ful', 'ful-postback-secret'],
+    ])
+    const [sjo, ful] = config.institutions
+    expect(sjo?.alma.maxRequestsPerSecond).toBe(10)
+    expect([...(sjo?.payments.refusedFor ?? [])]).toEqual(['inactive', 'blocked'])
+    expect(sjo?.kioskSettings).toMatchObject({
+      library: { name: 'San José State University Library', primaryColor: '#0055a2' },
+      idleTimeoutSeconds: { default: 45, fines: 90 },
+    })
+    expect(sjo?.kiosks).toEqual([{ kioskId: 'sjo-lobby', keyHash: hashKioskKey('sjo-kiosk-key') }])
+    expect(ful?.payments.payableOwners).toBeNull()
+    expect(ful?.cashnet.itemCodes).toEqual({ default: 'FUL-FINE', byFeeType: {}, byOwner: {} })
+  })
+
+  it('names the institution and the key of every problem', () => {
+    const file = write(
+      'broken.json',
+      JSON.stringify({
+        institutions: [
+          campus('SJO', 'env:SJO_SECRET', 'sjo-lobby'),
+          { ...campus('FUL', 'x', 'ful-lobby'), alma: { apiKey: 'k', maxRequestsPerSecond: 0 } },
+        ],
+      }),
+    )
+    expect(problemsOf({ CONFIG_FILE: file, ...secrets, SJO_SECRET: '' })).toEqual([
+      'institutions[0].cashnet.postbackSecret: refers to the environment variable SJO_SECRET, which is not set',
+    ])
+    expect(problemsOf({ CONFIG_FILE: file, ...secrets })).toEqual([
+      'institutions[1] (FUL).alma.maxRequestsPerSecond: Too small: expected number to be >=1',
+    ])
+  })
+
+  it('refuses two institutions that share a code, a kiosk id or a postback secret', () => {
+    const file = write(
+      'twice.json',
+      JSON.stringify({
+        institutions: [
+          campus('SJO', 'same-secret', 'lobby'),
+          campus('SJO', 'same-secret', 'lobby'),
+        ],
+      }),
+    )
+    expect(
+      problemsOf({ CONFIG_FILE: file, ...secrets, SJO_ALMA_KEY: 'k', SJO_KIOSK_KEY: 'k' }),
+    ).toEqual([
+      'institutions: code "SJO" is used more than once',
+      'institutions: kiosk id "lobby" is used more than once',
+      'institutions: each institution needs its own CashNet postback secret',
+    ])
+  })
+
+  it('checks production rules per institution, naming it', () => {
+    const file = write(
+      'production.json',
+      JSON.stringify({
+        service: { publicBaseUrl: 'https://payments.example.edu' },
+        institutions: [
+          {
+            ...campus('SJO', 'change-me', 'lobby'),
+            alma: { baseUrl: 'http://127.0.0.1:9', apiKey: 'l7xx-real' },
+          },
+        ],
+      }),
+    )
+    expect(problemsOf({ CONFIG_FILE: file, ...secrets, NODE_ENV: 'production' })).toEqual([
+      'institutions[0] (SJO).alma.baseUrl: must be an https Alma gateway in production, not a sandbox',
+      'institutions[0] (SJO).cashnet.postbackSecret: is an example value; generate a random one',
+      'institutions[0] (SJO).kiosks: the key for kiosk "lobby" must be at least 32 random characters in production',
+    ])
+  })
+})
+
+describe('docs/examples/campuses.example.yaml', () => {
+  it('is a configuration the service accepts', () => {
+    const file = fileURLToPath(
+      new URL('../../../docs/examples/campuses.example.yaml', import.meta.url),
+    )
+    const env = Object.fromEntries(
+      [
+        'SJO_ALMA_API_KEY',
+        'SJO_CASHNET_POSTBACK_SECRET',
+        'SJO_KIOSK_LOBBY_KEY',
+        'FUL_ALMA_API_KEY',
+        'FUL_CASHNET_POSTBACK_SECRET',
+        'FUL_KIOSK_LOBBY_KEY',
+      ].map((name) => [name, `${name.toLowerCase()}-${'x'.repeat(32)}`]),
+    )
+    const config = loadConfig({ CONFIG_FILE: file, NODE_ENV: 'production', ...env })
+    expect(config.institutions.map((institution) => institution.code)).toEqual([
+      '01CALS_SJO',
+      '01CALS_FUL',
+    ])
   })
 })

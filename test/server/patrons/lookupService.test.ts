@@ -43,6 +43,7 @@ describe('server/patrons/lookupService', () => {
     const pendingAsked: string[][] = []
     const lookups = new MemoryLookupStore()
     const service = createLookupService({
+      institution: 'test',
       alma: createAlmaClient({
         baseUrl: target.url,
         apiKey: overrides.apiKey ?? target.apiKey,
@@ -55,7 +56,7 @@ describe('server/patrons/lookupService', () => {
       cardNumberPattern: /^\d{10}$/,
       lookupTtlMs: 15 * 60 * 1000,
       refusedFor: new Set(overrides.refusedFor ?? ['inactive']),
-      pendingCentsByFee: (feeIds) => {
+      pendingCentsByFee: (_institution, feeIds) => {
         pendingAsked.push([...feeIds])
         const sums = new Map<string, number>()
         for (const feeId of feeIds) {
@@ -119,6 +120,7 @@ describe('server/patrons/lookupService', () => {
       const saved = lookups.get(response.lookupId, now)
       expect(saved).toEqual({
         lookupId: response.lookupId,
+        institution: 'test',
         kioskId: 'kiosk-1',
         primaryId: sandbox.primaryIdForCard(sandboxCards.severalFees),
         feeIds: response.fees.map((fee) => fee.id),

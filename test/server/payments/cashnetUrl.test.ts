@@ -1,24 +1,40 @@
 import { describe, expect, it } from 'vitest'
-import { buildCashnetCheckoutUrl } from '../../../server/payments/cashnetUrl.ts'
+import type { ItemCodeRules } from '../../../server/config/types.ts'
+import { buildCashnetCheckoutUrl, itemCodeFor } from '../../../server/payments/cashnetUrl.ts'
+
+const rules: ItemCodeRules = {
+  default: 'LIB-FINE',
+  byFeeType: { LOSTITEMREPLACEMENTFEE: 'LIB-LOST' },
+  byOwner: {
+    LAW: { default: 'LAW-FINE', byFeeType: { LOSTITEMREPLACEMENTFEE: 'LAW-LOST' } },
+    MUSIC: { byFeeType: { OVERDUEFINE: 'MUS-FINE' } },
+  },
+}
 
 const lines = [
-  { feeType: 'OVERDUEFINE', description: 'Overdue fine', amountCents: 1250 },
-  {
-    feeType: 'LOSTITEMREPLACEMENTFEE',
-    description: 'Lost item replacement fee',
-    amountCents: 2500,
-  },
-  { feeType: 'UNMAPPED', description: 'x'.repeat(80), amountCents: 5 },
+  { itemCode: 'LIB-FINE', description: 'Overdue fine', amountCents: 1250 },
+  { itemCode: 'LIB-LOST', description: 'Lost item replacement fee', amountCents: 2500 },
+  { itemCode: 'LIB-FINE', description: 'x'.repeat(80), amountCents: 5 },
 ]
 
+const noRules: ItemCodeRules = { default: 'X', byFeeType: {}, byOwner: {} }
+
 describe('server/payments/cashnetUrl', () => {
+  it('picks the owning library’s code, then its default, then the fee type’s, then the default', () => {
+    expect(itemCodeFor(rules, 'LOSTITEMREPLACEMENTFEE', 'LAW')).toBe('LAW-LOST')
+    expect(itemCodeFor(rules, 'OVERDUEFINE', 'LAW')).toBe('LAW-FINE')
+    expect(itemCodeFor(rules, 'OVERDUEFINE', 'MUSIC')).toBe('MUS-FINE')
+    expect(itemCodeFor(rules, 'LOSTITEMREPLACEMENTFEE', 'MUSIC')).toBe('LIB-LOST')
+    expect(itemCodeFor(rules, 'LOSTITEMREPLACEMENTFEE', 'MAIN')).toBe('LIB-LOST')
+    expect(itemCodeFor(rules, 'DAMAGEDITEMFINE', 'MAIN')).toBe('LIB-FINE')
+  })
+
   it('builds the store URL with items, amounts, descriptions, our reference and signouturl', () => {
     const url = new URL(
       buildCashnetCheckoutUrl(
         {
           checkoutUrl: 'https://commerce.cashnet.com/LIBRARYSTORE',
-          defaultItemCode: 'LIB-FINE',
-          itemCodes: { LOSTITEMREPLACEMENTFEE: 'LIB-LOST' },
+          itemCodes: rules,
           returnUrl: 'https://kiosk.example.edu/cashnet/return',
         },
         { checkoutId: 'c-123', lines },
@@ -47,8 +63,7 @@ describe('server/payments/cashnetUrl', () => {
       buildCashnetCheckoutUrl(
         {
           checkoutUrl: 'https://train.cashnet.com/404handler/pageredirpost.aspx?virtual=LIBTEST',
-          defaultItemCode: 'LIB',
-          itemCodes: {},
+          itemCodes: noRules,
           refType: 'KIOSK_REF',
           refTypeField: 'ref2type1',
           refValueField: 'ref2val1',
@@ -68,15 +83,14 @@ describe('server/payments/cashnetUrl', () => {
   it('refuses an empty checkout and non-positive amounts', () => {
     const options = {
       checkoutUrl: 'https://commerce.cashnet.com/S',
-      defaultItemCode: 'X',
-      itemCodes: {},
+      itemCodes: noRules,
       returnUrl: 'https://k/cashnet/return',
     }
     expect(() => buildCashnetCheckoutUrl(options, { checkoutId: 'c', lines: [] })).toThrow()
     expect(() =>
       buildCashnetCheckoutUrl(options, {
         checkoutId: 'c',
-        lines: [{ feeType: 'A', description: 'A', amountCents: 0 }],
+        lines: [{ itemCode: 'A', description: 'A', amountCents: 0 }],
       }),
     ).toThrow(RangeError)
   })

@@ -1,13 +1,7 @@
-/**
- * The payments side assembled for real on loopback: a SQLite file in a temp dir, the sandbox Alma
- * behind the real Alma client, the real lookup service, the checkout service, the postback ingest and
- * worker, a Fastify app with the CashNet routes, and the sandbox CashNet posting to it.
- */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
 import type { LookupResponse } from '../../../common/api.ts'
 import {
   cashnetPostbackPath,
@@ -18,22 +12,20 @@ import {
 } from '../../../common/cashnet.ts'
 import { createAlmaClient } from '../../../server/alma/client.ts'
 import type { AlmaPort } from '../../../server/alma/port.ts'
-import { cashnetRoutes } from '../../../server/http/cashnetRoutes.ts'
+import {
+  assembleService,
+  type AssembledService,
+  type AssembleOverrides,
+} from '../../../server/assemble.ts'
+import { loadConfig } from '../../../server/config/load.ts'
+import { freeLoopbackPort } from '../../../server/demo/freePort.ts'
 import type { Clock } from '../../../server/ops/clock.ts'
-import { createLookupService, type LookupService } from '../../../server/patrons/lookupService.ts'
-import { MemoryLookupStore } from '../../../server/patrons/lookupStore.ts'
-import {
-  createCheckoutService,
-  type CheckoutService,
-} from '../../../server/payments/checkoutService.ts'
+import type { LookupService } from '../../../server/patrons/lookupService.ts'
+import type { MemoryLookupStore } from '../../../server/patrons/lookupStore.ts'
+import type { CheckoutService } from '../../../server/payments/checkoutService.ts'
 import type { PaymentsLogger } from '../../../server/payments/logger.ts'
-import { createCheckoutNotifier, type CheckoutNotifier } from '../../../server/payments/notifier.ts'
-import { createPostbackIngest } from '../../../server/payments/postback/ingest.ts'
-import {
-  createPostingWorker,
-  type PostingWorker,
-  type PostingWorkerDeps,
-} from '../../../server/payments/posting/worker.ts'
+import type { CheckoutNotifier } from '../../../server/payments/notifier.ts'
+import type { PostingWorker } from '../../../server/payments/posting/worker.ts'
 import {
   startSandboxAlma,
   type SandboxAlma,
@@ -44,8 +36,7 @@ import {
   type SandboxCashnet,
   type SandboxCashnetOptions,
 } from '../../../server/sandbox/cashnet/index.ts'
-import type { PostbackOutcome } from '../../../server/store/repository.ts'
-import { openSqliteRepository, type SqliteRepository } from '../../../server/store/sqlite/index.ts'
+import type { PaymentsRepository, PostbackOutcome } from '../../../server/store/repository.ts'
 
 export const kioskId = 'kiosk-1'
 
@@ -95,15 +86,19 @@ export interface HarnessOptions {
   checkoutTtlMs?: number
   sandboxAlma?: SandboxAlmaOptions
   cashnet?: Partial<Omit<SandboxCashnetOptions, 'postbackUrl'>>
-  worker?: Partial<PostingWorkerDeps>
+  worker?: NonNullable<AssembleOverrides['worker']> & { pollIntervalMs?: number }
   almaTimeoutMs?: number
+  postingStuckMinutes?: number
 }
 
 export interface Harness {
   dir: string
   dbPath: string
   clock: TestClock
-  repo: SqliteRepository
+  /** The service's repository (status changes published). */
+  repo: PaymentsRepository
+  service: AssembledService
+  institution: string
   sandboxAlma: SandboxAlma
   alma: AlmaPort
   lookups: MemoryLookupStore
@@ -112,7 +107,6 @@ export interface Harness {
   checkouts: CheckoutService
   worker: PostingWorker
   workerLogger: RecordingLogger
-  app: FastifyInstance
   baseUrl: string
   secret: string
   postbackUrl: string
@@ -124,115 +118,98 @@ export interface Harness {
   close(): Promise<void>
 }
 
+export const institution = '01CALS_TEST'
+
+/**
+ * The payments side as the service assembles it (`assembleService`), on loopback: a SQLite file
+ * in a temp dir, the sandbox Alma behind the real Alma client, the sandbox CashNet posting back to
+ * the real routes. Tests override only what they must: a test clock, millisecond backoffs, and the
+ * posting worker left stopped so each test drives it.
+ */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-payments-'))
   const dbPath = join(dir, 'data', 'kiosk.sqlite')
   const clock = new TestClock()
-  const repo = await openSqliteRepository(dbPath)
   const sandboxAlma = await startSandboxAlma(options.sandboxAlma)
-  const newAlmaClient = () =>
-    createAlmaClient({
-      baseUrl: sandboxAlma.url,
-      apiKey: sandboxAlma.apiKey,
-      maxRequestsPerSecond: 25,
-      timeoutMs: options.almaTimeoutMs ?? 5_000,
-      retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
-    })
-  const alma = newAlmaClient()
-  const lookups = new MemoryLookupStore()
-  const lookupService = createLookupService({
-    alma,
-    lookups,
-    userIdType: 'BARCODE',
-    cardNumberPattern: /^\d{10}$/,
-    lookupTtlMs: 15 * 60_000,
-    refusedFor: new Set(['inactive']),
-    pendingCentsByFee: (feeIds) => repo.pendingCentsByFee(feeIds),
-    clock,
-  })
-  const notifier = createCheckoutNotifier()
-  const workerLogger = new RecordingLogger()
-  const worker = createPostingWorker({
-    repo,
-    alma,
-    notifier,
-    clock,
-    pollIntervalMs: 50,
-    backoff: { baseMs: 5, maxMs: 40 },
-    settleMs: 30_000,
-    logger: workerLogger,
-    ...options.worker,
-  })
-  const outcomes: PostbackOutcome[] = []
+  const port = await freeLoopbackPort()
+  const baseUrl = `http://127.0.0.1:${port}`
   const secret = randomBytes(24).toString('hex')
-  const ingest = createPostbackIngest({
-    repo,
-    notifier,
-    clock,
-    secret,
-    allowedIps: options.allowedIps ?? [],
-    onOutcome: (outcome) => outcomes.push(outcome),
-    onAccepted: () => {
-      worker.wake()
-    },
-    ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
-  })
-  const app = Fastify({ logger: false })
-  await app.register(
-    cashnetRoutes({
-      ingest,
-      trustProxy: options.trustProxy ?? false,
-      requestsPerMinute: options.cashnetRequestsPerMinute ?? 1_000,
-      exempt: (sourceIp) => (options.allowedIps ?? []).includes(sourceIp),
-    }),
-  )
-  const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' })
   const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
-  const checkouts = createCheckoutService({
-    repo,
-    alma,
-    lookups,
-    clock,
-    notifier,
-    minPaymentCents: options.minPaymentCents ?? 100,
-    checkoutTtlMs: options.checkoutTtlMs ?? 20 * 60_000,
-    cashnet: {
-      checkoutUrl: cashnet.storeUrl,
-      defaultItemCode: 'LIB-FINE',
-      itemCodes: { LOSTITEMREPLACEMENTFEE: 'LIB-LOST' },
-      returnUrl: `${baseUrl}/cashnet/return`,
-    },
-    waitPollMs: 200,
+  const almaTimeoutMs = options.almaTimeoutMs ?? 5_000
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: baseUrl,
+    DATABASE_URL: dbPath,
+    INSTITUTION_CODE: institution,
+    ALMA_API_BASE_URL: sandboxAlma.url,
+    ALMA_API_KEY: sandboxAlma.apiKey,
+    ALMA_USER_ID_TYPE: 'BARCODE',
+    ALMA_TIMEOUT_MS: String(almaTimeoutMs),
+    ALMA_SETTLE_SECONDS: '30',
+    POSTING_STUCK_MINUTES: String(options.postingStuckMinutes ?? 30),
+    CASHNET_CHECKOUT_URL: cashnet.storeUrl,
+    CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
+    CASHNET_ITEM_CODES: 'LOSTITEMREPLACEMENTFEE=LIB-LOST',
+    CASHNET_POSTBACK_SECRET: secret,
+    CASHNET_ALLOWED_IPS: (options.allowedIps ?? []).join(','),
+    CASHNET_REQUESTS_PER_MINUTE: String(options.cashnetRequestsPerMinute ?? 1_000),
+    TRUST_PROXY: options.trustProxy ? 'true' : 'false',
+    KIOSK_KEYS: `${kioskId}:${randomBytes(24).toString('hex')}`,
+    KIOSK_REQUESTS_PER_MINUTE: '100000',
+    MIN_PAYMENT_CENTS: String(options.minPaymentCents ?? 100),
   })
+  const workerLogger = new RecordingLogger()
+  const outcomes: PostbackOutcome[] = []
+  const { pollIntervalMs, ...workerTuning } = options.worker ?? {}
+  const service = await assembleService(config, {
+    clock,
+    backgroundWork: false,
+    almaRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
+    worker: { backoff: { baseMs: 5, maxMs: 40 }, logger: workerLogger, ...workerTuning },
+    workerPollMs: pollIntervalMs ?? 50,
+    checkoutWaitPollMs: 200,
+    onPostbackOutcome: (outcome) => outcomes.push(outcome),
+    ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
+    ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
+  })
+  await service.listen(port, '127.0.0.1')
+  const own = service.institution(institution)
 
   return {
     dir,
     dbPath,
     clock,
-    repo,
+    repo: service.repo,
+    service,
+    institution,
     sandboxAlma,
-    alma,
-    lookups,
-    lookupService,
-    notifier,
-    checkouts,
-    worker,
+    alma: own.alma,
+    lookups: service.lookupStore,
+    lookupService: own.lookups,
+    notifier: service.notifier,
+    checkouts: own.checkouts,
+    worker: service.worker,
     workerLogger,
-    app,
     baseUrl,
     secret,
     postbackUrl,
     cashnet,
     outcomes,
-    lookup: (cardNumber) => lookupService.lookup(kioskId, cardNumber),
-    newAlmaClient,
+    lookup: (cardNumber) => own.lookups.lookup(kioskId, cardNumber),
+    newAlmaClient: () =>
+      createAlmaClient({
+        baseUrl: sandboxAlma.url,
+        apiKey: sandboxAlma.apiKey,
+        maxRequestsPerSecond: 25,
+        timeoutMs: almaTimeoutMs,
+        retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
+      }),
     async close() {
-      await worker.stop()
+      await service.close()
       await cashnet.close()
-      await app.close()
       await sandboxAlma.close()
-      await repo.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }

@@ -27,6 +27,12 @@ function expectNoDoublePosting(h: Harness) {
   for (const [key, count] of seen) expect({ key, count }).toEqual({ key, count: 1 })
 }
 
+/** Another worker's own Alma client for the same sandbox, as a second process would build it. */
+function secondAlma(h: Harness) {
+  const alma = h.newAlmaClient()
+  return () => ({ alma, paymentMethod: 'ONLINE' })
+}
+
 describe('server/payments: checkout → CashNet → postback → Alma', () => {
   let h: Harness
   beforeEach(async () => {
@@ -165,7 +171,10 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     }
     const worker = createPostingWorker({
       repo: h.repo,
-      alma: withPayFaults(h.alma, (feeId, cents) => plan[`${feeId}:${cents}`]?.shift() ?? 'none'),
+      almaFor: () => ({
+        alma: withPayFaults(h.alma, (feeId, cents) => plan[`${feeId}:${cents}`]?.shift() ?? 'none'),
+        paymentMethod: 'ONLINE',
+      }),
       notifier: h.notifier,
       clock: h.clock,
       settleMs: 30_000,
@@ -359,7 +368,7 @@ describe('server/payments: checkout → CashNet → postback → Alma', () => {
     const { createPostingWorker } = await import('../../../server/payments/posting/worker.ts')
     const second = createPostingWorker({
       repo: h.repo,
-      alma: h.newAlmaClient(),
+      almaFor: secondAlma(h),
       notifier: h.notifier,
       clock: h.clock,
       backoff: { baseMs: 5, maxMs: 40 },

@@ -48,8 +48,12 @@ describe('server/service (the assembled companion service)', () => {
     const metrics = await (await fetch(`${demo.url}/metrics`)).text()
     expect(metrics).toContain('# TYPE kiosk_outbox_depth gauge')
     expect(metrics).toContain('kiosk_oldest_unposted_payment_age_seconds')
-    for (const kind of paymentExceptionKinds) {
-      expect(metrics).toContain(`kiosk_payment_exceptions_open{kind="${kind}"} 0`)
+    for (const campus of demo.institutions) {
+      for (const kind of paymentExceptionKinds) {
+        expect(metrics).toContain(
+          `kiosk_payment_exceptions_open{institution="${campus.code}",kind="${kind}"} 0`,
+        )
+      }
     }
   })
 

@@ -7,7 +7,6 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cashnetRoutes } from '../../../../server/http/cashnetRoutes.ts'
 import { systemClock } from '../../../../server/ops/clock.ts'
-import { createCheckoutNotifier } from '../../../../server/payments/notifier.ts'
 import { createPostbackIngest } from '../../../../server/payments/postback/ingest.ts'
 import {
   openSqliteRepository,
@@ -40,10 +39,9 @@ describe('server/http/cashnetRoutes', () => {
     app = Fastify({ logger: { level: 'info', stream } })
     const ingest = createPostbackIngest({
       repo,
-      notifier: createCheckoutNotifier(),
       clock: systemClock,
-      secret,
-      allowedIps: options.allowed ?? [],
+      institutionFor: (presented) =>
+        presented === secret ? { code: 'test', allowedIps: options.allowed ?? [] } : null,
       ...(options.kept ? { refusedRequestsKept: options.kept } : {}),
     })
     await app.register(

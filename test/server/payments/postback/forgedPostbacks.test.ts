@@ -209,7 +209,9 @@ describe('server/payments/postback/ingest: forged and broken postbacks', () => {
       ],
     ])
     expect(exceptions.every((e) => e.postbackId !== null)).toBe(true)
-    expect((await h.repo.countOpenExceptions()).unmatched_payment).toBe(cases.length + 1)
+    expect((await h.repo.countOpenExceptions(h.institution)).unmatched_payment).toBe(
+      cases.length + 1,
+    )
     expect((await h.checkouts.getState(kioskId, created.checkoutId)).status).toBe('pending')
     await expectNoAlmaPayment(h)
   })

@@ -51,6 +51,12 @@ function expectExactlyOnce(
   expect(ledger).toHaveLength(checkouts.reduce((sum, c) => sum + c.lines.length, 0))
 }
 
+/** Another worker's own Alma client for the same sandbox, as a second process would build it. */
+function secondAlma(h: Harness) {
+  const alma = h.newAlmaClient()
+  return () => ({ alma, paymentMethod: 'ONLINE' })
+}
+
 describe('server/payments/posting/worker', () => {
   let h: Harness | undefined
   const start = async (options: HarnessOptions = {}) => {
@@ -228,7 +234,7 @@ describe('server/payments/posting/worker', () => {
     try {
       const other = createPostingWorker({
         repo: otherRepo,
-        alma: h.newAlmaClient(),
+        almaFor: secondAlma(h),
         notifier: h.notifier,
         clock: h.clock,
         workerId: 'second-worker',
@@ -262,7 +268,7 @@ describe('server/payments/posting/worker', () => {
     h.sandboxAlma.setFaults({ latencyMs: 2_000 })
     const second = createPostingWorker({
       repo: h.repo,
-      alma: h.newAlmaClient(),
+      almaFor: secondAlma(h),
       notifier: h.notifier,
       clock: h.clock,
       leaseMs: 400,
@@ -364,7 +370,7 @@ describe('server/payments/posting/worker', () => {
   })
 
   it('opens posting_stuck while Alma’s pay answers cannot be understood, and closes it once posted', async () => {
-    const h = await start({ worker: { stuckAfterMs: 5 * 60_000 } })
+    const h = await start({ postingStuckMinutes: 5 })
     const checkout = await paidCheckout(h, sandboxCards.oneFee)
     // Twenty pay answers in a row that are not the fee JSON, none of them applied.
     h.sandboxAlma.failPays({ answer: 'truncatedJson', count: 20 })
@@ -379,7 +385,7 @@ describe('server/payments/posting/worker', () => {
     expect(open).toEqual([
       expect.objectContaining({ kind: 'posting_stuck', resolvedAt: null, amountCents: 300 }),
     ])
-    expect((await h.repo.countOpenExceptions()).posting_stuck).toBe(1)
+    expect((await h.repo.countOpenExceptions(h.institution)).posting_stuck).toBe(1)
     expect(h.sandboxAlma.ledger()).toEqual([])
 
     await drainOutbox(h)

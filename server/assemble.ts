@@ -1,0 +1,352 @@
+/**
+ * The one composition root: configuration → institutions → storage → services → HTTP app. The
+ * service (`server/index.ts`), the demo, the tests and the benchmarks all build the service here;
+ * they override only what they must (a test clock, a logger, a faster poll).
+ *
+ * Per institution: its own Alma client (its key, its rate limiter), lookup and checkout services.
+ * Shared: the repository (every row carries its institution), the status notifier, the postback
+ * ingest (the secret says whose postback it is) and one posting worker for every institution.
+ */
+import { randomUUID } from 'node:crypto'
+import fastifyStatic from '@fastify/static'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { KioskSettings } from '../common/api.ts'
+import { cashnetPaths, serviceUrl } from '../common/cashnet.ts'
+import { createAlmaClient, type AlmaRetryOptions } from './alma/client.ts'
+import type { AlmaPort } from './alma/port.ts'
+import { ConfigError } from './config/load.ts'
+import type { InstitutionConfig, ServiceConfig } from './config/types.ts'
+import { cashnetRoutes } from './http/cashnetRoutes.ts'
+import { kioskRoutes } from './http/kioskRoutes.ts'
+import { opsRoutes } from './http/opsRoutes.ts'
+import { createRateLimiter } from './http/rateLimiter.ts'
+import { createInstitutionRegistry, type InstitutionRegistry } from './institutions/registry.ts'
+import { systemClock, type Clock } from './ops/clock.ts'
+import { Metrics } from './ops/metrics.ts'
+import { createLookupService, type LookupService } from './patrons/lookupService.ts'
+import { MemoryLookupStore } from './patrons/lookupStore.ts'
+import { createCheckoutService, type CheckoutService } from './payments/checkoutService.ts'
+import type { PaymentsLogger } from './payments/logger.ts'
+import { createCheckoutNotifier, type CheckoutNotifier } from './payments/notifier.ts'
+import { withStatusNotifications } from './payments/notifyingRepository.ts'
+import { createPostbackIngest, type PostbackIngest } from './payments/postback/ingest.ts'
+import { createIpAllowlist } from './payments/postback/verify.ts'
+import {
+  createPostingWorker,
+  type PostingWorker,
+  type PostingWorkerDeps,
+} from './payments/posting/worker.ts'
+import type { PaymentsRepository, PostbackOutcome } from './store/repository.ts'
+import { openSqliteRepository } from './store/sqlite/index.ts'
+
+export interface AssembleOverrides {
+  clock?: Clock
+  logger?: FastifyServerOptions['logger']
+  /** Serve the built renderer at `/` (browser preview only). */
+  rendererDir?: string
+  /** Lets the demo change an institution's kiosk settings at run time. */
+  kioskSettings?: (institution: InstitutionConfig) => KioskSettings
+  /** Extra routes or hooks registered before the service's own (the demo's sandbox controls). */
+  extend?: (app: FastifyInstance) => void | Promise<void>
+  /** How often the worker looks for work when nothing woke it (default 1 s). */
+  workerPollMs?: number
+  /** Start the posting worker and sweeps with `listen` (default true; ingestion benchmarks: off). */
+  backgroundWork?: boolean
+  /** Per-attempt Alma client retry policy for GETs (default: 4 attempts, 200 ms base, 5 s cap). */
+  almaRetry?: AlmaRetryOptions
+  /** Worker tuning tests need: backoff in milliseconds, a recording logger, crash seams. */
+  worker?: Pick<
+    PostingWorkerDeps,
+    'backoff' | 'random' | 'warnAfterMs' | 'hooks' | 'workerId' | 'leaseMs'
+  > & { logger?: PaymentsLogger }
+  /** Safety-net re-read while a kiosk waits for a change (default 1 s). */
+  checkoutWaitPollMs?: number
+  /** Checkout lifetime in milliseconds, below the configuration's one-minute floor (tests). */
+  checkoutTtlMs?: number
+  refusedRequestsKept?: number
+  /** Observes each postback's outcome as it is answered (tests assert on the sequence). */
+  onPostbackOutcome?: (outcome: PostbackOutcome) => void
+}
+
+export interface InstitutionServices {
+  institution: InstitutionConfig
+  alma: AlmaPort
+  lookups: LookupService
+  checkouts: CheckoutService
+}
+
+export interface AssembledService {
+  app: FastifyInstance
+  config: ServiceConfig
+  metrics: Metrics
+  registry: InstitutionRegistry
+  /** The repository, wrapped so that every status change it makes is published. */
+  repo: PaymentsRepository
+  notifier: CheckoutNotifier
+  lookupStore: MemoryLookupStore
+  ingest: PostbackIngest
+  worker: PostingWorker
+  /** One institution's services; throws for an unknown code. */
+  institution(code: string): InstitutionServices
+  /** Starts listening and the background work (posting worker, expiry sweeps). */
+  listen(port?: number, host?: string): Promise<string>
+  close(): Promise<void>
+}
+
+const maxLongPollSeconds = 30
+const sweepIntervalMs = 30_000
+const defaultAlmaRetry: AlmaRetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 }
+
+/** Rows from before institutions existed are adopted by a single-campus service, else refused. */
+async function adoptUnassignedRows(
+  repo: PaymentsRepository,
+  config: ServiceConfig,
+  log: (message: string) => void,
+): Promise<void> {
+  const unassigned = await repo.countUnassignedRows()
+  if (unassigned === 0) return
+  const [only, ...others] = config.institutions
+  if (only && others.length === 0) {
+    await repo.adoptUnassignedRows(only.code)
+    log(`adopted ${unassigned} rows from before institutions into "${only.code}"`)
+    return
+  }
+  throw new ConfigError([
+    `the database holds ${unassigned} rows from before institutions were configured; start once with only the institution they belong to`,
+  ])
+}
+
+export async function assembleService(
+  config: ServiceConfig,
+  overrides: AssembleOverrides = {},
+): Promise<AssembledService> {
+  const clock = overrides.clock ?? systemClock
+  const metrics = new Metrics()
+  const registry = createInstitutionRegistry(config.institutions)
+  const app = Fastify({
+    logger: overrides.logger ?? false,
+    trustProxy: config.trustProxy,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  })
+  const log = (component: string) => app.log.child({ component })
+
+  const store = await openSqliteRepository(config.databaseUrl)
+  try {
+    await adoptUnassignedRows(store, config, (message) => {
+      app.log.warn(message)
+    })
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const notifier = createCheckoutNotifier()
+  const repo = withStatusNotifications(store, notifier)
+  const lookupStore = new MemoryLookupStore()
+
+  const services = new Map<string, InstitutionServices>()
+  for (const institution of config.institutions) {
+    const alma = createAlmaClient({
+      baseUrl: institution.alma.baseUrl,
+      apiKey: institution.alma.apiKey,
+      maxRequestsPerSecond: institution.alma.maxRequestsPerSecond,
+      timeoutMs: institution.alma.timeoutMs,
+      retry: overrides.almaRetry ?? defaultAlmaRetry,
+      onCall: (operation, status) => {
+        metrics.almaCalls.inc({ operation, status: String(status) })
+      },
+    })
+    const lookups = createLookupService({
+      institution: institution.code,
+      alma,
+      lookups: lookupStore,
+      userIdType: institution.alma.userIdType,
+      cardNumberPattern: institution.payments.cardNumberPattern,
+      lookupTtlMs: config.lookupTtlMs,
+      refusedFor: institution.payments.refusedFor,
+      payableOwners: institution.payments.payableOwners,
+      pendingCentsByFee: (code, feeIds) => repo.pendingCentsByFee(code, feeIds),
+      clock,
+      logger: log('lookups'),
+    })
+    const checkouts = createCheckoutService({
+      institution: institution.code,
+      repo,
+      alma,
+      lookups: lookupStore,
+      clock,
+      notifier,
+      minPaymentCents: institution.payments.minPaymentCents,
+      checkoutTtlMs: overrides.checkoutTtlMs ?? config.checkoutTtlMs,
+      logger: log('checkouts'),
+      ...(overrides.checkoutWaitPollMs ? { waitPollMs: overrides.checkoutWaitPollMs } : {}),
+      cashnet: {
+        checkoutUrl: institution.cashnet.checkoutUrl,
+        itemCodes: institution.cashnet.itemCodes,
+        refType: institution.cashnet.refType,
+        refTypeField: institution.cashnet.refTypeField,
+        refValueField: institution.cashnet.refValueField,
+        custcode: institution.cashnet.custcode,
+        returnUrl: serviceUrl(config.publicBaseUrl, cashnetPaths.return),
+      },
+    })
+    services.set(institution.code, { institution, alma, lookups, checkouts })
+  }
+  const servicesOf = (code: string): InstitutionServices => {
+    const found = services.get(code)
+    if (!found) throw new Error(`No institution "${code}" is configured.`)
+    return found
+  }
+
+  const { logger: workerLogger, ...workerTuning } = overrides.worker ?? {}
+  const worker = createPostingWorker({
+    repo,
+    almaFor: (code) => ({
+      alma: servicesOf(code).alma,
+      paymentMethod: registry.get(code).alma.paymentMethod,
+    }),
+    notifier,
+    clock,
+    settleMs: config.posting.settleMs,
+    stuckAfterMs: config.posting.stuckAfterMs,
+    onPayUncertain: () => {
+      metrics.payUncertain.inc()
+    },
+    pollIntervalMs: overrides.workerPollMs ?? 1_000,
+    logger: workerLogger ?? log('posting'),
+    ...workerTuning,
+  })
+
+  const ingest = createPostbackIngest({
+    repo,
+    clock,
+    institutionFor: (secret) => {
+      const institution = registry.byPostbackSecret(secret)
+      return institution
+        ? {
+            code: institution.code,
+            allowedIps: institution.cashnet.allowedIps,
+            refType: institution.cashnet.refType,
+          }
+        : null
+    },
+    onOutcome: (outcome) => {
+      metrics.postbacks.inc({ outcome })
+      overrides.onPostbackOutcome?.(outcome)
+    },
+    logger: log('postbacks'),
+    ...(overrides.refusedRequestsKept
+      ? { refusedRequestsKept: overrides.refusedRequestsKept }
+      : {}),
+  })
+
+  metrics.addGauge('kiosk_outbox_depth', 'Payments to Alma not yet posted.', () =>
+    worker.outboxDepth(),
+  )
+  metrics.addLabelledGauge(
+    'kiosk_payment_exceptions_open',
+    'Exceptions staff have not resolved yet, by institution and kind (every kind, zero included).',
+    ['institution', 'kind'],
+    async () => {
+      const series = []
+      for (const institution of config.institutions) {
+        const counts = await repo.countOpenExceptions(institution.code)
+        for (const [kind, value] of Object.entries(counts)) {
+          series.push({ labels: { institution: institution.code, kind }, value })
+        }
+      }
+      return series
+    },
+  )
+  metrics.addGauge(
+    'kiosk_oldest_unposted_payment_age_seconds',
+    'Age of the oldest payment received from CashNet and not yet posted to Alma.',
+    () => worker.oldestUnpostedAgeSeconds(),
+  )
+
+  if (overrides.extend) await overrides.extend(app)
+
+  await app.register(opsRoutes({ metrics, checkReady: () => repo.ping() }))
+  await app.register(
+    kioskRoutes({
+      authenticate: (authorization) => registry.kioskFor(authorization),
+      rateLimiter: createRateLimiter({
+        perMinute: config.kioskRequestsPerMinute,
+        now: () => clock.now(),
+      }),
+      lookupsFor: (code) => servicesOf(code).lookups,
+      checkoutsFor: (code) => {
+        const { checkouts } = servicesOf(code)
+        return {
+          create: async (kioskId, request) => {
+            const created = await checkouts.create(kioskId, request)
+            metrics.checkouts.inc()
+            return created
+          },
+          getState: (kioskId, checkoutId) => checkouts.getState(kioskId, checkoutId),
+          waitForChange: (kioskId, checkoutId, knownStatus, timeoutMs) =>
+            checkouts.waitForChange(kioskId, checkoutId, knownStatus, timeoutMs),
+          cancel: (kioskId, checkoutId) => checkouts.cancel(kioskId, checkoutId),
+        }
+      },
+      kioskSettingsFor: (code) => {
+        const institution = registry.get(code)
+        return overrides.kioskSettings?.(institution) ?? institution.kioskSettings
+      },
+      maxWaitSeconds: maxLongPollSeconds,
+    }),
+  )
+  const cashnetAddresses = config.institutions.map((institution) => ({
+    listed: institution.cashnet.allowedIps.length > 0,
+    allowed: createIpAllowlist(institution.cashnet.allowedIps),
+  }))
+  await app.register(
+    cashnetRoutes({
+      ingest,
+      trustProxy: config.trustProxy,
+      requestsPerMinute: config.cashnetRequestsPerMinute,
+      // CashNet's own addresses, where an institution lists them, are never rate-limited.
+      exempt: (sourceIp) =>
+        cashnetAddresses.some(({ listed, allowed }) => listed && allowed(sourceIp)),
+    }),
+  )
+  if (overrides.rendererDir) {
+    await app.register(fastifyStatic, { root: overrides.rendererDir, index: 'index.html' })
+  }
+
+  let sweeper: NodeJS.Timeout | null = null
+  const sweep = () => {
+    lookupStore.sweep(clock.now())
+    repo.expirePendingCheckouts(clock.now()).catch((error: unknown) => {
+      app.log.error({ err: error }, 'expiring stale checkouts failed')
+    })
+  }
+
+  return {
+    app,
+    config,
+    metrics,
+    registry,
+    repo,
+    notifier,
+    lookupStore,
+    ingest,
+    worker,
+    institution: servicesOf,
+    listen: async (port = config.port, host = config.host) => {
+      const address = await app.listen({ port, host })
+      if (overrides.backgroundWork !== false) {
+        worker.start()
+        sweeper = setInterval(sweep, sweepIntervalMs)
+        sweeper.unref()
+      }
+      return address
+    },
+    close: async () => {
+      if (sweeper) clearInterval(sweeper)
+      await app.close()
+      await worker.stop()
+      await store.close()
+    },
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Field validators shared by the environment variables (`schema.ts`) and the institution schema of
+ * the config file (`institutionSchema.ts`), so one rule has one wording.
+ */
+import { z } from 'zod'
+
+export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
+
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+
+export const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #00386b')
+
+export const paymentMethodCode = z
+  .string()
+  .regex(/^[A-Z_]+$/, 'must be an Alma payment method code such as ONLINE')
+
+export const refTypeField = z.string().regex(/^ref\d+type\d+$/i, 'must look like ref1type1')
+
+export const refValueField = z.string().regex(/^ref\d+val\d+$/i, 'must look like ref1val1')
+
+export const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code')
+
+export const regexPattern = z.string().refine((pattern) => {
+  try {
+    new RegExp(pattern)
+    return true
+  } catch {
+    return false
+  }
+}, 'must be a valid regular expression')

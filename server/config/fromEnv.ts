@@ -1,0 +1,75 @@
+/**
+ * A single-campus site describes its one institution in environment variables; this maps them onto
+ * the institution schema's shape, and names the variable behind each field so problems found later
+ * (production checks) still speak of the keys the site actually set.
+ */
+import type { InstitutionEnv } from './schema.ts'
+import type { InstitutionInput } from './institutionSchema.ts'
+
+export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
+  return {
+    code: env.INSTITUTION_CODE,
+    name: env.LIBRARY_NAME,
+    alma: {
+      baseUrl: env.ALMA_API_BASE_URL,
+      apiKey: env.ALMA_API_KEY,
+      userIdType: env.ALMA_USER_ID_TYPE,
+      maxRequestsPerSecond: env.ALMA_MAX_REQUESTS_PER_SECOND,
+      paymentMethod: env.ALMA_PAYMENT_METHOD,
+      timeoutMs: env.ALMA_TIMEOUT_MS,
+    },
+    cashnet: {
+      checkoutUrl: env.CASHNET_CHECKOUT_URL,
+      postbackSecret: env.CASHNET_POSTBACK_SECRET,
+      allowedIps: env.CASHNET_ALLOWED_IPS,
+      itemCodes: {
+        default: env.CASHNET_DEFAULT_ITEM_CODE,
+        byFeeType: env.CASHNET_ITEM_CODES,
+        byOwner: env.CASHNET_ITEM_CODES_BY_OWNER,
+      },
+      refType: env.CASHNET_REF_TYPE,
+      refTypeField: env.CASHNET_REF_TYPE_FIELD,
+      refValueField: env.CASHNET_REF_VALUE_FIELD,
+      ...(env.CASHNET_CUSTCODE ? { custcode: env.CASHNET_CUSTCODE } : {}),
+    },
+    payments: {
+      minPaymentCents: env.MIN_PAYMENT_CENTS,
+      refusedFor: env.PAYMENT_REFUSED_FOR,
+      ...(env.PAYABLE_OWNERS.length > 0 ? { payableOwners: env.PAYABLE_OWNERS } : {}),
+      cardNumberPattern: env.CARD_NUMBER_PATTERN,
+      currency: env.CURRENCY,
+    },
+    kiosks: env.KIOSK_KEYS.map(({ kioskId, key }) => ({ id: kioskId, key })),
+    kiosk: {
+      ...(env.LIBRARY_LOGO_URL ? { logoUrl: env.LIBRARY_LOGO_URL } : {}),
+      primaryColor: env.LIBRARY_PRIMARY_COLOR,
+      accentColor: env.LIBRARY_ACCENT_COLOR,
+      languages: env.KIOSK_LANGUAGES,
+      defaultLanguage: env.KIOSK_DEFAULT_LANGUAGE,
+      allowManualEntry: env.KIOSK_ALLOW_MANUAL_ENTRY,
+      showItemTitles: env.KIOSK_SHOW_ITEM_TITLES,
+      idleSeconds: {
+        default: env.KIOSK_IDLE_SECONDS,
+        fines: env.KIOSK_IDLE_SECONDS_FINES,
+        checkout: env.KIOSK_IDLE_SECONDS_CHECKOUT,
+        receipt: env.KIOSK_IDLE_SECONDS_RECEIPT,
+      },
+      idleWarningSeconds: env.KIOSK_IDLE_WARNING_SECONDS,
+    },
+  }
+}
+
+/** The environment variable behind an institution field, for messages about env-configured sites. */
+export const envKeyForField: Readonly<Record<string, string>> = {
+  code: 'INSTITUTION_CODE',
+  name: 'LIBRARY_NAME',
+  'alma.baseUrl': 'ALMA_API_BASE_URL',
+  'alma.apiKey': 'ALMA_API_KEY',
+  'alma.timeoutMs': 'ALMA_TIMEOUT_MS',
+  'cashnet.checkoutUrl': 'CASHNET_CHECKOUT_URL',
+  'cashnet.postbackSecret': 'CASHNET_POSTBACK_SECRET',
+  'cashnet.allowedIps': 'CASHNET_ALLOWED_IPS',
+  kiosks: 'KIOSK_KEYS',
+  'kiosk.idleWarningSeconds': 'KIOSK_IDLE_WARNING_SECONDS',
+  'kiosk.defaultLanguage': 'KIOSK_DEFAULT_LANGUAGE',
+}

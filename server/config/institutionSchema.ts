@@ -1,0 +1,165 @@
+/**
+ * One schema for an institution, whether it comes from the config file (`institutions:`) or from the
+ * environment variables of a single-campus site (mapped onto the same shape by `fromEnv.ts`).
+ * Defaults match the documented environment defaults.
+ */
+import { z } from 'zod'
+import { cardReaderSettingsSchema, languageSchema } from '../../common/api.ts'
+import { standingCategories } from '../patrons/standing.ts'
+import {
+  currencyCode,
+  hexColor,
+  httpUrl as url,
+  int,
+  paymentMethodCode,
+  refTypeField,
+  refValueField,
+  regexPattern,
+} from './fields.ts'
+
+const bool = z.union([
+  z.boolean(),
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+])
+const code = z
+  .string()
+  .trim()
+  .min(1, 'is required')
+  .max(64)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'may hold letters, digits and . _ : - only')
+const itemCode = z.string().trim().min(1, 'is required').max(64)
+const codeMap = z.record(z.string().trim().min(1), itemCode)
+
+export const kioskCredentialSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, . _ or -'),
+  /** A secret, or `sha256:<hex>` already hashed. */
+  key: z.string().min(1, 'is required'),
+})
+
+export const institutionSchema = z
+  .strictObject({
+    code,
+    name: z.string().trim().min(1, 'is required'),
+    alma: z.strictObject({
+      baseUrl: url.default('https://api-na.hosted.exlibrisgroup.com'),
+      apiKey: z.string().min(1, 'is required'),
+      userIdType: z.string().min(1).default('all_unique'),
+      maxRequestsPerSecond: int(1, 1000).default(25),
+      paymentMethod: paymentMethodCode.default('ONLINE'),
+      timeoutMs: int(100, 120_000).default(10_000),
+    }),
+    cashnet: z.strictObject({
+      checkoutUrl: url,
+      postbackSecret: z.string().min(1, 'is required'),
+      allowedIps: z.array(z.string().trim().min(1)).default([]),
+      itemCodes: z.strictObject({
+        default: itemCode,
+        byFeeType: codeMap.default({}),
+        byOwner: z
+          .record(
+            z.string().trim().min(1),
+            z.strictObject({ default: itemCode.optional(), byFeeType: codeMap.optional() }),
+          )
+          .default({}),
+      }),
+      refType: z.string().min(1).default('CHECKOUT_ID'),
+      refTypeField: refTypeField.default('ref1type1'),
+      refValueField: refValueField.default('ref1val1'),
+      custcode: z.string().min(1).optional(),
+    }),
+    payments: z
+      .strictObject({
+        minPaymentCents: int(1, 1_000_000).default(100),
+        refusedFor: z
+          .array(z.enum(standingCategories, { error: 'must list inactive, expired or blocked' }))
+          .default(['inactive']),
+        /** Owning libraries (Alma `fee.owner.value`) whose fees are payable here; absent: all. */
+        payableOwners: z.array(z.string().trim().min(1)).min(1).optional(),
+        cardNumberPattern: regexPattern.default('^[0-9]{5,19}$'),
+        currency: currencyCode.default('USD'),
+      })
+      .default({
+        minPaymentCents: 100,
+        refusedFor: ['inactive'],
+        cardNumberPattern: '^[0-9]{5,19}$',
+        currency: 'USD',
+      }),
+    kiosks: z.array(kioskCredentialSchema).min(1, 'must name at least one kiosk'),
+    kiosk: z
+      .strictObject({
+        /** Shown in the kiosk header; the institution's name when absent. */
+        libraryName: z.string().trim().min(1).optional(),
+        logoUrl: z.string().min(1).optional(),
+        primaryColor: hexColor.default('#00386b'),
+        accentColor: hexColor.default('#c4820e'),
+        languages: z.array(languageSchema).min(1).default(['en', 'es']),
+        defaultLanguage: languageSchema.default('en'),
+        allowManualEntry: bool.default(false),
+        showItemTitles: bool.default(true),
+        idleSeconds: z
+          .strictObject({
+            default: int(5, 3600).default(60),
+            fines: int(5, 3600).default(90),
+            checkout: int(30, 3600).default(300),
+            receipt: int(5, 3600).default(30),
+          })
+          .default({ default: 60, fines: 90, checkout: 300, receipt: 30 }),
+        idleWarningSeconds: int(3, 600).default(20),
+        cardReader: cardReaderSettingsSchema.default(cardReaderSettingsSchema.parse({})),
+      })
+      .default({
+        primaryColor: '#00386b',
+        accentColor: '#c4820e',
+        languages: ['en', 'es'],
+        defaultLanguage: 'en',
+        allowManualEntry: false,
+        showItemTitles: true,
+        idleSeconds: { default: 60, fines: 90, checkout: 300, receipt: 30 },
+        idleWarningSeconds: 20,
+        cardReader: cardReaderSettingsSchema.parse({}),
+      }),
+  })
+  .superRefine((institution, context) => {
+    const { kiosk } = institution
+    if (kiosk.idleWarningSeconds >= kiosk.idleSeconds.default) {
+      context.addIssue({
+        code: 'custom',
+        path: ['kiosk', 'idleWarningSeconds'],
+        message: 'must be shorter than the default idle time',
+      })
+    }
+    if (!kiosk.languages.includes(kiosk.defaultLanguage)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['kiosk', 'defaultLanguage'],
+        message: 'must be one of the kiosk languages',
+      })
+    }
+  })
+
+export type InstitutionInput = z.input<typeof institutionSchema>
+export type ParsedInstitution = z.output<typeof institutionSchema>
+
+/** Service-wide settings the config file may hold (the environment wins over them). */
+export const serviceSettingsSchema = z.strictObject({
+  port: int(0, 65535).optional(),
+  host: z.string().min(1).optional(),
+  publicBaseUrl: url.optional(),
+  trustProxy: bool.optional(),
+  databaseUrl: z.string().min(1).optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  kioskRequestsPerMinute: int(1, 100_000).optional(),
+  cashnetRequestsPerMinute: int(1, 100_000).optional(),
+  checkoutTtlMinutes: int(1, 24 * 60).optional(),
+  lookupTtlSeconds: int(10, 24 * 3600).optional(),
+  almaSettleSeconds: int(1, 24 * 3600).optional(),
+  postingStuckMinutes: int(1, 7 * 24 * 60).optional(),
+})
+
+/** The config file: service settings and the institutions. */
+export const configFileSchema = z.strictObject({
+  service: serviceSettingsSchema.default({}),
+  institutions: z.array(z.unknown()).min(1, 'must list at least one institution'),
+})

@@ -1,0 +1,85 @@
+/**
+ * The service's configuration once loaded and validated: service-wide settings, and one
+ * `InstitutionConfig` per campus the service serves. Environment variables describe a single
+ * institution; a config file (`CONFIG_FILE`) describes several. Everything downstream takes these
+ * types, never the environment.
+ */
+import type { KioskSettings } from '../../common/api.ts'
+import type { StandingCategory } from '../patrons/standing.ts'
+
+export interface KioskCredential {
+  kioskId: string
+  /** SHA-256 of the key, hex: keys are never held in plain text after start-up. */
+  keyHash: string
+}
+
+/**
+ * Which CashNet item code a line is sent with: a campus with several libraries may give each owning
+ * library (Alma's `fee.owner.value`) its own codes, by fee type or as a default.
+ */
+export interface ItemCodeRules {
+  default: string
+  byFeeType: Readonly<Record<string, string>>
+  byOwner: Readonly<
+    Record<string, { default?: string; byFeeType?: Readonly<Record<string, string>> }>
+  >
+}
+
+export interface InstitutionConfig {
+  /** The Alma institution code, e.g. 01CALS_SJO: stored on every row of this campus. */
+  code: string
+  name: string
+  alma: {
+    baseUrl: string
+    apiKey: string
+    /** The `user_id_type` cards are looked up under. */
+    userIdType: string
+    maxRequestsPerSecond: number
+    paymentMethod: string
+    timeoutMs: number
+  }
+  cashnet: {
+    checkoutUrl: string
+    itemCodes: ItemCodeRules
+    postbackSecret: string
+    allowedIps: string[]
+    refType: string
+    refTypeField: string
+    refValueField: string
+    custcode: string | undefined
+  }
+  payments: {
+    minPaymentCents: number
+    /** Account categories refused at lookup; everyone else found in Alma may pay. */
+    refusedFor: ReadonlySet<StandingCategory>
+    /** Owning libraries whose fees are payable here; null: every library's. */
+    payableOwners: ReadonlySet<string> | null
+    cardNumberPattern: RegExp
+  }
+  kiosks: KioskCredential[]
+  kioskSettings: KioskSettings
+}
+
+export interface ServiceConfig {
+  production: boolean
+  sandbox: boolean
+  port: number
+  host: string
+  publicBaseUrl: string
+  trustProxy: boolean
+  databaseUrl: string
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  kioskRequestsPerMinute: number
+  /** Per source address under /cashnet/ (CashNet's own addresses exempt when allowlisted). */
+  cashnetRequestsPerMinute: number
+  checkoutTtlMs: number
+  lookupTtlMs: number
+  posting: {
+    /** After a pay call whose outcome is unknown, how long before the fee is looked at again. */
+    settleMs: number
+    /** Alma's answers for a line unreadable this long → a `posting_stuck` exception. */
+    stuckAfterMs: number
+  }
+  /** At least one; codes, kiosk ids and postback secrets are unique across them. */
+  institutions: InstitutionConfig[]
+}

@@ -1,0 +1,238 @@
+import { expect, it } from 'vitest'
+import {
+  accept,
+  checkout,
+  institution,
+  must,
+  otherInstitution,
+  paid,
+  rawPostback,
+  t0,
+  type RepositoryFactory,
+  using,
+} from './support.ts'
+
+export function postbackContract(open: RepositoryFactory): void {
+  it('accepts a payment once: paid, one outbox row per line, an event, the postback settled', async () => {
+    await using(open, async ({ repo }) => {
+      const postbackId = await paid(repo, 'c1', 'tx-1')
+      expect(await repo.getCheckout('c1')).toMatchObject({
+        status: 'paid',
+        cashnetTx: 'tx-1',
+        paidAt: t0 + 1,
+      })
+      const postings = await repo.listPostings('c1')
+      expect(
+        postings.map((p) => [p.lineNo, p.feeId, p.amountCents, p.tx, p.status, p.institution]),
+      ).toEqual([
+        [1, 'fee-1', 1250, 'tx-1', 'pending', institution],
+        [2, 'fee-3', 525, 'tx-1', 'pending', institution],
+      ])
+      expect(await repo.getPostback(postbackId)).toMatchObject({
+        institution,
+        outcome: 'accepted',
+        tx: 'tx-1',
+        checkoutId: 'c1',
+        rawBody: 'result=0&tx=1',
+      })
+
+      const again = await repo.storePostback(rawPostback(), accept('c1', 'tx-1'), t0 + 2)
+      expect(again.kind).toBe('duplicate')
+      expect(await repo.listPostings('c1')).toHaveLength(2)
+      expect(await repo.outboxDepth()).toBe(2)
+      expect(await repo.oldestPendingPostingCreatedAt()).toBe(t0 + 1)
+    })
+  })
+
+  it('honours a payment for a cancelled checkout, saying so', async () => {
+    await using(open, async ({ repo }) => {
+      await repo.createCheckout(checkout('c1'))
+      await repo.transitionCheckout('c1', {
+        from: ['pending'],
+        to: 'cancelled',
+        now: t0,
+        event: 'checkout_cancelled',
+      })
+      const stored = await repo.storePostback(rawPostback(), accept('c1', 'tx-1'), t0 + 1)
+      expect(stored).toMatchObject({ kind: 'accepted', previousStatus: 'cancelled' })
+      expect((await repo.getPostback(stored.postbackId))?.reason).toBe(
+        'honoured although the checkout was cancelled',
+      )
+    })
+  })
+
+  it('keeps a tx already used by another checkout and a second payment as unmatched exceptions', async () => {
+    await using(open, async ({ repo }) => {
+      await paid(repo, 'c1', 'tx-1')
+      await repo.createCheckout(checkout('c2'))
+      const reused = await repo.storePostback(rawPostback(), accept('c2', 'tx-1'), t0)
+      expect(reused).toMatchObject({
+        kind: 'unmatched',
+        because: 'tx_reused',
+        reference: 'EXC-tx-1',
+        duplicate: false,
+      })
+      expect((await repo.getCheckout('c2'))?.status).toBe('pending')
+      expect(await repo.getPostback(reused.postbackId)).toMatchObject({
+        outcome: 'unmatched',
+        reason: 'CashNet tx tx-1 already paid checkout c1',
+      })
+
+      const second = await repo.storePostback(rawPostback(), accept('c1', 'tx-2'), t0)
+      expect(second).toMatchObject({
+        kind: 'unmatched',
+        because: 'second_payment',
+        reference: 'EXC-tx-2',
+      })
+      expect(await repo.listExceptions()).toEqual([
+        expect.objectContaining({
+          kind: 'unmatched_payment',
+          tx: 'tx-1',
+          checkoutId: 'c2',
+          institution,
+        }),
+        expect.objectContaining({ kind: 'unmatched_payment', tx: 'tx-2', amountCents: 1775 }),
+      ])
+      expect(await repo.listPostings('c1')).toHaveLength(2)
+    })
+  })
+
+  it('records an unmatched payment once per tx, and one without a tx by its postback', async () => {
+    await using(open, async ({ repo }) => {
+      const action = {
+        kind: 'unmatched' as const,
+        checkoutId: null,
+        amountCents: 1200,
+        reason: 'no known checkout',
+      }
+      const first = await repo.storePostback(rawPostback(), { ...action, tx: 'tx-9' }, t0)
+      expect(first).toMatchObject({ kind: 'unmatched', reference: 'EXC-tx-9', duplicate: false })
+      const repeat = await repo.storePostback(rawPostback(), { ...action, tx: 'tx-9' }, t0)
+      expect(repeat).toMatchObject({ kind: 'unmatched', reference: 'EXC-tx-9', duplicate: true })
+      const anonymous = await repo.storePostback(
+        rawPostback(),
+        { ...action, amountCents: null, tx: null },
+        t0,
+      )
+      expect(anonymous).toMatchObject({ reference: `EXC-PB${anonymous.postbackId}` })
+      expect(
+        (await repo.listExceptions()).map((e) => [e.reference, e.amountCents, e.postbackId]),
+      ).toEqual([
+        ['EXC-tx-9', 1200, first.postbackId],
+        [`EXC-PB${anonymous.postbackId}`, null, anonymous.postbackId],
+      ])
+      expect((await repo.getPostback(repeat.postbackId))?.outcome).toBe('unmatched')
+      expect(await repo.countOpenExceptions(institution)).toEqual({
+        unapplied_money: 0,
+        unmatched_payment: 2,
+        posting_stuck: 0,
+        alma_refused: 0,
+        alma_mismatch: 0,
+      })
+      expect((await repo.countOpenExceptions(otherInstitution)).unmatched_payment).toBe(0)
+    })
+  })
+
+  it('records a decline: a pending checkout fails, any other is left alone', async () => {
+    await using(open, async ({ repo }) => {
+      await repo.createCheckout(checkout('c1'))
+      const decline = (tx: string) => ({
+        kind: 'decline' as const,
+        checkoutId: 'c1',
+        tx,
+        message: 'DECLINED',
+      })
+      const failed = await repo.storePostback(rawPostback(), decline('f-1'), t0)
+      expect(failed).toMatchObject({
+        kind: 'declined',
+        changed: true,
+        checkout: { status: 'failed', message: 'DECLINED' },
+      })
+      const ignored = await repo.storePostback(rawPostback(), decline('f-2'), t0)
+      expect(ignored).toMatchObject({ kind: 'declined', changed: false })
+      expect((await repo.getPostback(ignored.postbackId))?.reason).toBe(
+        'checkout was failed; nothing changed',
+      )
+    })
+  })
+
+  it('never lets a postback of one institution touch another institution’s checkout', async () => {
+    await using(open, async ({ repo }) => {
+      await repo.createCheckout(checkout('c1'))
+      const foreign = rawPostback({ institution: otherInstitution })
+      const stored = await repo.storePostback(foreign, accept('c1', 'tx-1'), t0)
+      expect(stored).toMatchObject({ kind: 'unmatched', because: 'not_matched' })
+      expect((await repo.getCheckout('c1'))?.status).toBe('pending')
+      const declined = await repo.storePostback(
+        foreign,
+        { kind: 'decline', checkoutId: 'c1', tx: null, message: 'no' },
+        t0,
+      )
+      expect(declined.kind).toBe('rejected')
+      expect((await repo.getCheckout('c1'))?.status).toBe('pending')
+      expect((await repo.listExceptions())[0]?.institution).toBe(otherInstitution)
+    })
+  })
+
+  it('keeps raw postbacks append-only and settled once, enforced by the database', async () => {
+    await using(open, async ({ repo, execRaw }) => {
+      const { postbackId: id } = await repo.storePostback(
+        rawPostback(),
+        {
+          kind: 'reject',
+          outcome: 'rejected_oversized',
+          reason: 'too big',
+          tx: null,
+          checkoutId: null,
+        },
+        t0,
+      )
+      await expect(
+        execRaw(`UPDATE postbacks SET raw_body = 'forged' WHERE id = ${id}`),
+      ).rejects.toThrow(/raw postback never changes/)
+      await expect(
+        execRaw(`UPDATE postbacks SET institution = 'X' WHERE id = ${id}`),
+      ).rejects.toThrow(/raw postback never changes/)
+      await expect(
+        execRaw(`UPDATE postbacks SET outcome = 'accepted' WHERE id = ${id}`),
+      ).rejects.toThrow(/settled once/)
+      await expect(execRaw(`DELETE FROM postbacks WHERE id = ${id}`)).rejects.toThrow(/append-only/)
+      expect(await repo.getPostback(id)).toMatchObject({
+        rawBody: 'result=0&tx=1',
+        outcome: 'rejected_oversized',
+        reason: 'too big',
+      })
+      expect(await repo.listPostbacks({ afterId: id })).toEqual([])
+      expect((await repo.listPostbacks()).map((postback) => postback.id)).toEqual([id])
+    })
+  })
+
+  it('keeps only the newest refused requests, never a body', async () => {
+    await using(open, async ({ repo }) => {
+      for (let i = 0; i < 7; i++) {
+        await repo.recordRefusedRequest(
+          {
+            institution: i === 6 ? institution : null,
+            receivedAt: t0 + i,
+            sourceIp: `203.0.113.${i}`,
+            method: 'POST',
+            reason: i === 6 ? 'address_not_allowed' : 'wrong_secret',
+            contentType: 'application/x-www-form-urlencoded',
+            bodyBytes: 15_000,
+          },
+          5,
+        )
+      }
+      const kept = await repo.listRefusedRequests()
+      expect(kept.map((r) => r.sourceIp)).toEqual([
+        '203.0.113.6',
+        '203.0.113.5',
+        '203.0.113.4',
+        '203.0.113.3',
+        '203.0.113.2',
+      ])
+      expect(must(kept[0])).toMatchObject({ institution, reason: 'address_not_allowed' })
+      expect(await repo.listRefusedRequests({ limit: 2 })).toHaveLength(2)
+    })
+  })
+}

@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { DatabaseSync } from 'node:sqlite'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openSqliteRepository } from '../../../../server/store/sqlite/index.ts'
+import { describePaymentsRepositoryContract } from '../contract/index.ts'
+
+describePaymentsRepositoryContract('server/store/sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiosk-repo-'))
+  const path = join(dir, 'kiosk.sqlite')
+  const repo = await openSqliteRepository(path)
+  const others: { close(): Promise<void> }[] = []
+  return {
+    repo,
+    async openAnother() {
+      const other = await openSqliteRepository(path)
+      others.push(other)
+      return other
+    },
+    execRaw(sql) {
+      const db = new DatabaseSync(path)
+      try {
+        db.exec(sql)
+        return Promise.resolve()
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+      } finally {
+        db.close()
+      }
+    },
+    async close() {
+      for (const other of others) await other.close()
+      await repo.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+})
