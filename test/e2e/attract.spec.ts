@@ -1,18 +1,14 @@
-import { expect, test } from '@playwright/test'
-import { expectScreen, resetSandbox, sandbox, screenLocator } from './support/kiosk.ts'
-
-test.beforeEach(async ({ request }) => {
-  await resetSandbox(request)
-})
+import { expectScreen, screenLocator } from './support/kiosk.ts'
+import { expect, openKiosk, test } from './support/test.ts'
 
 test('the demo serves the kiosk attract screen with the library from the settings', async ({
   page,
-  request,
+  sandbox,
 }, testInfo) => {
-  await sandbox(request, 'settings', {
+  await sandbox('settings', {
     library: { name: 'Pollak Library', primaryColor: '#7a1f2b', accentColor: '#d4a017' },
   })
-  await page.goto('/')
+  await openKiosk(page)
   await expect(
     page.getByRole('heading', { level: 1, name: 'Swipe or tap your campus ID' }),
   ).toBeVisible()
@@ -30,20 +26,19 @@ test('the demo serves the kiosk attract screen with the library from the setting
 
 test('out of service while the service is unreachable at start-up, then recovers', async ({
   page,
-  request,
+  sandbox,
 }, testInfo) => {
-  await sandbox(request, 'service', { apiDown: true })
+  await sandbox('service', { apiDown: true })
   await page.clock.install()
   await page.goto('/')
   await expectScreen(page, testInfo, 'outOfService')
-  await sandbox(request, 'service', { apiDown: false })
+  await sandbox('service', { apiDown: false })
   await page.clock.fastForward(11_000)
   await expect(screenLocator(page, 'attract')).toBeVisible()
 })
 
-test('no manual entry when the settings forbid it', async ({ page, request }) => {
-  await sandbox(request, 'settings', { allowManualEntry: false })
-  await page.goto('/')
-  await expect(screenLocator(page, 'attract')).toBeVisible()
+test('no manual entry when the settings forbid it', async ({ page, sandbox }) => {
+  await sandbox('settings', { allowManualEntry: false })
+  await openKiosk(page)
   await expect(page.getByRole('button', { name: 'Type your ID number instead' })).toHaveCount(0)
 })

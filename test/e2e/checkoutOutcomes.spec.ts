@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import {
   cancelOnCashnet,
   cards,
@@ -7,16 +7,10 @@ import {
   expectNoPatronTraces,
   expectScreen,
   payOnCashnet,
-  resetSandbox,
   screenLocator,
   swipe,
 } from './support/kiosk.ts'
-
-test.beforeEach(async ({ page, request }) => {
-  await resetSandbox(request)
-  await page.goto('/')
-  await expect(screenLocator(page, 'attract')).toBeVisible()
-})
+import { expect, test } from './support/test.ts'
 
 async function openCashnet(page: Page) {
   await swipe(page, cards.oneFee)
@@ -26,7 +20,7 @@ async function openCashnet(page: Page) {
 }
 
 test('cancel on the CashNet page: no payment, the checkout is cancelled', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await openCashnet(page)
   await cancelOnCashnet(page)
@@ -39,7 +33,9 @@ test('cancel on the CashNet page: no payment, the checkout is cancelled', async 
   await expect(screenLocator(page, 'fines')).toBeVisible()
 })
 
-test('cancel from the kiosk header closes the CashNet page at once', async ({ page }, testInfo) => {
+test('cancel from the kiosk header closes the CashNet page at once', async ({
+  kiosk: page,
+}, testInfo) => {
   await openCashnet(page)
   await page.getByRole('button', { name: 'Cancel payment' }).click()
   await expectScreen(page, testInfo, 'cancelled')
@@ -49,7 +45,7 @@ test('cancel from the kiosk header closes the CashNet page at once', async ({ pa
 })
 
 test('declined card: CashNet’s answer, nothing charged, another card can be tried', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await openCashnet(page)
   await payOnCashnet(page, declinedCard)

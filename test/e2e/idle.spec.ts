@@ -1,18 +1,12 @@
-import { expect, test } from '@playwright/test'
 import {
   cards,
   expectNoPatronTraces,
   expectScreen,
   payOnCashnet,
-  resetSandbox,
-  sandbox,
   screenLocator,
   swipe,
 } from './support/kiosk.ts'
-
-test.beforeEach(async ({ request }) => {
-  await resetSandbox(request)
-})
+import { expect, test } from './support/test.ts'
 
 test('idle mid-flow: "Are you still there?", then the session is wiped', async ({
   page,
@@ -42,8 +36,8 @@ test('idle mid-flow: "Are you still there?", then the session is wiped', async (
   await expectNoPatronTraces(page, ['María', '42.75', 'Overdue fine'])
 })
 
-test('per-screen timeouts come from the kiosk settings', async ({ page, request }) => {
-  await sandbox(request, 'settings', {
+test('per-screen timeouts come from the kiosk settings', async ({ page, sandbox }) => {
+  await sandbox('settings', {
     idleTimeoutSeconds: { receipt: 5 },
     idleWarningSeconds: 3,
   })
@@ -57,7 +51,7 @@ test('per-screen timeouts come from the kiosk settings', async ({ page, request 
   await expect(screenLocator(page, 'attract')).toBeVisible()
 })
 
-test('never wipes while a payment is confirming', async ({ page, request }) => {
+test('never wipes while a payment is confirming', async ({ page, sandbox }) => {
   await page.clock.install()
   await page.goto('/')
   await swipe(page, cards.oneFee)
@@ -65,7 +59,7 @@ test('never wipes while a payment is confirming', async ({ page, request }) => {
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
   await expect(screenLocator(page, 'checkout')).toBeVisible()
   // A slow Alma keeps the payment "paid, not yet posted" for a while.
-  await sandbox(request, 'alma', { latencyMs: 4000 })
+  await sandbox('alma', { latencyMs: 4000 })
   await payOnCashnet(page)
   await expect(screenLocator(page, 'confirming')).toBeVisible()
   await expect(page.getByRole('status')).toHaveText(

@@ -1,13 +1,8 @@
-import { expect, test } from '@playwright/test'
-import { cards, expectScreen, resetSandbox, screenLocator, swipe } from './support/kiosk.ts'
-
-test.beforeEach(async ({ page, request }) => {
-  await resetSandbox(request)
-  await page.goto('/')
-})
+import { cards, expectScreen, screenLocator, swipe } from './support/kiosk.ts'
+import { expect, test } from './support/test.ts'
 
 test('language switch: Spanish on every screen, Intl money, back to English after', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await page.getByRole('button', { name: 'Español' }).click()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(
@@ -37,7 +32,9 @@ test('language switch: Spanish on every screen, Intl money, back to English afte
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Swipe or tap your campus ID')
 })
 
-test('large text and keyboard-only operation with a visible focus', async ({ page }, testInfo) => {
+test('large text and keyboard-only operation with a visible focus', async ({
+  kiosk: page,
+}, testInfo) => {
   await page.getByRole('button', { name: /Larger text/u }).click()
   await expect(page.getByRole('button', { name: /Larger text/u })).toHaveAttribute(
     'aria-pressed',

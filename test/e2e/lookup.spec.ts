@@ -1,21 +1,7 @@
-import { expect, test } from '@playwright/test'
-import {
-  cards,
-  expectNoPatronTraces,
-  expectScreen,
-  resetSandbox,
-  sandbox,
-  screenLocator,
-  swipe,
-} from './support/kiosk.ts'
+import { cards, expectNoPatronTraces, expectScreen, screenLocator, swipe } from './support/kiosk.ts'
+import { expect, test } from './support/test.ts'
 
-test.beforeEach(async ({ page, request }) => {
-  await resetSandbox(request)
-  await page.goto('/')
-  await expect(screenLocator(page, 'attract')).toBeVisible()
-})
-
-test('not found: an unknown card', async ({ page }, testInfo) => {
+test('not found: an unknown card', async ({ kiosk: page }, testInfo) => {
   await swipe(page, cards.notFound)
   await expectScreen(page, testInfo, 'notFound')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find your account')
@@ -24,7 +10,7 @@ test('not found: an unknown card', async ({ page }, testInfo) => {
 })
 
 test('an inactive account says why and cannot pay (PAYMENT_REFUSED_FOR=inactive)', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await swipe(page, cards.inactive)
   await expectScreen(page, testInfo, 'blocked', { curated: 'blocked' })
@@ -32,7 +18,7 @@ test('an inactive account says why and cannot pay (PAYMENT_REFUSED_FOR=inactive)
   await expect(page.getByRole('button', { name: /Pay/u })).toHaveCount(0)
 })
 
-test('blocked and expired accounts can see and pay their fees', async ({ page }) => {
+test('blocked and expired accounts can see and pay their fees', async ({ kiosk: page }) => {
   await swipe(page, cards.blocked)
   await expect(screenLocator(page, 'fines')).toBeVisible()
   await expect(page.getByRole('button', { name: /Pay .*9\.50/u })).toBeEnabled()
@@ -43,7 +29,7 @@ test('blocked and expired accounts can see and pay their fees', async ({ page })
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Rob')
 })
 
-test('no fines: nothing to pay', async ({ page }, testInfo) => {
+test('no fines: nothing to pay', async ({ kiosk: page }, testInfo) => {
   await swipe(page, cards.noFees)
   await expectScreen(page, testInfo, 'noFines')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('You have no fines or fees')
@@ -52,25 +38,25 @@ test('no fines: nothing to pay', async ({ page }, testInfo) => {
 })
 
 test('service down: the lookup says payments are unavailable, and recovers', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
-  await sandbox(request, 'service', { apiDown: true })
+  await sandbox('service', { apiDown: true })
   await swipe(page, cards.severalFees)
   await expectScreen(page, testInfo, 'unavailable')
-  await sandbox(request, 'service', { apiDown: false })
+  await sandbox('service', { apiDown: false })
   await swipe(page, cards.severalFees)
   await expect(screenLocator(page, 'fines')).toBeVisible()
 })
 
-test('Alma down: the same calm message', async ({ page, request }) => {
-  await sandbox(request, 'alma', { down: true })
+test('Alma down: the same calm message', async ({ kiosk: page, sandbox }) => {
+  await sandbox('alma', { down: true })
   await swipe(page, cards.severalFees)
   await expect(screenLocator(page, 'unavailable')).toBeVisible({ timeout: 20_000 })
 })
 
 test('plain digits and manual entry on the keypad reach the same account', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await swipe(page, cards.oneFee, 'plain')
   await expect(screenLocator(page, 'fines')).toBeVisible()
@@ -86,7 +72,7 @@ test('plain digits and manual entry on the keypad reach the same account', async
   await expect(screenLocator(page, 'fines')).toBeVisible()
 })
 
-test('unicode names and titles, and a long list of fees', async ({ page }, testInfo) => {
+test('unicode names and titles, and a long list of fees', async ({ kiosk: page }, testInfo) => {
   await swipe(page, cards.unicode)
   await expectScreen(page, testInfo, 'fines')
   const name = await page.getByRole('heading', { level: 1 }).innerText()
@@ -99,12 +85,17 @@ test('unicode names and titles, and a long list of fees', async ({ page }, testI
   await expectScreen(page, testInfo, 'fines')
 })
 
-test('a slow typist is not a card reader', async ({ page }) => {
-  for (const key of cards.severalFees) {
-    await page.keyboard.press(key)
-    await page.waitForTimeout(120)
-  }
+test('a slow typist is not a card reader', async ({ kiosk: page }) => {
+  const lookups: unknown[] = []
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/lookups')) lookups.push(request.postDataJSON())
+  })
+  // A person typing: 120 ms between keys, far above the reader's 50 ms gap.
+  await page.keyboard.type(cards.severalFees, { delay: 120 })
   await page.keyboard.press('Enter')
-  await page.waitForTimeout(300)
-  await expect(screenLocator(page, 'attract')).toBeVisible()
+  // Keys are handled in order, so once a real swipe's lookup has come back, a lookup for the typed
+  // digits would already have been sent.
+  await swipe(page, cards.oneFee)
+  await expect(screenLocator(page, 'fines')).toBeVisible()
+  expect(lookups).toEqual([{ cardNumber: cards.oneFee }])
 })

@@ -1,24 +1,16 @@
-import { expect, test } from '@playwright/test'
 import {
   cards,
   cashnetFrame,
   expectNoPatronTraces,
   expectScreen,
   payOnCashnet,
-  resetSandbox,
-  sandbox,
   screenLocator,
   swipe,
 } from './support/kiosk.ts'
-
-test.beforeEach(async ({ page, request }) => {
-  await resetSandbox(request)
-  await page.goto('/')
-  await expect(screenLocator(page, 'attract')).toBeVisible()
-})
+import { expect, test } from './support/test.ts'
 
 test('pay all: swipe, confirm, pay on CashNet, posted receipt, Done wipes the patron', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await expectScreen(page, testInfo, 'attract', { curated: 'attract' })
   await swipe(page, cards.severalFees)
@@ -43,7 +35,7 @@ test('pay all: swipe, confirm, pay on CashNet, posted receipt, Done wipes the pa
   await expectNoPatronTraces(page, ['María', 'Overdue fine', '42.75', transaction])
 })
 
-test('selected fees: only the chosen fees are paid', async ({ page }, testInfo) => {
+test('selected fees: only the chosen fees are paid', async ({ kiosk: page }, testInfo) => {
   await swipe(page, cards.severalFees)
   await expect(screenLocator(page, 'fines')).toBeVisible()
   await page.getByRole('checkbox', { name: /Lost item replacement fee/u }).uncheck()
@@ -62,7 +54,7 @@ test('selected fees: only the chosen fees are paid', async ({ page }, testInfo) 
 })
 
 test('partial amount: typed on the keypad, applied oldest fee first', async ({
-  page,
+  kiosk: page,
 }, testInfo) => {
   await swipe(page, cards.severalFees)
   await page.getByRole('button', { name: 'Pay a different amount' }).click()
@@ -90,10 +82,10 @@ test('partial amount: typed on the keypad, applied oldest fee first', async ({
 })
 
 test('delayed postback: the kiosk shows it is confirming, then the receipt', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
-  await sandbox(request, 'cashnet', { postbackDelayMs: 6000 })
+  await sandbox('cashnet', { postbackDelayMs: 6000 })
   await swipe(page, cards.oneFee)
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
@@ -105,14 +97,14 @@ test('delayed postback: the kiosk shows it is confirming, then the receipt', asy
 })
 
 test('posting exception: money received, the library finishes it, with a reference', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
   await swipe(page, cards.severalFees)
   await page.getByRole('button', { name: 'Pay $42.75' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
   await expect(screenLocator(page, 'checkout')).toBeVisible()
-  await sandbox(request, 'alma/close-fees', { cardNumber: cards.severalFees })
+  await sandbox('alma/close-fees', { cardNumber: cards.severalFees })
   await payOnCashnet(page)
   await expectScreen(page, testInfo, 'exceptionReceipt', {
     curated: 'exception-receipt',

@@ -1,27 +1,19 @@
-import { expect, test } from '@playwright/test'
 import {
   cancelOnCashnet,
   cards,
   cashnetFrame,
   expectScreen,
-  resetSandbox,
-  sandbox,
   screenLocator,
   swipe,
 } from './support/kiosk.ts'
-
-test.beforeEach(async ({ page, request }) => {
-  await resetSandbox(request)
-  await page.goto('/')
-  await expect(screenLocator(page, 'attract')).toBeVisible()
-})
+import { expect, test } from './support/test.ts'
 
 test('progress is shown while the service looks the patron up and prepares the payment', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
   // Slow enough that the wait screens outlast their checks (axe and a screenshot) on a busy machine.
-  await sandbox(request, 'alma', { latencyMs: 4000 })
+  await sandbox('alma', { latencyMs: 4000 })
   await swipe(page, cards.oneFee)
   await expect(page.getByRole('status')).toHaveText('Finding your account…')
   await expectScreen(page, testInfo, 'lookingUp')
@@ -33,12 +25,12 @@ test('progress is shown while the service looks the patron up and prepares the p
 })
 
 test('fees that changed since the swipe stop the payment before CashNet', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
   await swipe(page, cards.severalFees)
   await page.getByRole('button', { name: 'Pay $42.75' }).click()
-  await sandbox(request, 'alma/close-fees', { cardNumber: cards.severalFees })
+  await sandbox('alma/close-fees', { cardNumber: cards.severalFees })
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()
   await expectScreen(page, testInfo, 'problem')
   await expect(screenLocator(page, 'problem')).toContainText('Your fees changed')
@@ -47,8 +39,8 @@ test('fees that changed since the swipe stop the payment before CashNet', async 
 })
 
 test('says it could not confirm when the service is gone after the patron returns', async ({
-  page,
-  request,
+  kiosk: page,
+  sandbox,
 }, testInfo) => {
   await swipe(page, cards.oneFee)
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
@@ -56,7 +48,7 @@ test('says it could not confirm when the service is gone after the patron return
   await expect(cashnetFrame(page).getByRole('button', { name: 'Pay' })).toBeVisible()
   await cancelOnCashnet(page)
   await expect(screenLocator(page, 'confirming')).toBeVisible()
-  await sandbox(request, 'service', { apiDown: true })
+  await sandbox('service', { apiDown: true })
   // After the grace period the kiosk tries to cancel the checkout, which cannot reach the service.
   await expectScreen(page, testInfo, 'notConfirmed', { timeout: 30_000 })
   await expect(screenLocator(page, 'notConfirmed').locator('.reference dd')).not.toBeEmpty()

@@ -25,9 +25,12 @@ export async function resetSandbox(request: APIRequestContext): Promise<void> {
   expect(response.status()).toBe(204)
 }
 
+export type SandboxPath = 'alma' | 'alma/close-fees' | 'cashnet' | 'settings' | 'service'
+
+/** Changes the demo's sandboxes, faults or kiosk settings (see server/demo/controls.ts). */
 export async function sandbox(
   request: APIRequestContext,
-  path: 'alma' | 'alma/close-fees' | 'cashnet' | 'settings' | 'service',
+  path: SandboxPath,
   data: Record<string, unknown>,
 ): Promise<void> {
   const response = await request.post(`/__sandbox/${path}`, { data })

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createKioskApi } from '../../../renderer/src/api/kioskApi.ts'
 import { KioskApiError } from '../../../renderer/src/api/kioskApiError.ts'
 import { lookupFixture, settingsFixture } from '../support/fixtures.ts'
@@ -138,9 +138,11 @@ describe('renderer/api/kioskApi', () => {
     })
     const session = new AbortController()
     const pending = api().getCheckout('c_2', { waitSeconds: 20, signal: session.signal })
-    setTimeout(() => {
-      session.abort()
-    }, 50)
+    // End the session once the long-poll is really open on the server.
+    await vi.waitFor(() => {
+      expect(seen.some((request) => request.url.startsWith('/api/v1/checkouts/c_2'))).toBe(true)
+    })
+    session.abort()
     expect((await failure(pending)).kind).toBe('aborted')
   })
 
