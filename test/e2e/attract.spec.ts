@@ -1,4 +1,4 @@
-import { expectScreen, screenLocator } from './support/kiosk.ts'
+import { expectScreen, holdRequests, screenLocator } from './support/kiosk.ts'
 import { expect, openKiosk, test } from './support/test.ts'
 
 test('the demo serves the kiosk attract screen with the library from the settings', async ({
@@ -22,6 +22,15 @@ test('the demo serves the kiosk attract screen with the library from the setting
     () => performance.getEntriesByName('kiosk:attract-painted').length,
   )
   expect(painted).toBe(1)
+})
+
+test('a calm "Starting…" screen until the first settings arrive', async ({ page }, testInfo) => {
+  const settings = await holdRequests(page, '**/api/v1/kiosk-settings')
+  await page.goto('/')
+  await expectScreen(page, testInfo, 'starting')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Starting…')
+  await settings.release()
+  await expect(screenLocator(page, 'attract')).toBeVisible()
 })
 
 test('out of service while the service is unreachable at start-up, then recovers', async ({

@@ -6,6 +6,7 @@ import {
   declinedCard,
   expectNoPatronTraces,
   expectScreen,
+  holdRequests,
   payOnCashnet,
   screenLocator,
   swipe,
@@ -37,7 +38,12 @@ test('cancel from the kiosk header closes the CashNet page at once', async ({
   kiosk: page,
 }, testInfo) => {
   await openCashnet(page)
+  const cancelling = await holdRequests(page, /\/api\/v1\/checkouts\/[^/]+\/cancel$/u)
   await page.getByRole('button', { name: 'Cancel payment' }).click()
+  await expect(page.getByRole('status')).toHaveText('Cancelling your payment…')
+  await expectScreen(page, testInfo, 'cancelling')
+  await expect(page.locator('iframe')).toHaveCount(0)
+  await cancelling.release()
   await expectScreen(page, testInfo, 'cancelled')
   await expect(page.locator('iframe')).toHaveCount(0)
   await page.getByRole('button', { name: 'Done' }).click()

@@ -6,7 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
-import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test'
+import {
+  expect,
+  type APIRequestContext,
+  type Page,
+  type Route,
+  type TestInfo,
+} from '@playwright/test'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 
 /** The sandbox's seed cards (see server/sandbox/README.md). */
@@ -111,6 +117,25 @@ export async function expectScreen(
   if (options.curated && process.env.UPDATE_SCREENSHOTS === '1') {
     mkdirSync(curatedDir, { recursive: true })
     writeFileSync(join(curatedDir, `${options.curated}.png`), screenshot)
+  }
+}
+
+/**
+ * Holds the kiosk's requests to `url` in the browser until `release()`, so a screen that lasts only
+ * as long as a request (starting, cancelling) stays up for its checks. Nothing waits on a timer.
+ */
+export async function holdRequests(page: Page, url: string | RegExp) {
+  const held: Route[] = []
+  let released = false
+  await page.route(url, async (route) => {
+    if (released) await route.continue()
+    else held.push(route)
+  })
+  return {
+    async release(): Promise<void> {
+      released = true
+      await Promise.all(held.splice(0).map((route) => route.continue()))
+    },
   }
 }
 
