@@ -178,6 +178,17 @@ export const cardReaderSettingsSchema = z.object({
 })
 export type CardReaderSettings = z.infer<typeof cardReaderSettingsSchema>
 
+/**
+ * An institution's own names for fee types, by Alma type code and language, e.g.
+ * `{"OVERDUEFINE": {"en": "Late fine", "es": "Multa por atraso"}}`. They win over the standard names
+ * in `common/feeTypes.ts`; a language left out falls back to those.
+ */
+export const feeTypeNamesSchema = z.record(
+  z.string().trim().min(1).max(64),
+  z.partialRecord(languageSchema, z.string().trim().min(1).max(120)),
+)
+export type FeeTypeNames = z.infer<typeof feeTypeNamesSchema>
+
 export const kioskSettingsSchema = z.object({
   library: z.object({
     name: z.string().min(1),
@@ -201,6 +212,8 @@ export const kioskSettingsSchema = z.object({
   /** Seconds the warning counts down before the session ends. */
   idleWarningSeconds: z.number().int().positive(),
   cardReader: cardReaderSettingsSchema,
+  /** Per-institution fee type names (none: the standard names, then Alma's descriptions). */
+  feeTypeNames: feeTypeNamesSchema.default({}),
 })
 export type KioskSettings = z.infer<typeof kioskSettingsSchema>
 

@@ -4,7 +4,7 @@
  * Defaults match the documented environment defaults.
  */
 import { z } from 'zod'
-import { cardReaderSettingsSchema, languageSchema } from '../../common/api.ts'
+import { cardReaderSettingsSchema, feeTypeNamesSchema, languageSchema } from '../../common/api.ts'
 import { standingCategories } from '../patrons/standing.ts'
 import {
   currencyCode,
@@ -108,6 +108,8 @@ export const institutionSchema = z
           .default({ default: 60, fines: 90, checkout: 300, receipt: 30 }),
         idleWarningSeconds: int(3, 600).default(20),
         cardReader: cardReaderSettingsSchema.default(cardReaderSettingsSchema.parse({})),
+        /** The institution's own names for fee types, by Alma code and language. */
+        feeTypeNames: feeTypeNamesSchema.default({}),
       })
       .default({
         primaryColor: '#00386b',
@@ -119,6 +121,7 @@ export const institutionSchema = z
         idleSeconds: { default: 60, fines: 90, checkout: 300, receipt: 30 },
         idleWarningSeconds: 20,
         cardReader: cardReaderSettingsSchema.parse({}),
+        feeTypeNames: {},
       }),
   })
   .superRefine((institution, context) => {

@@ -94,6 +94,7 @@ function kioskSettingsOf(institution: ParsedInstitution): KioskSettings {
     idleTimeoutSeconds: kiosk.idleSeconds,
     idleWarningSeconds: kiosk.idleWarningSeconds,
     cardReader: kiosk.cardReader,
+    feeTypeNames: kiosk.feeTypeNames,
   }
 }
 

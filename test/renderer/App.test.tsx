@@ -94,7 +94,7 @@ describe('renderer/App', () => {
     const rows = within(table).getAllByRole('row').slice(1)
     expect(rows.map((row) => row.textContent)).toEqual([
       'Overdue fineItem: The social life of language$12.50$12.50$0.00',
-      'Damaged item$5.25$5.25$0.00',
+      'Damaged item fine$5.25$5.25$0.00',
     ])
   })
 
@@ -117,7 +117,7 @@ describe('renderer/App', () => {
     const rows = within(screen.getByRole('table')).getAllByRole('row').slice(1)
     expect(rows.map((row) => row.textContent)).toEqual([
       'Overdue fineItem: The social life of language$12.50$12.50$0.00',
-      'Lost item replacementItem: Cien años de soledad$25.00$7.50$17.50',
+      'Lost item replacement feeItem: Cien años de soledad$25.00$7.50$17.50',
     ])
     expect(screen.getByText('Payments are applied to your oldest fees first.')).toBeTruthy()
   })

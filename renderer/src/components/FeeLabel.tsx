@@ -1,14 +1,28 @@
 import { useTranslation } from 'react-i18next'
+import { useFormat } from '../format/useFormat.ts'
 import { useKiosk } from '../state/StoreContext.tsx'
 
-/** A fee's description, with the item title only when the kiosk settings allow titles. */
-export function FeeLabel({ description, title }: { description: string; title: string | null }) {
+export interface FeeLabelFee {
+  /** Alma's type code; '' when unknown (the description is shown). */
+  type: string
+  description: string
+  title: string | null
+}
+
+/**
+ * A fee's type in the patron's language (`common/feeTypes.ts`), with the item title only when the
+ * kiosk settings allow titles.
+ */
+export function FeeLabel({ fee }: { fee: FeeLabelFee }) {
   const { t } = useTranslation()
+  const format = useFormat()
   const showTitles = useKiosk((state) => state.settings?.showItemTitles ?? false)
   return (
     <span className="fee-label">
-      <span className="fee-description">{description}</span>
-      {showTitles && title && <span className="fee-title">{t('fines.itemTitle', { title })}</span>}
+      <span className="fee-description">{format.feeName(fee)}</span>
+      {showTitles && fee.title && (
+        <span className="fee-title">{t('fines.itemTitle', { title: fee.title })}</span>
+      )}
     </span>
   )
 }

@@ -1,17 +1,24 @@
 import { useMemo } from 'react'
+import { feeTypeName } from '../../../common/feeTypes.ts'
 import { useKiosk } from '../state/StoreContext.tsx'
 import { formatDate, formatDateTime, formatMoney } from './format.ts'
 
-/** Formatters bound to the patron's language and the kiosk's currency. */
+/**
+ * Formatters bound to the patron's language and the kiosk's currency, and fee type names in that
+ * language (with the institution's own names from the settings).
+ */
 export function useFormat() {
   const language = useKiosk((state) => state.language)
   const currency = useKiosk((state) => state.patron?.currency ?? state.settings?.currency ?? 'USD')
+  const feeTypeNames = useKiosk((state) => state.settings?.feeTypeNames)
   return useMemo(
     () => ({
       money: (cents: number) => formatMoney(cents, currency, language),
       date: (iso: string) => formatDate(iso, language),
       dateTime: (iso: string) => formatDateTime(iso, language),
+      feeName: (fee: { type: string; description: string }) =>
+        feeTypeName(fee, language, feeTypeNames),
     }),
-    [currency, language],
+    [currency, language, feeTypeNames],
   )
 }

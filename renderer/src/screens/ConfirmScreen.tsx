@@ -61,7 +61,7 @@ export function ConfirmScreen() {
           {lines.map((line) => (
             <tr key={line.feeId}>
               <th scope="row">
-                <FeeLabel description={line.fee.description} title={line.fee.title} />
+                <FeeLabel fee={line.fee} />
               </th>
               <td className="num">{format.money(line.fee.balanceCents)}</td>
               <td className="num strong">{format.money(line.amountCents)}</td>

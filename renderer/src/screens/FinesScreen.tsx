@@ -71,7 +71,7 @@ export function FinesScreen() {
                     toggleFee(fee.id)
                   }}
                 />
-                <FeeLabel description={fee.description} title={fee.title} />
+                <FeeLabel fee={fee} />
                 <span className="fee-date">{format.date(fee.createdAt)}</span>
                 <span className="fee-amount">{format.money(fee.balanceCents)}</span>
               </label>

@@ -1,3 +1,4 @@
+import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Receipt } from '../../../common/api.ts'
 import { shortDisplayName } from '../../../common/displayName.ts'
@@ -5,6 +6,7 @@ import { Button } from '../components/Button.tsx'
 import { FeeLabel } from '../components/FeeLabel.tsx'
 import { Screen } from '../components/Screen.tsx'
 import { useFormat } from '../format/useFormat.ts'
+import { feeTypesById } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
 
 function DoneButton() {
@@ -120,6 +122,8 @@ function ReceiptFacts({ receipt }: { receipt: Receipt }) {
 function ReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string }) {
   const { t } = useTranslation()
   const format = useFormat()
+  const patron = useKiosk((state) => state.patron)
+  const types = useMemo(() => feeTypesById(patron), [patron])
   return (
     <table className="data-table">
       <caption>{caption}</caption>
@@ -138,7 +142,7 @@ function ReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string 
         {receipt.lines.map((line) => (
           <tr key={line.feeId}>
             <th scope="row">
-              <FeeLabel description={line.description} title={line.title} />
+              <FeeLabel fee={{ ...line, type: types.get(line.feeId) ?? '' }} />
             </th>
             <td className="num strong">{format.money(line.amountCents)}</td>
             <td className="num">{format.money(line.remainingCents)}</td>

@@ -1,5 +1,5 @@
 /** Values derived from the store state. Pure: call them inside `useMemo` or in actions. */
-import type { Fee } from '../../../common/api.ts'
+import type { Fee, LookupResponse } from '../../../common/api.ts'
 import {
   allocateOldestFirst,
   paymentLimits,
@@ -61,4 +61,13 @@ export function allocationPreview(
     const fee = byId.get(line.feeId)
     return fee ? [{ ...line, fee, remainingCents: fee.balanceCents - line.amountCents }] : []
   })
+}
+
+/**
+ * Each of the patron's fees' Alma type code by fee id, from the lookup: receipt lines carry only
+ * Alma's description, and the kiosk names fee types in the patron's language by code.
+ */
+export function feeTypesById(patron: LookupResponse | null): ReadonlyMap<string, string> {
+  if (!patron) return new Map()
+  return new Map([...patron.fees, ...patron.feesBeingPosted].map((fee) => [fee.id, fee.type]))
 }
