@@ -19,7 +19,8 @@ export default defineConfig({
   use: {
     ...devices['Desktop Chrome'],
     baseURL: `http://127.0.0.1:${demoPort}`,
-    viewport: { width: 1280, height: 900 },
+    // The kiosks' older 5:4 panels; test/e2e/displays.spec.ts checks every other display size.
+    viewport: { width: 1280, height: 1024 },
     launchOptions: { args: chromiumFlags, ...(executablePath ? { executablePath } : {}) },
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',

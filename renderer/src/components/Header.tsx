@@ -14,6 +14,9 @@ export function Header() {
   const languages = useKiosk((state) => state.settings?.languages)
   const language = useKiosk((state) => state.language)
   const largeText = useKiosk((state) => state.largeText)
+  // While the CashNet page is open Electron has placed its view right below the kiosk's bar;
+  // changing the language or text size now would move the bar under the view.
+  const placedCheckout = useKiosk((state) => state.screen.name === 'checkout')
   const { setLanguage, toggleLargeText } = useKioskActions()
 
   const others = (languages ?? allLanguages).filter((candidate) => candidate !== language)
@@ -23,7 +26,7 @@ export function Header() {
         {library?.logoUrl && <img className="brand-logo" src={library.logoUrl} alt="" />}
         <span className="brand-name">{library?.name ?? t('app.defaultLibraryName')}</span>
       </div>
-      <div className="header-tools">
+      <div className="header-tools" hidden={placedCheckout}>
         {others.map((other) => (
           <Button
             key={other}

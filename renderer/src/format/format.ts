@@ -14,6 +14,17 @@ export function formatDate(iso: string, language: Language): string {
   return new Intl.DateTimeFormat(intlLocale[language], { dateStyle: 'medium' }).format(date)
 }
 
+/** A calendar date (YYYY-MM-DD, no time zone), shown as that same day wherever the kiosk is. */
+export function formatCalendarDate(day: string, language: Language): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/u.test(day)) return ''
+  const date = new Date(`${day}T00:00:00Z`)
+  if (Number.isNaN(date.getTime())) return ''
+  return new Intl.DateTimeFormat(intlLocale[language], {
+    dateStyle: 'medium',
+    timeZone: 'UTC',
+  }).format(date)
+}
+
 export function formatDateTime(iso: string, language: Language): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return ''

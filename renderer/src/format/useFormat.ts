@@ -1,7 +1,7 @@
 import { useMemo } from 'react'
 import { feeTypeName } from '../../../common/feeTypes.ts'
 import { useKiosk } from '../state/StoreContext.tsx'
-import { formatDate, formatDateTime, formatMoney } from './format.ts'
+import { formatCalendarDate, formatDate, formatDateTime, formatMoney } from './format.ts'
 
 /**
  * Formatters bound to the patron's language and the kiosk's currency, and fee type names in that
@@ -15,6 +15,7 @@ export function useFormat() {
     () => ({
       money: (cents: number) => formatMoney(cents, currency, language),
       date: (iso: string) => formatDate(iso, language),
+      calendarDate: (day: string) => formatCalendarDate(day, language),
       dateTime: (iso: string) => formatDateTime(iso, language),
       feeName: (fee: { type: string; description: string }) =>
         feeTypeName(fee, language, feeTypeNames),

@@ -14,6 +14,7 @@ export const en = {
     tryAgain: 'Try again',
     pleaseWait: 'Please wait…',
     askStaff: 'If you need help, please ask at the service desk.',
+    moreFees: 'More fees below ({{count}})',
   },
   keypad: {
     label: 'Keypad',
@@ -47,6 +48,18 @@ export const en = {
     paySelected: 'Pay {{amount}}',
     payOtherAmount: 'Pay a different amount',
     finish: 'Finish without paying',
+    beingPostedCaption: 'Payments being posted',
+    beingPostedLead:
+      'These fees were paid recently. The payment is being recorded on your account, so they cannot be paid again now.',
+    beingPosted: 'Payment being posted: {{amount}}',
+    leftAfterPosting: 'Still owed after that: {{amount}}',
+  },
+  notices: {
+    label: 'About your account',
+    blocked: 'Paying clears fines. Other blocks need the service desk.',
+    blockedReason: 'Block on your account: {{reason}}',
+    expired:
+      'Your library account expired on {{date}}. You can still pay here; please renew your account at the service desk.',
   },
   amount: {
     title: 'How much would you like to pay?',
@@ -129,6 +142,8 @@ export const en = {
   noFines: {
     title: 'You have no fines or fees',
     lead: 'Good news, {{name}} — there is nothing to pay.',
+    beingPostedTitle: 'Nothing to pay right now',
+    beingPostedLead: '{{name}}, a recent payment is still being recorded on your account.',
   },
   notFound: {
     title: 'We could not find your account',
@@ -157,6 +172,8 @@ export const en = {
     invalidAmount: 'That amount cannot be paid. Please choose a different amount.',
     paymentUnavailable: 'The payment service did not answer. No payment was made.',
     checkoutFailed: 'The secure payment page could not be opened. No payment was made.',
+    feeBeingPosted:
+      'A payment for one of these fees is still being recorded on your account, so it cannot be paid again yet. No payment was made. Please start over to see your fees.',
     title: 'Payment could not start',
   },
   idle: {

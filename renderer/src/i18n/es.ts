@@ -14,6 +14,7 @@ export const es: Translation = {
     startOver: 'Empezar de nuevo',
     tryAgain: 'Intentar de nuevo',
     pleaseWait: 'Espere, por favor…',
+    moreFees: 'Más cargos abajo ({{count}})',
     askStaff: 'Si necesita ayuda, pregunte en el mostrador de servicio.',
   },
   keypad: {
@@ -48,6 +49,18 @@ export const es: Translation = {
     paySelected: 'Pagar {{amount}}',
     payOtherAmount: 'Pagar otro importe',
     finish: 'Terminar sin pagar',
+    beingPostedCaption: 'Pagos en proceso de registro',
+    beingPostedLead:
+      'Estos cargos se pagaron hace poco. El pago se está registrando en su cuenta, así que no se pueden pagar de nuevo ahora.',
+    beingPosted: 'Pago en proceso de registro: {{amount}}',
+    leftAfterPosting: 'Saldo pendiente después: {{amount}}',
+  },
+  notices: {
+    label: 'Sobre su cuenta',
+    blocked: 'Pagar elimina las multas. Para otros bloqueos, acuda al mostrador de servicio.',
+    blockedReason: 'Bloqueo en su cuenta: {{reason}}',
+    expired:
+      'Su cuenta de la biblioteca venció el {{date}}. Puede pagar aquí de todos modos; renueve su cuenta en el mostrador de servicio.',
   },
   amount: {
     title: '¿Cuánto desea pagar?',
@@ -130,6 +143,8 @@ export const es: Translation = {
   noFines: {
     title: 'No tiene multas ni cargos',
     lead: 'Buenas noticias, {{name}}: no hay nada que pagar.',
+    beingPostedTitle: 'Nada que pagar por ahora',
+    beingPostedLead: '{{name}}, un pago reciente todavía se está registrando en su cuenta.',
   },
   notFound: {
     title: 'No encontramos su cuenta',
@@ -158,6 +173,8 @@ export const es: Translation = {
     invalidAmount: 'Ese importe no se puede pagar. Elija otro importe.',
     paymentUnavailable: 'El servicio de pagos no respondió. No se realizó ningún pago.',
     checkoutFailed: 'No se pudo abrir la página de pago seguro. No se realizó ningún pago.',
+    feeBeingPosted:
+      'Un pago de uno de estos cargos todavía se está registrando en su cuenta, así que no se puede pagar de nuevo por ahora. No se realizó ningún pago. Vuelva a empezar para ver sus cargos.',
     title: 'No se pudo iniciar el pago',
   },
   idle: {

@@ -37,21 +37,19 @@ export function AmountScreen() {
           <Button onClick={backToFines}>{t('common.back')}</Button>
         </>
       }
+      side={<Keypad onKey={pressAmountKey} controls="amount-value" />}
     >
-      <div className="keypad-layout">
-        <div className="entry">
-          <span className="entry-label" id="amount-label">
-            {t('amount.fieldLabel')}
-          </span>
-          <output id="amount-value" className="entry-value money" aria-labelledby="amount-label">
-            {format.money(centsFromAmountDigits(amountDigits))}
-          </output>
-          <p className="entry-error" role="alert">
-            {problem === 'belowMinimum' && t('amount.belowMinimum', { min })}
-            {problem === 'aboveTotal' && t('amount.aboveTotal', { max })}
-          </p>
-        </div>
-        <Keypad onKey={pressAmountKey} controls="amount-value" />
+      <div className="entry">
+        <span className="entry-label" id="amount-label">
+          {t('amount.fieldLabel')}
+        </span>
+        <output id="amount-value" className="entry-value money" aria-labelledby="amount-label">
+          {format.money(centsFromAmountDigits(amountDigits))}
+        </output>
+        <p className="entry-error" role="alert">
+          {problem === 'belowMinimum' && t('amount.belowMinimum', { min })}
+          {problem === 'aboveTotal' && t('amount.aboveTotal', { max })}
+        </p>
       </div>
     </Screen>
   )

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { Button } from '../components/Button.tsx'
 import { FeeLabel } from '../components/FeeLabel.tsx'
 import { Screen } from '../components/Screen.tsx'
+import { FeeTable } from '../components/FeeTable.tsx'
 import { useFormat } from '../format/useFormat.ts'
 import { allocationPreview, paymentAmountCents } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
@@ -36,40 +37,33 @@ export function ConfirmScreen() {
           <Button onClick={backFromConfirm}>{t('common.back')}</Button>
         </>
       }
-    >
-      <p className="amount-summary">
-        <span className="amount-summary-label">{t('confirm.amountLabel')}</span>
-        <span className="amount-summary-value money">{format.money(amount)}</span>
-      </p>
-      <table className="data-table">
-        <caption>{t('confirm.allocationCaption')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('confirm.fee')}</th>
-            <th scope="col" className="num">
-              {t('confirm.balance')}
-            </th>
-            <th scope="col" className="num">
-              {t('confirm.paying')}
-            </th>
-            <th scope="col" className="num">
-              {t('confirm.remaining')}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
+      list={
+        <FeeTable
+          caption={t('confirm.allocationCaption')}
+          feeColumn={t('confirm.fee')}
+          columns={[
+            { label: t('confirm.balance'), className: 'num owed-now' },
+            { label: t('confirm.paying'), className: 'num' },
+            { label: t('confirm.remaining'), className: 'num' },
+          ]}
+        >
           {lines.map((line) => (
             <tr key={line.feeId}>
               <th scope="row">
                 <FeeLabel fee={line.fee} />
               </th>
-              <td className="num">{format.money(line.fee.balanceCents)}</td>
+              <td className="num owed-now">{format.money(line.fee.balanceCents)}</td>
               <td className="num strong">{format.money(line.amountCents)}</td>
               <td className="num">{format.money(line.remainingCents)}</td>
             </tr>
           ))}
-        </tbody>
-      </table>
+        </FeeTable>
+      }
+    >
+      <p className="amount-summary">
+        <span className="amount-summary-label">{t('confirm.amountLabel')}</span>
+        <span className="amount-summary-value money">{format.money(amount)}</span>
+      </p>
       {partialAmountCents !== null && <p className="hint">{t('confirm.oldestFirst')}</p>}
     </Screen>
   )

@@ -34,17 +34,15 @@ export function ManualEntryScreen() {
           </Button>
         </>
       }
+      side={<Keypad onKey={pressManualKey} controls="manual-digits" />}
     >
-      <div className="keypad-layout">
-        <div className="entry">
-          <span className="entry-label" id="manual-label">
-            {t('manualEntry.fieldLabel')}
-          </span>
-          <output id="manual-digits" className="entry-value" aria-labelledby="manual-label">
-            {digits === '' ? <span className="entry-empty">{t('manualEntry.empty')}</span> : digits}
-          </output>
-        </div>
-        <Keypad onKey={pressManualKey} controls="manual-digits" />
+      <div className="entry">
+        <span className="entry-label" id="manual-label">
+          {t('manualEntry.fieldLabel')}
+        </span>
+        <output id="manual-digits" className="entry-value" aria-labelledby="manual-label">
+          {digits === '' ? <span className="entry-empty">{t('manualEntry.empty')}</span> : digits}
+        </output>
       </div>
     </Screen>
   )

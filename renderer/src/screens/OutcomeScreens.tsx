@@ -2,7 +2,10 @@
 import { useTranslation } from 'react-i18next'
 import { shortDisplayName } from '../../../common/displayName.ts'
 import { Button } from '../components/Button.tsx'
+import { FeesBeingPosted } from '../components/FeesBeingPosted.tsx'
+import { PatronNotices } from '../components/PatronNotices.tsx'
 import { Screen } from '../components/Screen.tsx'
+import { ScrollArea } from '../components/ScrollArea.tsx'
 import { retryScreen } from '../state/paymentSlice.ts'
 import type { AccountBlock, PaymentProblem } from '../state/screens.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
@@ -103,17 +106,39 @@ export function NotConfirmedScreen() {
   )
 }
 
+/** Nothing payable: nothing owed, or only fees whose payment is still being posted. */
 export function NoFinesScreen() {
   const { t } = useTranslation()
-  const name = useKiosk((state) => shortDisplayName(state.patron?.patron.displayName ?? ''))
+  const patron = useKiosk((state) => state.patron)
+  const name = shortDisplayName(patron?.patron.displayName ?? '')
+  const beingPosted = patron?.feesBeingPosted ?? []
+  if (beingPosted.length === 0) {
+    return (
+      <Screen
+        name="noFines"
+        tone="success"
+        title={t('noFines.title')}
+        lead={t('noFines.lead', { name })}
+        actions={<EndButton label={t('common.done')} />}
+      >
+        <PatronNotices notices={patron?.patron.notices ?? []} />
+      </Screen>
+    )
+  }
   return (
     <Screen
       name="noFines"
-      tone="success"
-      title={t('noFines.title')}
-      lead={t('noFines.lead', { name })}
+      title={t('noFines.beingPostedTitle')}
+      lead={t('noFines.beingPostedLead', { name })}
       actions={<EndButton label={t('common.done')} />}
-    />
+      list={
+        <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
+          <FeesBeingPosted fees={beingPosted} />
+        </ScrollArea>
+      }
+    >
+      <PatronNotices notices={patron?.patron.notices ?? []} />
+    </Screen>
   )
 }
 
@@ -168,6 +193,7 @@ export function UnavailableScreen() {
 const problemMessages = {
   lookupExpired: 'problem.lookupExpired',
   feesChanged: 'problem.feesChanged',
+  feeBeingPosted: 'problem.feeBeingPosted',
   invalidAmount: 'problem.invalidAmount',
   paymentUnavailable: 'problem.paymentUnavailable',
   checkoutFailed: 'problem.checkoutFailed',

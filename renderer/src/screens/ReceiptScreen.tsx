@@ -1,10 +1,11 @@
-import { useMemo } from 'react'
+import { useMemo, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Receipt } from '../../../common/api.ts'
 import { shortDisplayName } from '../../../common/displayName.ts'
 import { Button } from '../components/Button.tsx'
 import { FeeLabel } from '../components/FeeLabel.tsx'
 import { Screen } from '../components/Screen.tsx'
+import { FeeTable } from '../components/FeeTable.tsx'
 import { useFormat } from '../format/useFormat.ts'
 import { feeTypesById } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
@@ -38,10 +39,9 @@ export function ReceiptScreen() {
       title={t('receipt.title')}
       lead={t('receipt.lead', { name })}
       actions={<DoneButton />}
+      list={<ReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />}
     >
-      <ReceiptFacts receipt={receipt} />
-      <ReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />
-      <dl className="facts">
+      <ReceiptFacts receipt={receipt}>
         <div>
           <dt>{t('receipt.remainingBalance')}</dt>
           <dd className="money">
@@ -50,7 +50,7 @@ export function ReceiptScreen() {
               : format.money(receipt.remainingBalanceCents)}
           </dd>
         </div>
-      </dl>
+      </ReceiptFacts>
     </Screen>
   )
 }
@@ -74,6 +74,12 @@ export function ExceptionReceiptScreen() {
       title={t('exceptionReceipt.title')}
       lead={t('exceptionReceipt.lead')}
       actions={<DoneButton />}
+      list={
+        receipt &&
+        receipt.lines.length > 0 && (
+          <ReceiptLines receipt={receipt} caption={t('exceptionReceipt.postedSoFar')} />
+        )
+      }
     >
       <dl className="facts">
         <div className="reference">
@@ -89,14 +95,11 @@ export function ExceptionReceiptScreen() {
       </dl>
       <p className="hint">{t('exceptionReceipt.keepReference')}</p>
       {receipt && <ReceiptFacts receipt={receipt} />}
-      {receipt && receipt.lines.length > 0 && (
-        <ReceiptLines receipt={receipt} caption={t('exceptionReceipt.postedSoFar')} />
-      )}
     </Screen>
   )
 }
 
-function ReceiptFacts({ receipt }: { receipt: Receipt }) {
+function ReceiptFacts({ receipt, children }: { receipt: Receipt; children?: ReactNode }) {
   const { t } = useTranslation()
   const format = useFormat()
   return (
@@ -115,6 +118,7 @@ function ReceiptFacts({ receipt }: { receipt: Receipt }) {
           <dd>{format.dateTime(receipt.postedAt)}</dd>
         </div>
       )}
+      {children}
     </dl>
   )
 }
@@ -125,30 +129,23 @@ function ReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string 
   const patron = useKiosk((state) => state.patron)
   const types = useMemo(() => feeTypesById(patron), [patron])
   return (
-    <table className="data-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('receipt.fee')}</th>
-          <th scope="col" className="num">
-            {t('receipt.paid')}
+    <FeeTable
+      caption={caption}
+      feeColumn={t('receipt.fee')}
+      columns={[
+        { label: t('receipt.paid'), className: 'num' },
+        { label: t('receipt.remaining'), className: 'num' },
+      ]}
+    >
+      {receipt.lines.map((line) => (
+        <tr key={line.feeId}>
+          <th scope="row">
+            <FeeLabel fee={{ ...line, type: types.get(line.feeId) ?? '' }} />
           </th>
-          <th scope="col" className="num">
-            {t('receipt.remaining')}
-          </th>
+          <td className="num strong">{format.money(line.amountCents)}</td>
+          <td className="num">{format.money(line.remainingCents)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {receipt.lines.map((line) => (
-          <tr key={line.feeId}>
-            <th scope="row">
-              <FeeLabel fee={{ ...line, type: types.get(line.feeId) ?? '' }} />
-            </th>
-            <td className="num strong">{format.money(line.amountCents)}</td>
-            <td className="num">{format.money(line.remainingCents)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </FeeTable>
   )
 }

@@ -21,6 +21,7 @@ function checkoutProblem(error: unknown): PaymentProblem {
   if (isKioskApiError(error) && error.kind === 'rejected') {
     if (error.code === 'lookup_expired') return 'lookupExpired'
     if (error.code === 'fees_changed') return 'feesChanged'
+    if (error.code === 'fee_being_posted') return 'feeBeingPosted'
     if (error.code === 'invalid_amount') return 'invalidAmount'
   }
   return 'paymentUnavailable'

@@ -5,7 +5,12 @@ export type AccountBlock = 'blocked' | 'inactive' | 'expired'
 
 /** Why a payment could not start, each with its own message. */
 export type PaymentProblem =
-  'lookupExpired' | 'feesChanged' | 'invalidAmount' | 'paymentUnavailable' | 'checkoutFailed'
+  | 'lookupExpired'
+  | 'feesChanged'
+  | 'feeBeingPosted'
+  | 'invalidAmount'
+  | 'paymentUnavailable'
+  | 'checkoutFailed'
 
 export type Screen =
   | { name: 'attract' }
