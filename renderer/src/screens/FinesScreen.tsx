@@ -56,49 +56,50 @@ export function FinesScreen() {
         </>
       }
       list={
-        <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
-          <div className="fee-list" role="group" aria-labelledby="fees-caption">
-            <div className="list-head">
-              <h2 id="fees-caption" className="list-caption">
-                {t('fines.tableCaption')}
-              </h2>
-              {patron.fees.length > 1 && (
-                <label className="select-all">
-                  <input
-                    type="checkbox"
-                    checked={allSelected}
-                    onChange={() => {
-                      setAllFeesSelected(!allSelected)
-                    }}
-                  />
-                  <span>{t('fines.selectAll')}</span>
-                </label>
-              )}
-            </div>
-            <ul>
-              {patron.fees.map((fee) => (
-                <li key={fee.id} className="fee-row">
-                  <label className="fee-option">
+        <>
+          <PatronNotices notices={patron.patron.notices} />
+          <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
+            <div className="fee-list" role="group" aria-labelledby="fees-caption">
+              <div className="list-head">
+                <h2 id="fees-caption" className="list-caption">
+                  {t('fines.tableCaption')}
+                </h2>
+                {patron.fees.length > 1 && (
+                  <label className="select-all">
                     <input
                       type="checkbox"
-                      checked={selectedFeeIds.includes(fee.id)}
+                      checked={allSelected}
                       onChange={() => {
-                        toggleFee(fee.id)
+                        setAllFeesSelected(!allSelected)
                       }}
                     />
-                    <FeeLabel fee={fee} />
-                    <span className="fee-date">{format.date(fee.createdAt)}</span>
-                    <span className="fee-amount">{format.money(fee.balanceCents)}</span>
+                    <span>{t('fines.selectAll')}</span>
                   </label>
-                </li>
-              ))}
-            </ul>
-          </div>
-          <FeesBeingPosted fees={patron.feesBeingPosted} />
-        </ScrollArea>
+                )}
+              </div>
+              <ul>
+                {patron.fees.map((fee) => (
+                  <li key={fee.id} className="fee-row">
+                    <label className="fee-option">
+                      <input
+                        type="checkbox"
+                        checked={selectedFeeIds.includes(fee.id)}
+                        onChange={() => {
+                          toggleFee(fee.id)
+                        }}
+                      />
+                      <FeeLabel fee={fee} />
+                      <span className="fee-date">{format.date(fee.createdAt)}</span>
+                      <span className="fee-amount">{format.money(fee.balanceCents)}</span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </div>
+            <FeesBeingPosted fees={patron.feesBeingPosted} />
+          </ScrollArea>
+        </>
       }
-    >
-      <PatronNotices notices={patron.patron.notices} />
-    </Screen>
+    />
   )
 }

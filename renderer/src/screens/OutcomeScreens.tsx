@@ -132,13 +132,14 @@ export function NoFinesScreen() {
       lead={t('noFines.beingPostedLead', { name })}
       actions={<EndButton label={t('common.done')} />}
       list={
-        <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
-          <FeesBeingPosted fees={beingPosted} />
-        </ScrollArea>
+        <>
+          <PatronNotices notices={patron?.patron.notices ?? []} />
+          <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
+            <FeesBeingPosted fees={beingPosted} />
+          </ScrollArea>
+        </>
       }
-    >
-      <PatronNotices notices={patron?.patron.notices ?? []} />
-    </Screen>
+    />
   )
 }
 

@@ -32,7 +32,15 @@ export async function resetSandbox(request: APIRequestContext): Promise<void> {
   expect(response.status()).toBe(204)
 }
 
-export type SandboxPath = 'alma' | 'alma/close-fees' | 'cashnet' | 'settings' | 'service'
+export type SandboxPath =
+  | 'alma'
+  | 'alma/close-fees'
+  | 'alma/hold'
+  | 'alma/hold/arrived'
+  | 'alma/hold/release'
+  | 'cashnet'
+  | 'settings'
+  | 'service'
 
 /** Changes the demo's sandboxes, faults or kiosk settings (see server/demo/controls.ts). */
 export async function sandbox(
