@@ -1,5 +1,5 @@
 import { cards, expectScreen, screenLocator, swipe } from './support/kiosk.ts'
-import { expect, test } from './support/test.ts'
+import { expect, openKiosk, test } from './support/test.ts'
 
 test('language switch: Spanish on every screen, Intl money, back to English after', async ({
   kiosk: page,
@@ -74,4 +74,23 @@ test('large text and keyboard-only operation with a visible focus', async ({
   await page.keyboard.press('Enter')
   await expect(screenLocator(page, 'confirm')).toBeVisible()
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused()
+})
+
+test('fee names follow the language, with the library’s own names where it set them', async ({
+  page,
+  sandbox,
+}) => {
+  await sandbox('settings', {
+    feeTypeNames: { LOSTITEMPROCESSFEE: { es: 'Trámite por material perdido' } },
+  })
+  await openKiosk(page)
+  await page.getByRole('button', { name: 'Español' }).click()
+  await swipe(page, cards.severalFees)
+  const fines = screenLocator(page, 'fines')
+  await expect(fines).toContainText('Multa por retraso')
+  await expect(fines).toContainText('Cargo por reposición de material perdido')
+  await expect(fines).toContainText('Trámite por material perdido')
+  await expect(fines).not.toContainText('Overdue fine')
+  await page.getByRole('button', { name: 'English' }).click()
+  await expect(fines).toContainText('Lost item processing fee')
 })
