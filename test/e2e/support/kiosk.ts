@@ -60,13 +60,19 @@ export async function swipe(page: Page, card: string, format: 'track2' | 'plain'
   const data = format === 'track2' ? `;${card}=2612?` : card
   await page.evaluate((text) => {
     const target = document.activeElement ?? document.body
-    const send = (key: string) =>
-      target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
+    const keys: string[] = []
     for (const char of Array.from(text)) {
-      if (/[%^?A-Z]/u.test(char)) send('Shift')
-      send(char)
+      if (/[%^?A-Z]/u.test(char)) keys.push('Shift')
+      keys.push(char)
     }
-    send('Enter')
+    keys.push('Enter')
+    // An event's timeStamp is taken when it is created: creating them all first keeps their gaps
+    // to microseconds, as a reader's are, even when a busy machine pauses this page between two
+    // dispatches.
+    const events = keys.map(
+      (key) => new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }),
+    )
+    for (const event of events) target.dispatchEvent(event)
   }, data)
 }
 
