@@ -219,7 +219,10 @@ describe('server/config/load: several institutions in a config file', () => {
         '      itemCodes: { default: LIB-FINE, byOwner: { LAW: { default: LAW-FINE } } }',
         '    payments: { refusedFor: [inactive, blocked], payableOwners: [MAIN, LAW] }',
         '    kiosks: [{ id: sjo-lobby, key: env:SJO_KIOSK_KEY }]',
-        '    kiosk: { primaryColor: "#0055a2", idleSeconds: { default: 45 } }',
+        '    kiosk:',
+        '      primaryColor: "#0055a2"',
+        '      idleSeconds: { default: 45 }',
+        '      feeTypeNames: { OVERDUEFINE: { en: Late fine, es: Multa por atraso } }',
         '  - code: FUL',
         '    name: Pollak Library',
         '    alma: { apiKey: env:FUL_ALMA_KEY }',
@@ -244,6 +247,7 @@ describe('server/config/load: several institutions in a config file', () => {
     expect(sjo?.kioskSettings).toMatchObject({
       library: { name: 'San José State University Library', primaryColor: '#0055a2' },
       idleTimeoutSeconds: { default: 45, fines: 90 },
+      feeTypeNames: { OVERDUEFINE: { en: 'Late fine', es: 'Multa por atraso' } },
     })
     expect(sjo?.kiosks).toEqual([{ kioskId: 'sjo-lobby', keyHash: hashKioskKey('sjo-kiosk-key') }])
     expect(ful?.payments.payableOwners).toBeNull()
