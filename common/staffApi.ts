@@ -1,0 +1,503 @@
+/**
+ * The staff console's API (`/staff/api/*`): one route table with the schema of every request and
+ * response, used by the service's routes and by the console's client. Money is integer cents; times
+ * are ISO 8601 strings; dates (`from`, `to`) are the campus's calendar days, `YYYY-MM-DD`.
+ *
+ * Sessions: a cookie set by `POST session` (local account) or by the SSO callback. Every request that
+ * changes state carries `x-csrf-token` equal to the session's `csrfToken`. Errors have the kiosk API's
+ * shape (`{error: {code, message, field?}}`) with the codes in `staffErrorCodes`.
+ */
+import { z } from 'zod'
+import { checkoutStatuses } from './api.ts'
+
+const cents = z.number().int()
+const isoTime = z.string()
+const id = z.string().min(1).max(128)
+/** A calendar day, `YYYY-MM-DD`. */
+export const calendarDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-02')
+  .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'is not a calendar date')
+
+export const staffPathPrefix = '/staff'
+export const staffApiPrefix = '/staff/api'
+/** The header every state-changing staff request carries. */
+export const csrfHeader = 'x-csrf-token'
+
+// ---- Roles ------------------------------------------------------------------------------------
+
+/**
+ * `desk`: look up payments and patrons, take desk payments and send pay links; `supervisor`: also
+ * resolve exceptions, reconciliation and exports; `admin`: everything, plus staff accounts.
+ */
+export const staffRoles = ['desk', 'supervisor', 'admin'] as const
+export const staffRoleSchema = z.enum(staffRoles)
+export type StaffRole = z.infer<typeof staffRoleSchema>
+
+/** Whether `role` may do what `needed` may. */
+export function roleAllows(role: StaffRole, needed: StaffRole): boolean {
+  return staffRoles.indexOf(role) >= staffRoles.indexOf(needed)
+}
+
+// ---- Session ----------------------------------------------------------------------------------
+
+export const usernameSchema = z
+  .string()
+  .trim()
+  .min(2, 'must be at least 2 characters')
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'may hold letters, digits and . _ @ - only')
+export const minimumPasswordLength = 12
+export const passwordSchema = z
+  .string()
+  .min(minimumPasswordLength, `must be at least ${minimumPasswordLength} characters`)
+  .max(256)
+
+export const signInRequestSchema = z.strictObject({
+  username: usernameSchema,
+  password: z.string().min(1, 'is required').max(256),
+})
+export type SignInRequest = z.infer<typeof signInRequestSchema>
+
+export const institutionRefSchema = z.object({ code: z.string(), name: z.string() })
+export type InstitutionRef = z.infer<typeof institutionRefSchema>
+
+export const sessionInfoSchema = z.object({
+  username: z.string(),
+  role: staffRoleSchema,
+  institutions: z.array(institutionRefSchema).min(1),
+  csrfToken: z.string(),
+  /** How the staff member signed in. */
+  method: z.enum(['local', 'sso']),
+})
+export type SessionInfo = z.infer<typeof sessionInfoSchema>
+
+/** Single sign-on choices shown on the sign-in screen (one per institution that has SSO). */
+export const ssoOptionsSchema = z.object({
+  options: z.array(z.object({ institution: z.string(), label: z.string(), startUrl: z.string() })),
+})
+export type SsoOptions = z.infer<typeof ssoOptionsSchema>
+
+// ---- Payments ---------------------------------------------------------------------------------
+
+/** How a payment came in: `kiosk:<id>`, `desk:<username>`, `link` or `primo`. */
+export const channelKinds = ['kiosk', 'desk', 'link', 'primo'] as const
+export const channelKindSchema = z.enum(channelKinds)
+export type ChannelKind = z.infer<typeof channelKindSchema>
+
+/** What became of a payment line in Alma. */
+export const lineAlmaStatuses = [
+  'not_paid',
+  'pending',
+  'posted',
+  'reallocated',
+  'exception',
+] as const
+
+export const paymentLineSchema = z.object({
+  feeId: z.string(),
+  feeType: z.string(),
+  description: z.string(),
+  amountCents: cents,
+  itemCode: z.string().nullable(),
+  postedAt: isoTime.nullable(),
+  almaStatus: z.enum(lineAlmaStatuses),
+})
+export type PaymentLine = z.infer<typeof paymentLineSchema>
+
+export const patronRefSchema = z.object({
+  /** The Alma primary id (staff only; never sent to kiosks or patrons' phones). */
+  primaryId: z.string(),
+  /** The patron's name as Alma held it when the payment was made; staff only. */
+  name: z.string().nullable(),
+})
+
+export const paymentSummarySchema = z.object({
+  checkoutId: z.string(),
+  institution: z.string(),
+  createdAt: isoTime,
+  status: z.enum(checkoutStatuses),
+  amountCents: cents,
+  /** `kiosk:<id>`, `desk:<username>`, `link` or `primo`. */
+  channel: z.string(),
+  kioskId: z.string().nullable(),
+  cashnetTx: z.string().nullable(),
+  patron: patronRefSchema,
+  lines: z.array(paymentLineSchema),
+})
+export type PaymentSummary = z.infer<typeof paymentSummarySchema>
+
+export const paymentSortKeys = ['createdAt', 'amountCents', 'status'] as const
+
+export const paymentsQuerySchema = z.strictObject({
+  from: calendarDaySchema.optional(),
+  to: calendarDaySchema.optional(),
+  status: z.enum(checkoutStatuses).optional(),
+  channel: channelKindSchema.optional(),
+  /** A CashNet `tx`, a checkout id, or an Alma user id. */
+  q: z.string().trim().min(1).max(128).optional(),
+  institution: z.string().min(1).max(64).optional(),
+  sort: z.enum(paymentSortKeys).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** The `next` of the previous page. */
+  cursor: z.string().min(1).max(512).optional(),
+})
+export type PaymentsQuery = z.infer<typeof paymentsQuerySchema>
+
+export const paymentsPageSchema = z.object({
+  payments: z.array(paymentSummarySchema),
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next: z.string().nullable(),
+})
+export type PaymentsPage = z.infer<typeof paymentsPageSchema>
+
+export const timelineEntrySchema = z.object({
+  at: isoTime,
+  /** e.g. checkout_created, postback, posting_attempt, posting_posted, payment_exception, email_sent. */
+  type: z.string(),
+  /** One line a person reads. */
+  summary: z.string(),
+  /** What the entry records (parsed postback fields without the secret, Alma's answer, …). */
+  detail: z.record(z.string(), z.unknown()),
+})
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>
+
+export const paymentDetailSchema = paymentSummarySchema.extend({
+  timeline: z.array(timelineEntrySchema),
+})
+export type PaymentDetail = z.infer<typeof paymentDetailSchema>
+
+// ---- Exceptions -------------------------------------------------------------------------------
+
+export const exceptionKinds = [
+  'unapplied_money',
+  'unmatched_payment',
+  'posting_stuck',
+  'alma_refused',
+  'alma_mismatch',
+] as const
+export const exceptionStates = ['open', 'resolved'] as const
+
+export const resolutionActions = [
+  'apply_to_fee',
+  'retry_posting',
+  'refunded',
+  'written_off',
+] as const
+export const resolutionActionSchema = z.enum(resolutionActions)
+export type ResolutionAction = z.infer<typeof resolutionActionSchema>
+
+export const resolutionSchema = z.object({
+  action: z.union([resolutionActionSchema, z.literal('posted')]),
+  by: z.string(),
+  at: isoTime,
+  note: z.string().nullable(),
+  reference: z.string().nullable(),
+  feeId: z.string().nullable(),
+})
+
+export const exceptionSchema = z.object({
+  id: z.number().int(),
+  reference: z.string(),
+  kind: z.enum(exceptionKinds),
+  institution: z.string(),
+  createdAt: isoTime,
+  amountCents: cents.nullable(),
+  cashnetTx: z.string().nullable(),
+  checkoutId: z.string().nullable(),
+  patron: patronRefSchema.nullable(),
+  reason: z.string(),
+  state: z.enum(exceptionStates),
+  resolution: resolutionSchema.nullable(),
+  /** The actions that make sense for this exception now. */
+  actions: z.array(resolutionActionSchema),
+})
+export type StaffException = z.infer<typeof exceptionSchema>
+
+export const exceptionsQuerySchema = z.strictObject({
+  state: z.enum(exceptionStates).default('open'),
+  kind: z.enum(exceptionKinds).optional(),
+  institution: z.string().min(1).max(64).optional(),
+})
+
+export const exceptionsListSchema = z.object({ exceptions: z.array(exceptionSchema) })
+
+export const resolveRequestSchema = z
+  .strictObject({
+    action: resolutionActionSchema,
+    /** `apply_to_fee`: the patron's active fee that takes the money. */
+    feeId: id.optional(),
+    /** `apply_to_fee` for a payment that names no patron: whose fee (Alma user id). */
+    patronId: id.optional(),
+    /** `refunded`: CashNet's refund reference. */
+    reference: z.string().trim().min(1).max(128).optional(),
+    note: z.string().trim().min(1, 'is required').max(2000),
+  })
+  .superRefine((request, context) => {
+    if (request.action === 'apply_to_fee' && !request.feeId) {
+      context.addIssue({ code: 'custom', path: ['feeId'], message: 'is required to apply money' })
+    }
+    if (request.action === 'refunded' && !request.reference) {
+      context.addIssue({
+        code: 'custom',
+        path: ['reference'],
+        message: 'is required: the CashNet refund reference',
+      })
+    }
+  })
+export type ResolveRequest = z.infer<typeof resolveRequestSchema>
+
+/** A patron's active fees, for the "apply to fee" dialog. */
+export const patronFeesSchema = z.object({
+  patron: patronRefSchema,
+  fees: z.array(
+    z.object({
+      id: z.string(),
+      type: z.string(),
+      description: z.string(),
+      title: z.string().nullable(),
+      createdAt: isoTime,
+      balanceCents: cents,
+    }),
+  ),
+})
+export type PatronFees = z.infer<typeof patronFeesSchema>
+
+// ---- Today ------------------------------------------------------------------------------------
+
+export const todaySchema = z.object({
+  date: calendarDaySchema,
+  byChannel: z.array(
+    z.object({ channel: z.string(), count: z.number().int(), amountCents: cents }),
+  ),
+  byKiosk: z.array(z.object({ kioskId: z.string(), count: z.number().int(), amountCents: cents })),
+  openExceptions: z.record(z.enum(exceptionKinds), z.number().int()),
+  health: z.object({
+    /** Seconds since the oldest payment CashNet took that is not yet in Alma; 0 when none. */
+    oldestUnpostedSeconds: z.number(),
+    unpostedCount: z.number().int(),
+    almaErrorsLastHour: z.number().int(),
+  }),
+  /** The last 30 days, oldest first, today last. */
+  days: z.array(z.object({ date: calendarDaySchema, count: z.number().int(), amountCents: cents })),
+})
+export type Today = z.infer<typeof todaySchema>
+
+// ---- Reconciliation ---------------------------------------------------------------------------
+
+export const dateRangeQuerySchema = z
+  .strictObject({
+    from: calendarDaySchema,
+    to: calendarDaySchema,
+    institution: z.string().min(1).max(64).optional(),
+  })
+  .refine((range) => range.from <= range.to, { path: ['to'], message: 'must not be before from' })
+
+export const reconciliationDifferenceSchema = z.object({
+  date: calendarDaySchema,
+  checkoutId: z.string().nullable(),
+  cashnetTx: z.string().nullable(),
+  itemCode: z.string().nullable(),
+  /** What CashNet took, what reached Alma, and why they differ. */
+  cashnetCents: cents,
+  postedCents: cents,
+  reason: z.string(),
+  exceptionId: z.number().int().nullable(),
+})
+
+export const reconciliationSchema = z.object({
+  from: calendarDaySchema,
+  to: calendarDaySchema,
+  rows: z.array(
+    z.object({
+      date: calendarDaySchema,
+      itemCode: z.string(),
+      cashnetCount: z.number().int(),
+      cashnetCents: cents,
+      postedCents: cents,
+      openExceptionCents: cents,
+    }),
+  ),
+  totals: z.object({
+    cashnetCount: z.number().int(),
+    cashnetCents: cents,
+    postedCents: cents,
+    openExceptionCents: cents,
+  }),
+  differences: z.array(reconciliationDifferenceSchema),
+})
+export type Reconciliation = z.infer<typeof reconciliationSchema>
+
+/** The columns of `reconciliation.csv`, in order. */
+export const reconciliationCsvColumns = [
+  'date',
+  'institution',
+  'cashnet_tx',
+  'batchno',
+  'checkout_id',
+  'channel',
+  'item_code',
+  'alma_user_id',
+  'alma_fee_id',
+  'fee_type',
+  'amount',
+  'alma_posted_at',
+  'alma_status',
+  'exception_id',
+] as const
+
+/** How CashNet's own report's columns map onto ours (header names, any case). */
+export const cashnetReportMappingSchema = z.strictObject({
+  tx: z.string().trim().min(1).max(64).default('Transaction Number'),
+  amount: z.string().trim().min(1).max(64).default('Amount'),
+  date: z.string().trim().min(1).max(64).default('Transaction Date'),
+})
+export type CashnetReportMapping = z.infer<typeof cashnetReportMappingSchema>
+
+/** Query of the upload; the body is the CSV itself (`text/csv`), at most this many bytes. */
+export const cashnetReportQuerySchema = dateRangeQuerySchema.and(
+  z.object({
+    tx: z.string().trim().min(1).max(64).optional(),
+    amount: z.string().trim().min(1).max(64).optional(),
+    date: z.string().trim().min(1).max(64).optional(),
+  }),
+)
+export const cashnetReportMaxBytes = 5 * 1024 * 1024
+
+export const cashnetReportComparisonSchema = z.object({
+  rows: z.number().int(),
+  matched: z.number().int(),
+  /** In CashNet's report, not here (or here under another amount). */
+  onlyInCashnet: z.array(
+    z.object({
+      line: z.number().int(),
+      tx: z.string(),
+      date: calendarDaySchema,
+      amountCents: cents,
+      note: z.string(),
+    }),
+  ),
+  /** Verified here, missing from CashNet's report. */
+  onlyHere: z.array(
+    z.object({
+      tx: z.string(),
+      date: calendarDaySchema,
+      amountCents: cents,
+      checkoutId: z.string().nullable(),
+    }),
+  ),
+})
+export type CashnetReportComparison = z.infer<typeof cashnetReportComparisonSchema>
+
+// ---- Staff accounts (admin) -------------------------------------------------------------------
+
+export const staffAccountSchema = z.object({
+  username: z.string(),
+  role: staffRoleSchema,
+  institutions: z.array(z.string()).min(1),
+  disabled: z.boolean(),
+  /** `local` accounts have a password; `sso` ones are created at first sign-in. */
+  method: z.enum(['local', 'sso']),
+  createdAt: isoTime,
+  lastSignInAt: isoTime.nullable(),
+})
+export type StaffAccount = z.infer<typeof staffAccountSchema>
+
+export const accountsListSchema = z.object({ accounts: z.array(staffAccountSchema) })
+
+export const createAccountRequestSchema = z.strictObject({
+  username: usernameSchema,
+  role: staffRoleSchema,
+  institutions: z.array(z.string().min(1).max(64)).min(1, 'must name at least one institution'),
+  password: passwordSchema,
+})
+
+export const updateAccountRequestSchema = z
+  .strictObject({
+    role: staffRoleSchema.optional(),
+    institutions: z.array(z.string().min(1).max(64)).min(1).optional(),
+    disabled: z.boolean().optional(),
+    password: passwordSchema.optional(),
+  })
+  .refine((update) => Object.keys(update).length > 0, 'must change something')
+
+// ---- Errors -----------------------------------------------------------------------------------
+
+export const staffErrorCodes = [
+  'invalid_request',
+  'unauthorized',
+  'forbidden',
+  'csrf',
+  'not_found',
+  'conflict',
+  'locked_out',
+  'rate_limited',
+  'alma_unavailable',
+  'too_large',
+  'internal',
+] as const
+export const staffErrorSchema = z.object({
+  error: z.object({
+    code: z.enum(staffErrorCodes),
+    message: z.string(),
+    /** The field at fault, for a 400. */
+    field: z.string().optional(),
+    /** Bad rows of an upload, by line number. */
+    lines: z.array(z.object({ line: z.number().int(), message: z.string() })).optional(),
+  }),
+})
+export type StaffError = z.infer<typeof staffErrorSchema>
+
+// ---- The route table --------------------------------------------------------------------------
+
+interface StaffRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  path: string
+  /** Who may call it; null: anyone (signing in). */
+  role: StaffRole | null
+}
+
+export const staffRoutes = {
+  signIn: { method: 'POST', path: `${staffApiPrefix}/session`, role: null },
+  session: { method: 'GET', path: `${staffApiPrefix}/session`, role: 'desk' },
+  signOut: { method: 'DELETE', path: `${staffApiPrefix}/session`, role: 'desk' },
+  ssoOptions: { method: 'GET', path: `${staffApiPrefix}/sso`, role: null },
+  today: { method: 'GET', path: `${staffApiPrefix}/today`, role: 'desk' },
+  payments: { method: 'GET', path: `${staffApiPrefix}/payments`, role: 'desk' },
+  payment: { method: 'GET', path: `${staffApiPrefix}/payments/:checkoutId`, role: 'desk' },
+  exceptions: { method: 'GET', path: `${staffApiPrefix}/exceptions`, role: 'desk' },
+  exceptionFees: {
+    method: 'GET',
+    path: `${staffApiPrefix}/exceptions/:id/fees`,
+    role: 'supervisor',
+  },
+  resolveException: {
+    method: 'POST',
+    path: `${staffApiPrefix}/exceptions/:id/resolve`,
+    role: 'supervisor',
+  },
+  reconciliation: { method: 'GET', path: `${staffApiPrefix}/reconciliation`, role: 'supervisor' },
+  reconciliationCsv: {
+    method: 'GET',
+    path: `${staffApiPrefix}/reconciliation.csv`,
+    role: 'supervisor',
+  },
+  cashnetReport: {
+    method: 'POST',
+    path: `${staffApiPrefix}/reconciliation/cashnet-report`,
+    role: 'supervisor',
+  },
+  accounts: { method: 'GET', path: `${staffApiPrefix}/accounts`, role: 'admin' },
+  createAccount: { method: 'POST', path: `${staffApiPrefix}/accounts`, role: 'admin' },
+  updateAccount: { method: 'PATCH', path: `${staffApiPrefix}/accounts/:username`, role: 'admin' },
+} as const satisfies Record<string, StaffRoute>
+
+/** A route's path with its `:params` filled in (each encoded). */
+export function staffPath(path: string, params: Record<string, string | number> = {}): string {
+  return path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {
+    const value = params[name]
+    if (value === undefined) throw new Error(`missing path parameter ${name}`)
+    return encodeURIComponent(String(value))
+  })
+}
