@@ -170,6 +170,7 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
         institution: o.institution,
         kioskId,
         primaryId: user.primaryId,
+        patronName: [user.firstName, user.lastName].filter((part) => part.trim() !== '').join(' '),
         feeIds: payable.map((fee) => fee.id),
         currency: fees.currency,
         expiresAt,

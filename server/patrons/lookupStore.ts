@@ -9,6 +9,8 @@ export interface Lookup {
   institution: string
   kioskId: string
   primaryId: string
+  /** The patron's name as Alma holds it, kept for staff with the checkout; never sent anywhere. */
+  patronName: string
   /** The fee ids shown to the patron; a checkout may only pick from these. */
   feeIds: string[]
   currency: string

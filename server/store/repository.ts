@@ -29,8 +29,12 @@ export interface NewCheckout {
   /** The institution's code: every row carries it, and nothing crosses between institutions. */
   institution: string
   kioskId: string
+  /** How it came in: `kiosk:<id>`, `desk:<username>`, `link` or `primo`. */
+  channel: string
   /** The Alma primary id: stored here, never sent to the kiosk. */
   primaryId: string
+  /** The patron's name as Alma held it, for staff; never logged, never sent to a kiosk. */
+  patronName: string | null
   currency: string
   amountCents: number
   lines: NewCheckoutLine[]
@@ -50,7 +54,9 @@ export interface CheckoutRecord {
   id: string
   institution: string
   kioskId: string
+  channel: string
   primaryId: string
+  patronName: string | null
   currency: string
   amountCents: number
   status: CheckoutStatus

@@ -9,13 +9,15 @@ import { checkoutFromRow, idRowSchema } from './rows.ts'
 export function insertCheckout(db: SqliteDb, checkout: NewCheckout): void {
   db.run(
     `INSERT INTO checkouts
-       (id, institution, kiosk_id, primary_id, currency, amount_cents, status, created_at,
-        expires_at, updated_at, fee_balances)
-     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
+       (id, institution, kiosk_id, channel, primary_id, patron_name, currency, amount_cents,
+        status, created_at, expires_at, updated_at, fee_balances)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
     checkout.id,
     checkout.institution,
     checkout.kioskId,
+    checkout.channel,
     checkout.primaryId,
+    checkout.patronName,
     checkout.currency,
     checkout.amountCents,
     checkout.createdAt,
@@ -42,6 +44,7 @@ export function insertCheckout(db: SqliteDb, checkout: NewCheckout): void {
   })
   db.event(checkout.institution, checkout.createdAt, checkout.id, 'checkout_created', {
     kioskId: checkout.kioskId,
+    channel: checkout.channel,
     amountCents: checkout.amountCents,
     lines: checkout.lines.map((line) => ({ feeId: line.feeId, amountCents: line.amountCents })),
   })

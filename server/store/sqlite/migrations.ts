@@ -253,6 +253,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX payment_exceptions_institution ON payment_exceptions (institution, created_at);
     `,
   },
+  {
+    version: 6,
+    name: 'checkouts remember how they came in and whom staff see',
+    sql: `
+      -- kiosk:<id>, desk:<username>, link or primo.
+      ALTER TABLE checkouts ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+      UPDATE checkouts SET channel = 'kiosk:' || kiosk_id WHERE channel = '';
+      -- The patron's name as Alma held it: for staff only, never logged or sent to a kiosk.
+      ALTER TABLE checkouts ADD COLUMN patron_name TEXT;
+      CREATE INDEX checkouts_primary_id ON checkouts (institution, primary_id);
+    `,
+  },
 ]
 
 const appliedRowSchema = z.object({ version: z.number().int() })

@@ -123,6 +123,7 @@ describe('server/patrons/lookupService', () => {
         institution: 'test',
         kioskId: 'kiosk-1',
         primaryId: sandbox.primaryIdForCard(sandboxCards.severalFees),
+        patronName: 'María García',
         feeIds: response.fees.map((fee) => fee.id),
         currency: 'USD',
         expiresAt: now + 15 * 60 * 1000,

@@ -35,7 +35,9 @@ export function checkout(id: string, overrides: Partial<NewCheckout> = {}): NewC
     id,
     institution,
     kioskId: 'kiosk-1',
+    channel: 'kiosk:kiosk-1',
     primaryId: 'mgarcia01',
+    patronName: 'María García',
     currency: 'USD',
     amountCents: 1775,
     lines: [
