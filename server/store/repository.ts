@@ -8,6 +8,7 @@
  * is the suite every implementation passes.
  */
 import type { CheckoutStatus } from '../../common/api.ts'
+import type { ResolutionAction } from '../../common/staffApi.ts'
 
 // ---- Checkouts ----------------------------------------------------------------------------
 
@@ -218,6 +219,8 @@ export interface PostingRecord {
   id: number
   institution: string
   checkoutId: string
+  /** Set for a row queued by a staff resolution of this exception. */
+  exceptionId: number | null
   /** The checkout line this row pays; null for money re-allocated from another row. */
   lineNo: number | null
   /** The row whose money this row carries on, when re-allocated. */
@@ -317,8 +320,41 @@ export interface PaymentExceptionRecord {
   createdAt: number
   resolvedAt: number | null
   resolvedBy: string | null
-  resolution: string | null
+  /** How it was resolved: a staff action, or `posted` when the line healed itself. */
+  resolutionAction: string | null
+  /** The resolution's particulars. */
+  resolution: { note?: string | null; reference?: string | null; feeId?: string | null } | null
 }
+
+/** An outbox row a staff resolution queues: the money of the exception, to one fee. */
+export interface ResolutionPosting {
+  primaryId: string
+  feeId: string
+  feeDescription: string
+  feeTitle: string | null
+  amountCents: number
+}
+
+export interface ResolveExceptionInput {
+  exceptionId: number
+  /** The staff member's institutions: an exception of another is not found. */
+  institutions: readonly string[]
+  action: ResolutionAction
+  by: string
+  note: string
+  reference: string | null
+  feeId: string | null
+  /** apply_to_fee / retry_posting: the row to queue (a stuck line is nudged instead). */
+  posting: ResolutionPosting | null
+  now: number
+}
+
+export type ResolveExceptionResult =
+  | { kind: 'resolved'; exception: PaymentExceptionRecord }
+  | { kind: 'repeat'; exception: PaymentExceptionRecord }
+  | { kind: 'conflict'; exception: PaymentExceptionRecord; reason: string }
+  | { kind: 'not_allowed'; exception: PaymentExceptionRecord; reason: string }
+  | { kind: 'not_found' }
 
 export interface UnmatchedPaymentInput {
   institution: string
@@ -454,6 +490,12 @@ export interface PaymentsRepository {
     checkoutId?: string
     institution?: string
   }): Promise<PaymentExceptionRecord[]>
+  getException(exceptionId: number): Promise<PaymentExceptionRecord | null>
+  /**
+   * One transaction: the exception resolved (who, what, particulars, an event) and, for money that
+   * goes on to Alma, an outbox row carrying the exception's tx. Decided by `decideResolution`.
+   */
+  resolveException(input: ResolveExceptionInput): Promise<ResolveExceptionResult>
   /** Open exceptions of one institution per kind (every kind, zero included). */
   countOpenExceptions(institution: string): Promise<Record<PaymentExceptionKind, number>>
   listEvents(options?: { checkoutId?: string }): Promise<EventRecord[]>

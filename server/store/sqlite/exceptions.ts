@@ -133,7 +133,8 @@ export function closeStuckExceptions(db: SqliteDb, posting: PostingRecord, now: 
     .map((row) => z.object({ id: z.number().int(), reference: z.string() }).parse(row))
   for (const exception of stuck) {
     db.run(
-      `UPDATE payment_exceptions SET resolved_at = ?, resolved_by = 'system', resolution = 'posted'
+      `UPDATE payment_exceptions
+       SET resolved_at = ?, resolved_by = 'system', resolution_action = 'posted', resolution = NULL
        WHERE id = ?`,
       now,
       exception.id,
@@ -235,4 +236,9 @@ export function countUnassignedRows(db: SqliteDb): number {
     count += row.n
   }
   return count
+}
+
+export function readException(db: SqliteDb, exceptionId: number): PaymentExceptionRecord | null {
+  const row = db.get('SELECT * FROM payment_exceptions WHERE id = ?', exceptionId)
+  return row === undefined ? null : exceptionFromRow(row)
 }

@@ -1,8 +1,10 @@
 import { applyMigrations, migrations, type Migration } from './migrations.ts'
 import { openDatabase, sqlitePathFrom } from './database.ts'
 import { SqliteRepository } from './sqliteRepository.ts'
+import { SqliteStaffStore } from './staffStore.ts'
 
 export { SqliteRepository } from './sqliteRepository.ts'
+export { SqliteStaffStore } from './staffStore.ts'
 export { sqlitePathFrom } from './database.ts'
 
 /**
@@ -23,6 +25,16 @@ export function openSqliteRepository(
       throw error
     }
     return Promise.resolve(new SqliteRepository(db, path))
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/** The staff store on the same file, on its own connection (open the repository first: it migrates). */
+export function openSqliteStaffStore(fileOrUrl: string, cwd?: string): Promise<SqliteStaffStore> {
+  try {
+    const path = sqlitePathFrom(fileOrUrl, cwd)
+    return Promise.resolve(new SqliteStaffStore(openDatabase(path), path))
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

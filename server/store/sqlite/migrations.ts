@@ -5,6 +5,7 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
+import { staffRoles } from '../../../common/staffApi.ts'
 import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
 
 export interface Migration {
@@ -15,6 +16,7 @@ export interface Migration {
 
 const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','failed','cancelled','expired'`
 const exceptionKindList = paymentExceptionKinds.map((kind) => `'${kind}'`).join(', ')
+const staffRoleList = staffRoles.map((role) => `'${role}'`).join(', ')
 const refusedRequestReasonList = refusedRequestReasons.map((reason) => `'${reason}'`).join(', ')
 
 export const migrations: readonly Migration[] = [
@@ -263,6 +265,65 @@ export const migrations: readonly Migration[] = [
       -- The patron's name as Alma held it: for staff only, never logged or sent to a kiosk.
       ALTER TABLE checkouts ADD COLUMN patron_name TEXT;
       CREATE INDEX checkouts_primary_id ON checkouts (institution, primary_id);
+    `,
+  },
+  {
+    version: 8,
+    name: 'staff accounts, sessions, single sign-on state, the audit log; exception resolutions',
+    sql: `
+      CREATE TABLE staff_accounts (
+        username TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN (${staffRoleList})),
+        institutions TEXT NOT NULL,
+        method TEXT NOT NULL CHECK (method IN ('local', 'sso')),
+        password_hash TEXT,
+        disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+        failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+        locked_until INTEGER,
+        created_at INTEGER NOT NULL,
+        last_sign_in_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE staff_sessions (
+        id_hash TEXT PRIMARY KEY,
+        username TEXT NOT NULL REFERENCES staff_accounts (username),
+        csrf_token TEXT NOT NULL,
+        method TEXT NOT NULL CHECK (method IN ('local', 'sso')),
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX staff_sessions_username ON staff_sessions (username);
+      CREATE INDEX staff_sessions_idle ON staff_sessions (last_seen_at);
+
+      CREATE TABLE sso_login_states (
+        state TEXT PRIMARY KEY,
+        institution TEXT NOT NULL,
+        code_verifier TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        institution TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+      ) STRICT;
+      CREATE INDEX audit_log_actor ON audit_log (actor, id);
+      CREATE INDEX audit_log_target ON audit_log (target, id);
+      -- Who did what is evidence: never edited, never deleted.
+      CREATE TRIGGER audit_log_append_only BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      CREATE TRIGGER audit_log_immutable BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+      -- A resolution: who, which action, and its particulars (JSON: note, reference, feeId).
+      ALTER TABLE payment_exceptions ADD COLUMN resolution_action TEXT;
+      -- An outbox row queued by a staff resolution (apply to fee, retry) names its exception.
+      ALTER TABLE alma_postings ADD COLUMN exception_id INTEGER REFERENCES payment_exceptions (id);
     `,
   },
 ]

@@ -365,11 +365,15 @@ export function finalizeCheckout(
   input: { remainingBalanceCents: number | null; now: number },
 ): CheckoutRecord | null {
   const checkout = readCheckout(db, checkoutId)
-  if (checkout?.status !== 'paid' || checkout.cashnetTx === null) return null
+  if (checkout?.status !== 'paid') return null
+  const postings = listPostings(db, checkoutId)
+  // A checkout made to carry a staff resolution has no CashNet tx of its own: its rows carry it.
+  const tx = checkout.cashnetTx ?? postings[0]?.tx
+  if (tx === undefined) return null
   const status = finalStatus({
-    postings: listPostings(db, checkoutId),
-    exceptions: listExceptions(db, { checkoutId }),
-    tx: checkout.cashnetTx,
+    postings,
+    exceptions: listExceptions(db, { checkoutId }).filter((e) => e.resolvedAt === null),
+    tx,
   })
   if (status === null) return null
   db.run(
@@ -383,7 +387,7 @@ export function finalizeCheckout(
   )
   db.event(checkout.institution, input.now, checkoutId, 'checkout_posted', {
     status,
-    tx: checkout.cashnetTx,
+    tx,
     remainingBalanceCents: input.remainingBalanceCents,
   })
   return requireCheckout(db, checkoutId)

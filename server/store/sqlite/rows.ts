@@ -173,6 +173,7 @@ const postingRowSchema = z.object({
   fee_title: z.string().nullable(),
   amount_cents: int,
   tx: z.string(),
+  exception_id: nullableInt,
   status: z.enum(postingStatuses),
   attempts: int,
   deferrals: int,
@@ -203,6 +204,7 @@ export function postingFromRow(row: unknown): PostingRecord {
     feeTitle: p.fee_title,
     amountCents: p.amount_cents,
     tx: p.tx,
+    exceptionId: p.exception_id,
     status: p.status,
     attempts: p.attempts,
     deferrals: p.deferrals,
@@ -235,8 +237,25 @@ const exceptionRowSchema = z.object({
   created_at: int,
   resolved_at: nullableInt,
   resolved_by: z.string().nullable(),
+  resolution_action: z.string().nullable(),
   resolution: z.string().nullable(),
 })
+
+const resolutionSchema = z.object({
+  note: z.string().nullish(),
+  reference: z.string().nullish(),
+  feeId: z.string().nullish(),
+})
+
+/** Older rows hold a plain text resolution; newer ones JSON particulars. */
+function resolutionFrom(text: string | null): PaymentExceptionRecord['resolution'] {
+  if (text === null) return null
+  try {
+    return resolutionSchema.parse(JSON.parse(text))
+  } catch {
+    return { note: text }
+  }
+}
 
 export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
   const e = exceptionRowSchema.parse(row)
@@ -255,7 +274,8 @@ export function exceptionFromRow(row: unknown): PaymentExceptionRecord {
     createdAt: e.created_at,
     resolvedAt: e.resolved_at,
     resolvedBy: e.resolved_by,
-    resolution: e.resolution,
+    resolutionAction: e.resolution_action,
+    resolution: resolutionFrom(e.resolution),
   }
 }
 

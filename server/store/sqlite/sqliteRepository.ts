@@ -22,21 +22,29 @@ import type {
   PostingRecord,
   ReallocationInput,
   RefusedRequestRecord,
+  ResolveExceptionInput,
+  ResolveExceptionResult,
   StoredPostback,
 } from '../repository.ts'
+import type { StaffQueries } from '../staffQueries.ts'
 import * as checkouts from './checkouts.ts'
 import { SqliteDb } from './db.ts'
 import * as exceptions from './exceptions.ts'
 import * as outbox from './outbox.ts'
 import * as postbacks from './postbacks.ts'
+import * as resolutions from './resolutions.ts'
+import { SqliteStaffQueries } from './staffQueries.ts'
 
 export class SqliteRepository implements PaymentsRepository {
   readonly path: string
+  /** The staff console's reads, on the same connection. */
+  readonly staffQueries: StaffQueries
   private readonly db: SqliteDb
 
   constructor(db: DatabaseSync, path: string) {
     this.db = new SqliteDb(db, path)
     this.path = path
+    this.staffQueries = new SqliteStaffQueries(this.db)
   }
 
   /** A read, answered at once. */
@@ -175,6 +183,12 @@ export class SqliteRepository implements PaymentsRepository {
     options: { checkoutId?: string; institution?: string } = {},
   ): Promise<PaymentExceptionRecord[]> {
     return this.read((db) => exceptions.listExceptions(db, options))
+  }
+  getException(exceptionId: number): Promise<PaymentExceptionRecord | null> {
+    return this.read((db) => exceptions.readException(db, exceptionId))
+  }
+  resolveException(input: ResolveExceptionInput): Promise<ResolveExceptionResult> {
+    return this.write((db) => resolutions.resolveException(db, input))
   }
   countOpenExceptions(institution: string): Promise<Record<PaymentExceptionKind, number>> {
     return this.read((db) => exceptions.countOpenExceptions(db, institution))

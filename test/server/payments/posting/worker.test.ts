@@ -391,7 +391,7 @@ describe('server/payments/posting/worker', () => {
     await drainOutbox(h)
     expectExactlyOnce(h, [checkout])
     const [closed] = await h.repo.listExceptions({ checkoutId: checkout.checkoutId })
-    expect(closed).toMatchObject({ resolvedBy: 'system', resolution: 'posted' })
+    expect(closed).toMatchObject({ resolvedBy: 'system', resolutionAction: 'posted' })
     expect((await h.checkouts.getState(kioskId, checkout.checkoutId)).status).toBe('posted')
     const [posting] = await h.repo.listPostings(checkout.checkoutId)
     expect(posting?.attempts).toBe(21)

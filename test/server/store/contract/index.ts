@@ -1,13 +1,16 @@
 /**
  * The storage contract: every `PaymentsRepository` implementation passes this suite (SQLite now,
  * PostgreSQL beside it). It covers every method, the append-only rules the database enforces,
- * leases across connections, pay attempts, re-allocation bookkeeping, exceptions, institutions.
+ * leases across connections, pay attempts, re-allocation bookkeeping, exceptions, institutions,
+ * and everything the staff console stores.
  */
 import { describe } from 'vitest'
 import { checkoutContract } from './checkouts.ts'
 import { lifecycleContract } from './lifecycle.ts'
 import { outboxContract } from './outbox.ts'
 import { postbackContract } from './postbacks.ts'
+import { resolutionContract } from './resolutions.ts'
+import { staffContract } from './staff.ts'
 import type { RepositoryFactory } from './support.ts'
 
 export type { RepositoryFactory, RepositoryUnderTest } from './support.ts'
@@ -25,6 +28,12 @@ export function describePaymentsRepositoryContract(name: string, open: Repositor
     })
     describe('institutions and lifecycle', () => {
       lifecycleContract(open)
+    })
+    describe('exception resolutions', () => {
+      resolutionContract(open)
+    })
+    describe('staff: accounts, sessions, sign-on state, audit', () => {
+      staffContract(open)
     })
   })
 }

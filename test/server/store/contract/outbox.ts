@@ -232,7 +232,7 @@ export function outboxContract(open: RepositoryFactory): void {
           kind: 'posting_stuck',
           resolvedAt: t0 + 40,
           resolvedBy: 'system',
-          resolution: 'posted',
+          resolutionAction: 'posted',
         }),
       ])
       expect((await repo.listEvents({ checkoutId: 'c1' })).map((e) => e.type)).toContain(

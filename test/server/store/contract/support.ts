@@ -10,9 +10,12 @@ import type {
   PaymentsRepository,
   PostbackAction,
 } from '../../../../server/store/repository.ts'
+import type { StaffRepository } from '../../../../server/store/staff.ts'
 
 export interface RepositoryUnderTest {
   repo: PaymentsRepository
+  /** The staff store on the same database. */
+  staff: StaffRepository
   openAnother: () => Promise<PaymentsRepository>
   /** Runs SQL straight on the database; rejects with the database's own error. */
   execRaw: (sql: string) => Promise<void>

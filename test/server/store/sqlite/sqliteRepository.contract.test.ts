@@ -2,16 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openSqliteRepository } from '../../../../server/store/sqlite/index.ts'
+import {
+  openSqliteRepository,
+  openSqliteStaffStore,
+} from '../../../../server/store/sqlite/index.ts'
 import { describePaymentsRepositoryContract } from '../contract/index.ts'
 
 describePaymentsRepositoryContract('server/store/sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-repo-'))
   const path = join(dir, 'kiosk.sqlite')
   const repo = await openSqliteRepository(path)
+  const staff = await openSqliteStaffStore(path)
   const others: { close(): Promise<void> }[] = []
   return {
     repo,
+    staff,
     async openAnother() {
       const other = await openSqliteRepository(path)
       others.push(other)
@@ -30,6 +35,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
     },
     async close() {
       for (const other of others) await other.close()
+      await staff.close()
       await repo.close()
       rmSync(dir, { recursive: true, force: true })
     },
