@@ -435,6 +435,9 @@ export const staffErrorCodes = [
   'rate_limited',
   'alma_unavailable',
   'too_large',
+  'sso_unavailable',
+  'sso_failed',
+  'sso_forbidden',
   'internal',
 ] as const
 export const staffErrorSchema = z.object({
@@ -463,6 +466,13 @@ export const staffRoutes = {
   session: { method: 'GET', path: `${staffApiPrefix}/session`, role: 'desk' },
   signOut: { method: 'DELETE', path: `${staffApiPrefix}/session`, role: 'desk' },
   ssoOptions: { method: 'GET', path: `${staffApiPrefix}/sso`, role: null },
+  /** A browser navigation: redirects to the campus identity provider. */
+  ssoStart: { method: 'GET', path: `${staffApiPrefix}/sso/:institution/start`, role: null },
+  /**
+   * Where the identity provider returns: sets the session cookie and redirects to the console, or
+   * to the sign-in screen with `?signInError=<code>` (one of the `sso_*` error codes).
+   */
+  ssoCallback: { method: 'GET', path: `${staffApiPrefix}/sso/callback`, role: null },
   today: { method: 'GET', path: `${staffApiPrefix}/today`, role: 'desk' },
   payments: { method: 'GET', path: `${staffApiPrefix}/payments`, role: 'desk' },
   payment: { method: 'GET', path: `${staffApiPrefix}/payments/:checkoutId`, role: 'desk' },

@@ -8,6 +8,8 @@
  * ingest (the secret says whose postback it is) and one posting worker for every institution.
  */
 import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { staffPathPrefix } from '../common/staffApi.ts'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { KioskSettings } from '../common/api.ts'
@@ -37,7 +39,16 @@ import {
   type PostingWorkerDeps,
 } from './payments/posting/worker.ts'
 import type { PaymentsRepository, PostbackOutcome } from './store/repository.ts'
-import { openSqliteRepository } from './store/sqlite/index.ts'
+import { openSqliteRepository, openSqliteStaffStore } from './store/sqlite/index.ts'
+import type { StaffRepository } from './store/staff.ts'
+import { staffRoutesPlugin } from './http/staffRoutes.ts'
+import { createReconciliationService } from './reconciliation/service.ts'
+import { createAccounts, type Accounts } from './staff/accounts.ts'
+import { createExceptionsService } from './staff/exceptionsService.ts'
+import { createPaymentsService } from './staff/paymentsService.ts'
+import { createSso } from './staff/sso.ts'
+import { createStaffAuth, type StaffAuth } from './staff/staffAuth.ts'
+import { todayView } from './staff/today.ts'
 
 export interface AssembleOverrides {
   clock?: Clock
@@ -66,6 +77,8 @@ export interface AssembleOverrides {
   refusedRequestsKept?: number
   /** Observes each postback's outcome as it is answered (tests assert on the sequence). */
   onPostbackOutcome?: (outcome: PostbackOutcome) => void
+  /** The built staff console (default `out/staff`); null: API only. */
+  staffConsoleDir?: string | null
 }
 
 export interface InstitutionServices {
@@ -86,6 +99,10 @@ export interface AssembledService {
   lookupStore: MemoryLookupStore
   ingest: PostbackIngest
   worker: PostingWorker
+  /** Staff accounts, sessions and the audit log. */
+  staffStore: StaffRepository
+  staffAuth: StaffAuth
+  accounts: Accounts
   /** One institution's services; throws for an unknown code. */
   institution(code: string): InstitutionServices
   /** Starts listening and the background work (posting worker, expiry sweeps). */
@@ -94,6 +111,7 @@ export interface AssembledService {
 }
 
 const maxLongPollSeconds = 30
+const defaultStaffConsoleDir = fileURLToPath(new URL('../out/staff', import.meta.url))
 const sweepIntervalMs = 30_000
 const defaultAlmaRetry: AlmaRetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 }
 
@@ -140,6 +158,7 @@ export async function assembleService(
     await store.close()
     throw error
   }
+  const staffStore = await openSqliteStaffStore(config.databaseUrl)
   const notifier = createCheckoutNotifier()
   const repo = withStatusNotifications(store, notifier)
   const lookupStore = new MemoryLookupStore()
@@ -314,12 +333,68 @@ export async function assembleService(
     await app.register(fastifyStatic, { root: overrides.rendererDir, index: 'index.html' })
   }
 
+  const staffAuth = createStaffAuth({
+    store: staffStore,
+    registry,
+    clock,
+    policy: {
+      idleMs: config.staff.sessionIdleMs,
+      lockAfter: config.staff.lockAfter,
+      lockMs: config.staff.lockMs,
+    },
+  })
+  const accounts = createAccounts({ store: staffStore, registry, clock })
+  const staffQueries = store.staffQueries
+  await app.register(
+    staffRoutesPlugin({
+      auth: staffAuth,
+      sso: createSso({
+        store: staffStore,
+        registry,
+        clock,
+        auth: staffAuth,
+        publicBaseUrl: config.publicBaseUrl,
+      }),
+      accounts,
+      payments: createPaymentsService({ queries: staffQueries, repo }),
+      exceptions: createExceptionsService({
+        repo,
+        queries: staffQueries,
+        staffStore,
+        almaFor: (code) => ({ alma: servicesOf(code).alma, institution: registry.get(code) }),
+        clock,
+        wakeWorker: () => {
+          worker.wake()
+        },
+      }),
+      reconciliation: createReconciliationService({ queries: staffQueries }),
+      today: (institutions) => todayView({ queries: staffQueries, repo, clock }, institutions),
+      staffStore,
+      now: () => clock.now(),
+      publicBaseUrl: config.publicBaseUrl,
+      trustProxy: config.trustProxy,
+      allowedNetworks: config.staff.allowedNetworks,
+      signInRequestsPerMinute: config.staff.signInRequestsPerMinute,
+      sessionIdleMs: config.staff.sessionIdleMs,
+      consoleDir:
+        overrides.staffConsoleDir === undefined
+          ? defaultStaffConsoleDir
+          : overrides.staffConsoleDir,
+    }),
+    { prefix: staffPathPrefix },
+  )
+
   let sweeper: NodeJS.Timeout | null = null
   const sweep = () => {
     lookupStore.sweep(clock.now())
     repo.expirePendingCheckouts(clock.now()).catch((error: unknown) => {
       app.log.error({ err: error }, 'expiring stale checkouts failed')
     })
+    staffStore
+      .deleteIdleSessions(clock.now() - config.staff.sessionIdleMs)
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'ending idle staff sessions failed')
+      })
   }
 
   return {
@@ -332,6 +407,9 @@ export async function assembleService(
     lookupStore,
     ingest,
     worker,
+    staffStore,
+    staffAuth,
+    accounts,
     institution: servicesOf,
     listen: async (port = config.port, host = config.host) => {
       const address = await app.listen({ port, host })
@@ -346,6 +424,7 @@ export async function assembleService(
       if (sweeper) clearInterval(sweeper)
       await app.close()
       await worker.stop()
+      await staffStore.close()
       await store.close()
     },
   }

@@ -3,6 +3,7 @@
  * the config file (`institutionSchema.ts`), so one rule has one wording.
  */
 import { z } from 'zod'
+import { createIpAllowlist } from '../payments/postback/verify.ts'
 
 export const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max)
 
@@ -28,3 +29,17 @@ export const regexPattern = z.string().refine((pattern) => {
     return false
   }
 }, 'must be a valid regular expression')
+
+/** An IP address or CIDR range (`10.0.0.0/8`, `2001:db8::/32`). */
+export const ipRange = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((entry) => {
+    try {
+      createIpAllowlist([entry])
+      return true
+    } catch {
+      return false
+    }
+  }, 'must be an IP address or a CIDR range such as 10.0.0.0/8')

@@ -40,6 +40,24 @@ export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
       currency: env.CURRENCY,
     },
     kiosks: env.KIOSK_KEYS.map(({ kioskId, key }) => ({ id: kioskId, key })),
+    ...(env.STAFF_SSO_ISSUER || env.STAFF_SSO_CLIENT_ID || env.STAFF_SSO_CLIENT_SECRET
+      ? {
+          sso: {
+            // Missing ones are reported as required by the institution schema.
+            issuer: env.STAFF_SSO_ISSUER ?? '',
+            clientId: env.STAFF_SSO_CLIENT_ID ?? '',
+            clientSecret: env.STAFF_SSO_CLIENT_SECRET ?? '',
+            ...(env.STAFF_SSO_LABEL ? { label: env.STAFF_SSO_LABEL } : {}),
+            usernameClaim: env.STAFF_SSO_USERNAME_CLAIM,
+            roleClaim: env.STAFF_SSO_ROLE_CLAIM,
+            roles: {
+              desk: env.STAFF_SSO_DESK_VALUES,
+              supervisor: env.STAFF_SSO_SUPERVISOR_VALUES,
+              admin: env.STAFF_SSO_ADMIN_VALUES,
+            },
+          },
+        }
+      : {}),
     kiosk: {
       ...(env.LIBRARY_LOGO_URL ? { logoUrl: env.LIBRARY_LOGO_URL } : {}),
       primaryColor: env.LIBRARY_PRIMARY_COLOR,
@@ -72,4 +90,8 @@ export const envKeyForField: Readonly<Record<string, string>> = {
   kiosks: 'KIOSK_KEYS',
   'kiosk.idleWarningSeconds': 'KIOSK_IDLE_WARNING_SECONDS',
   'kiosk.defaultLanguage': 'KIOSK_DEFAULT_LANGUAGE',
+  'sso.issuer': 'STAFF_SSO_ISSUER',
+  'sso.clientId': 'STAFF_SSO_CLIENT_ID',
+  'sso.clientSecret': 'STAFF_SSO_CLIENT_SECRET',
+  'sso.roles': 'STAFF_SSO_DESK_VALUES / STAFF_SSO_SUPERVISOR_VALUES / STAFF_SSO_ADMIN_VALUES',
 }

@@ -11,6 +11,7 @@ import {
   hexColor,
   httpUrl as url,
   int,
+  ipRange,
   paymentMethodCode,
   refTypeField,
   refValueField,
@@ -36,6 +37,26 @@ export const kioskCredentialSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, . _ or -'),
   /** A secret, or `sha256:<hex>` already hashed. */
   key: z.string().min(1, 'is required'),
+})
+
+const claimValues = z.array(z.string().trim().min(1)).default([])
+
+export const ssoSchema = z.strictObject({
+  issuer: url,
+  clientId: z.string().min(1, 'is required'),
+  clientSecret: z.string().min(1, 'is required'),
+  /** The sign-in button's words; "Sign in with <institution name>" when absent. */
+  label: z.string().trim().min(1).optional(),
+  /** The ID token claim that names the staff member. */
+  usernameClaim: z.string().min(1).default('preferred_username'),
+  /** The claim (a string or a list, e.g. groups) whose values map to roles. */
+  roleClaim: z.string().min(1).default('groups'),
+  roles: z
+    .strictObject({ desk: claimValues, supervisor: claimValues, admin: claimValues })
+    .refine(
+      (roles) => roles.desk.length + roles.supervisor.length + roles.admin.length > 0,
+      'must map at least one claim value to a role',
+    ),
 })
 
 export const institutionSchema = z
@@ -87,6 +108,8 @@ export const institutionSchema = z
         currency: 'USD',
       }),
     kiosks: z.array(kioskCredentialSchema).min(1, 'must name at least one kiosk'),
+    /** The campus's single sign-on for the staff console (OpenID Connect); absent: local accounts. */
+    sso: ssoSchema.optional(),
     kiosk: z
       .strictObject({
         /** Shown in the kiosk header; the institution's name when absent. */
@@ -159,6 +182,11 @@ export const serviceSettingsSchema = z.strictObject({
   lookupTtlSeconds: int(10, 24 * 3600).optional(),
   almaSettleSeconds: int(1, 24 * 3600).optional(),
   postingStuckMinutes: int(1, 7 * 24 * 60).optional(),
+  staffSessionIdleMinutes: int(5, 24 * 60).optional(),
+  staffLockoutAfter: int(3, 100).optional(),
+  staffLockoutMinutes: int(1, 24 * 60).optional(),
+  staffSignInRequestsPerMinute: int(1, 1000).optional(),
+  staffAllowedNetworks: z.array(ipRange).optional(),
 })
 
 /** The config file: service settings and the institutions. */

@@ -62,6 +62,11 @@ const serviceFileKeys: Readonly<Record<string, string>> = {
   lookupTtlSeconds: 'LOOKUP_TTL_SECONDS',
   almaSettleSeconds: 'ALMA_SETTLE_SECONDS',
   postingStuckMinutes: 'POSTING_STUCK_MINUTES',
+  staffSessionIdleMinutes: 'STAFF_SESSION_IDLE_MINUTES',
+  staffLockoutAfter: 'STAFF_LOCKOUT_AFTER',
+  staffLockoutMinutes: 'STAFF_LOCKOUT_MINUTES',
+  staffSignInRequestsPerMinute: 'STAFF_SIGN_IN_REQUESTS_PER_MINUTE',
+  staffAllowedNetworks: 'STAFF_ALLOWED_NETWORKS',
 }
 
 function issuesOf(
@@ -128,6 +133,17 @@ function toInstitutionConfig(institution: ParsedInstitution): InstitutionConfig 
         : hashKioskKey(key),
     })),
     kioskSettings: kioskSettingsOf(institution),
+    sso: institution.sso
+      ? {
+          issuer: institution.sso.issuer,
+          clientId: institution.sso.clientId,
+          clientSecret: institution.sso.clientSecret,
+          label: institution.sso.label ?? `Sign in with ${institution.name}`,
+          usernameClaim: institution.sso.usernameClaim,
+          roleClaim: institution.sso.roleClaim,
+          roles: institution.sso.roles,
+        }
+      : null,
   }
 }
 
@@ -188,7 +204,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     structured = parsed.data
     for (const [key, value] of Object.entries(structured.service)) {
       const envKey = serviceFileKeys[key]
-      if (envKey) merged[envKey] = String(value)
+      if (envKey) merged[envKey] = Array.isArray(value) ? value.join(',') : String(value)
     }
   }
   for (const [key, value] of Object.entries(environment)) {
@@ -286,6 +302,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     posting: {
       settleMs: env.ALMA_SETTLE_SECONDS * 1000,
       stuckAfterMs: env.POSTING_STUCK_MINUTES * 60_000,
+    },
+    staff: {
+      sessionIdleMs: env.STAFF_SESSION_IDLE_MINUTES * 60_000,
+      lockAfter: env.STAFF_LOCKOUT_AFTER,
+      lockMs: env.STAFF_LOCKOUT_MINUTES * 60_000,
+      signInRequestsPerMinute: env.STAFF_SIGN_IN_REQUESTS_PER_MINUTE,
+      allowedNetworks: env.STAFF_ALLOWED_NETWORKS,
     },
     institutions,
   }

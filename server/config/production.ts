@@ -71,6 +71,16 @@ export function institutionProductionProblems(
   if (knownExampleSecrets.has(institution.alma.apiKey.toLowerCase())) {
     problems.push(`${nameOf('alma.apiKey')}: is an example value`)
   }
+  if (institution.sso) {
+    if (isLoopbackOrPlainHttp(institution.sso.issuer)) {
+      problems.push(
+        `${nameOf('sso.issuer')}: must be the campus's https OpenID provider in production`,
+      )
+    }
+    if (knownExampleSecrets.has(institution.sso.clientSecret.toLowerCase())) {
+      problems.push(`${nameOf('sso.clientSecret')}: is an example value`)
+    }
+  }
   for (const { kioskId, key } of plainKioskKeys) {
     if (key.startsWith('sha256:')) continue
     if (knownExampleSecrets.has(key.toLowerCase()) || key.length < minimumSecretLength) {

@@ -10,6 +10,7 @@ import {
   hexColor,
   httpUrl as url,
   int,
+  ipRange,
   paymentMethodCode,
   refTypeField,
   refValueField,
@@ -104,6 +105,11 @@ export const serviceEnvSchema = z.object({
   ALMA_SETTLE_SECONDS: int(1, 24 * 3600).default(120),
   POSTING_STUCK_MINUTES: int(1, 7 * 24 * 60).default(30),
   SANDBOX: bool.default(false),
+  STAFF_SESSION_IDLE_MINUTES: int(5, 24 * 60).default(30),
+  STAFF_LOCKOUT_AFTER: int(3, 100).default(5),
+  STAFF_LOCKOUT_MINUTES: int(1, 24 * 60).default(15),
+  STAFF_SIGN_IN_REQUESTS_PER_MINUTE: int(1, 1000).default(10),
+  STAFF_ALLOWED_NETWORKS: csv.pipe(z.array(ipRange)).default([]),
 })
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>
 
@@ -151,5 +157,15 @@ export const institutionEnvSchema = z.object({
   KIOSK_IDLE_SECONDS_CHECKOUT: int(30, 3600).default(300),
   KIOSK_IDLE_SECONDS_RECEIPT: int(5, 3600).default(30),
   KIOSK_IDLE_WARNING_SECONDS: int(3, 600).default(20),
+
+  STAFF_SSO_ISSUER: url.optional(),
+  STAFF_SSO_CLIENT_ID: z.string().min(1).optional(),
+  STAFF_SSO_CLIENT_SECRET: z.string().min(1).optional(),
+  STAFF_SSO_LABEL: z.string().min(1).optional(),
+  STAFF_SSO_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+  STAFF_SSO_ROLE_CLAIM: z.string().min(1).default('groups'),
+  STAFF_SSO_DESK_VALUES: csv.default([]),
+  STAFF_SSO_SUPERVISOR_VALUES: csv.default([]),
+  STAFF_SSO_ADMIN_VALUES: csv.default([]),
 })
 export type InstitutionEnv = z.infer<typeof institutionEnvSchema>

@@ -5,6 +5,7 @@
  * types, never the environment.
  */
 import type { KioskSettings } from '../../common/api.ts'
+import type { StaffRole } from '../../common/staffApi.ts'
 import type { StandingCategory } from '../patrons/standing.ts'
 
 export interface KioskCredential {
@@ -58,6 +59,30 @@ export interface InstitutionConfig {
   }
   kiosks: KioskCredential[]
   kioskSettings: KioskSettings
+  /** Staff console single sign-on (OpenID Connect); null: local accounts only. */
+  sso: SsoConfig | null
+}
+
+export interface SsoConfig {
+  issuer: string
+  clientId: string
+  clientSecret: string
+  label: string
+  usernameClaim: string
+  roleClaim: string
+  /** Claim values that grant each role; the highest role matched wins. */
+  roles: Readonly<Record<StaffRole, readonly string[]>>
+}
+
+export interface StaffConfig {
+  sessionIdleMs: number
+  /** Failed sign-ins in a row before an account locks, and for how long. */
+  lockAfter: number
+  lockMs: number
+  /** Sign-in attempts per minute from one address. */
+  signInRequestsPerMinute: number
+  /** CIDR ranges `/staff` answers; empty: every address. */
+  allowedNetworks: string[]
 }
 
 export interface ServiceConfig {
@@ -80,6 +105,7 @@ export interface ServiceConfig {
     /** Alma's answers for a line unreadable this long → a `posting_stuck` exception. */
     stuckAfterMs: number
   }
+  staff: StaffConfig
   /** At least one; codes, kiosk ids and postback secrets are unique across them. */
   institutions: InstitutionConfig[]
 }

@@ -11,7 +11,7 @@ import type { Clock } from '../ops/clock.ts'
 import { maskId } from '../ops/redact.ts'
 import { PatronError } from './errors.ts'
 import type { LookupStore } from './lookupStore.ts'
-import { assessStanding, namesToGreet, type StandingCategory } from './standing.ts'
+import { assessStanding, namesToGreet, staffName, type StandingCategory } from './standing.ts'
 
 export interface LookupLogger {
   info(obj: object, msg?: string): void
@@ -170,7 +170,7 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
         institution: o.institution,
         kioskId,
         primaryId: user.primaryId,
-        patronName: [user.firstName, user.lastName].filter((part) => part.trim() !== '').join(' '),
+        patronName: staffName(user),
         feeIds: payable.map((fee) => fee.id),
         currency: fees.currency,
         expiresAt,

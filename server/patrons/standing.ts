@@ -71,3 +71,8 @@ export function namesToGreet(user: AlmaUser): { first: string; last: string } {
     last: user.preferredLastName || user.lastName,
   }
 }
+
+/** The name staff know a patron by (Alma's first and last name), for the console only. */
+export function staffName(user: Pick<AlmaUser, 'firstName' | 'lastName'>): string {
+  return [user.firstName, user.lastName].filter((part) => part.trim() !== '').join(' ')
+}

@@ -6,6 +6,7 @@ import type { CheckoutStatus } from '../../common/api.ts'
 import type { ChannelKind } from '../../common/staffApi.ts'
 import type {
   CheckoutRecord,
+  PaymentExceptionKind,
   PaymentExceptionRecord,
   PostbackRecord,
   PostingRecord,
@@ -54,11 +55,25 @@ export interface ReconciliationData {
   postbacks: PostbackRecord[]
 }
 
+export interface ExceptionFilter {
+  institutions: readonly string[]
+  state: 'open' | 'resolved'
+  kind?: PaymentExceptionKind
+  /** Open: oldest first (the queue); resolved: most recently resolved first. */
+  limit: number
+}
+
 export interface StaffQueries {
   listCheckouts(filter: CheckoutFilter): Promise<CheckoutRecord[]>
+  /** These checkouts (those that exist), in the order asked. */
+  checkoutsByIds(ids: readonly string[]): Promise<CheckoutRecord[]>
+  listExceptions(filter: ExceptionFilter): Promise<PaymentExceptionRecord[]>
   postingsOf(checkoutIds: readonly string[]): Promise<PostingRecord[]>
   postbacksOf(checkoutId: string): Promise<PostbackRecord[]>
-  /** Paid money per service-local day (by `paidAt`), days with none left out. */
+  /**
+   * Paid money per service-local day (by `paidAt`), days with none left out. These totals count
+   * money patrons paid: checkouts a staff resolution made to carry money already counted are not.
+   */
   paidPerDay(institutions: readonly string[], fromMs: number, toMs: number): Promise<DayTotal[]>
   /** Paid money since `fromMs` per channel, and per kiosk. */
   paidByChannel(

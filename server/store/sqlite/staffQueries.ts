@@ -4,9 +4,15 @@
  */
 import type { SQLInputValue } from 'node:sqlite'
 import { z } from 'zod'
-import type { CheckoutRecord, PostbackRecord, PostingRecord } from '../repository.ts'
+import type {
+  CheckoutRecord,
+  PaymentExceptionRecord,
+  PostbackRecord,
+  PostingRecord,
+} from '../repository.ts'
 import type {
   CheckoutFilter,
+  ExceptionFilter,
   DayTotal,
   GroupTotal,
   ReconciliationData,
@@ -102,6 +108,32 @@ export class SqliteStaffQueries implements StaffQueries {
     })
   }
 
+  checkoutsByIds(ids: readonly string[]): Promise<CheckoutRecord[]> {
+    return this.read(() => this.checkouts(ids))
+  }
+
+  listExceptions(filter: ExceptionFilter): Promise<PaymentExceptionRecord[]> {
+    return this.read((db) => {
+      const [list, params] = inList(filter.institutions)
+      const where = [
+        `institution IN (${list})`,
+        filter.state === 'open' ? 'resolved_at IS NULL' : 'resolved_at IS NOT NULL',
+      ]
+      if (filter.kind) {
+        where.push('kind = ?')
+        params.push(filter.kind)
+      }
+      const order = filter.state === 'open' ? 'created_at ASC, id ASC' : 'resolved_at DESC, id DESC'
+      return db
+        .all(
+          `SELECT * FROM payment_exceptions WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
+          ...params,
+          filter.limit,
+        )
+        .map(exceptionFromRow)
+    })
+  }
+
   postingsOf(checkoutIds: readonly string[]): Promise<PostingRecord[]> {
     return this.read((db) => {
       if (checkoutIds.length === 0) return []
@@ -131,6 +163,7 @@ export class SqliteStaffQueries implements StaffQueries {
       .all(
         `SELECT ${keySql} AS key, COUNT(*) AS count, SUM(amount_cents) AS cents FROM checkouts
          WHERE institution IN (${list}) AND paid_at IS NOT NULL AND paid_at >= ? AND paid_at < ?
+           AND channel NOT LIKE 'staff:%'
          GROUP BY key ORDER BY key`,
         ...params,
         fromMs,
@@ -251,6 +284,19 @@ export class SqliteStaffQueries implements StaffQueries {
           toMs,
         )
         .map(exceptionFromRow)
+      // Money of unmatched payments that staff then applied to a fee: rows of their own checkouts.
+      const exceptionIds = exceptions.map((exception) => exception.id)
+      const [exceptionList, exceptionParams] = inList(exceptionIds.map(String))
+      if (exceptionIds.length > 0) {
+        const known = new Set(postings.map((posting) => posting.id))
+        for (const row of db.all(
+          `SELECT * FROM alma_postings WHERE exception_id IN (${exceptionList}) ORDER BY id`,
+          ...exceptionParams,
+        )) {
+          const posting = postingFromRow(row)
+          if (!known.has(posting.id)) postings.push(posting)
+        }
+      }
       const postbacks = db
         .all(
           `SELECT * FROM postbacks

@@ -17,7 +17,7 @@ import {
   type AssembledService,
   type AssembleOverrides,
 } from '../../../server/assemble.ts'
-import { loadConfig } from '../../../server/config/load.ts'
+import { loadConfig, type ServiceConfig } from '../../../server/config/load.ts'
 import { freeLoopbackPort } from '../../../server/demo/freePort.ts'
 import type { Clock } from '../../../server/ops/clock.ts'
 import type { LookupService } from '../../../server/patrons/lookupService.ts'
@@ -89,6 +89,11 @@ export interface HarnessOptions {
   worker?: NonNullable<AssembleOverrides['worker']> & { pollIntervalMs?: number }
   almaTimeoutMs?: number
   postingStuckMinutes?: number
+  /** More environment, e.g. staff settings. */
+  env?: Record<string, string>
+  /** Changes the loaded configuration (a second institution, …) before the service is built. */
+  configure?: (config: ServiceConfig) => ServiceConfig
+  staffConsoleDir?: string | null
 }
 
 export interface Harness {
@@ -137,7 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
   const almaTimeoutMs = options.almaTimeoutMs ?? 5_000
-  const config = loadConfig({
+  const loaded = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_BASE_URL: baseUrl,
@@ -159,7 +164,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     KIOSK_KEYS: `${kioskId}:${randomBytes(24).toString('hex')}`,
     KIOSK_REQUESTS_PER_MINUTE: '100000',
     MIN_PAYMENT_CENTS: String(options.minPaymentCents ?? 100),
+    ...options.env,
   })
+  const config = options.configure ? options.configure(loaded) : loaded
   const workerLogger = new RecordingLogger()
   const outcomes: PostbackOutcome[] = []
   const { pollIntervalMs, ...workerTuning } = options.worker ?? {}
@@ -173,6 +180,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     onPostbackOutcome: (outcome) => outcomes.push(outcome),
     ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
     ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
+    staffConsoleDir: options.staffConsoleDir ?? null,
   })
   await service.listen(port, '127.0.0.1')
   const own = service.institution(institution)
