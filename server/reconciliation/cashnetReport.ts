@@ -37,21 +37,24 @@ export function reportAmount(text: string): number | null {
 }
 
 export function readCashnetReport(text: string, mapping: CashnetReportMapping): ReportRow[] {
-  let records: string[][]
+  let records: { record: string[]; line: number }[]
   try {
     records = parse(text, {
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
       trim: true,
-    })
+      // Each record led by the line it ends on (a quoted cell may span lines).
+      on_record: (record: string[], context) => [String(context.lines), ...record],
+    }).map(([line, ...record]) => ({ record, line: Number(line) }))
   } catch (error) {
     throw new StaffRequestError(
       'invalid_request',
       `The file is not CSV: ${(error as Error).message}`,
     )
   }
-  const [header, ...body] = records
+  const [first, ...body] = records
+  const header = first?.record
   if (!header) throw new StaffRequestError('invalid_request', 'The file is empty.')
   const position = (name: string) =>
     header.findIndex((cell) => cell.toLowerCase() === name.toLowerCase())
@@ -74,8 +77,7 @@ export function readCashnetReport(text: string, mapping: CashnetReportMapping): 
   }
   const rows: ReportRow[] = []
   const bad: { line: number; message: string }[] = []
-  body.forEach((record, index) => {
-    const line = index + 2
+  body.forEach(({ record, line }) => {
     const tx = record[columns.tx]?.trim() ?? ''
     const date = reportDay(record[columns.date] ?? '')
     const amountCents = reportAmount(record[columns.amount] ?? '')

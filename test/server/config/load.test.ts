@@ -133,6 +133,57 @@ describe('server/config/load', () => {
     ])
   })
 
+  it('reads the staff console settings: sessions, lockout, campus networks', () => {
+    const defaults = loadConfig(minimal)
+    expect(defaults.staff).toEqual({
+      sessionIdleMs: 30 * 60_000,
+      lockAfter: 5,
+      lockMs: 15 * 60_000,
+      signInRequestsPerMinute: 10,
+      allowedNetworks: [],
+    })
+    expect(defaults.institutions[0]?.sso).toBeNull()
+    const set = loadConfig({
+      ...minimal,
+      STAFF_SESSION_IDLE_MINUTES: '10',
+      STAFF_ALLOWED_NETWORKS: '10.0.0.0/8, 2001:db8::/32,192.0.2.7',
+    })
+    expect(set.staff.sessionIdleMs).toBe(600_000)
+    expect(set.staff.allowedNetworks).toEqual(['10.0.0.0/8', '2001:db8::/32', '192.0.2.7'])
+    expect(problemsOf({ ...minimal, STAFF_ALLOWED_NETWORKS: '10.0.0.0/33,campus' })).toEqual([
+      'STAFF_ALLOWED_NETWORKS.0: must be an IP address or a CIDR range such as 10.0.0.0/8',
+      'STAFF_ALLOWED_NETWORKS.1: must be an IP address or a CIDR range such as 10.0.0.0/8',
+    ])
+  })
+
+  it("reads an institution's single sign-on, naming what a partial one lacks", () => {
+    const sso = {
+      STAFF_SSO_ISSUER: 'https://idp.example.edu',
+      STAFF_SSO_CLIENT_ID: 'console',
+      STAFF_SSO_CLIENT_SECRET: 'client-secret',
+      STAFF_SSO_SUPERVISOR_VALUES: 'circ-supervisors, circ-leads',
+    }
+    expect(
+      loadConfig({ ...minimal, LIBRARY_NAME: 'King Library', ...sso }).institutions[0]?.sso,
+    ).toEqual({
+      issuer: 'https://idp.example.edu',
+      clientId: 'console',
+      clientSecret: 'client-secret',
+      label: 'Sign in with King Library',
+      usernameClaim: 'preferred_username',
+      roleClaim: 'groups',
+      roles: { desk: [], supervisor: ['circ-supervisors', 'circ-leads'], admin: [] },
+    })
+    expect(problemsOf({ ...minimal, STAFF_SSO_ISSUER: 'https://idp.example.edu' })).toEqual([
+      'STAFF_SSO_CLIENT_ID: is required',
+      'STAFF_SSO_CLIENT_SECRET: is required',
+      'STAFF_SSO_DESK_VALUES / STAFF_SSO_SUPERVISOR_VALUES / STAFF_SSO_ADMIN_VALUES: must map at least one claim value to a role',
+    ])
+    expect(
+      problemsOf({ ...production, ...sso, STAFF_SSO_ISSUER: 'http://127.0.0.1:4000' }),
+    ).toEqual(["STAFF_SSO_ISSUER: must be the campus's https OpenID provider in production"])
+  })
+
   it('accepts a strong production configuration', () => {
     expect(problemsOf(production)).toEqual([])
   })

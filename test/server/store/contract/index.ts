@@ -11,6 +11,7 @@ import { outboxContract } from './outbox.ts'
 import { postbackContract } from './postbacks.ts'
 import { resolutionContract } from './resolutions.ts'
 import { staffContract } from './staff.ts'
+import { staffQueriesContract } from './staffQueries.ts'
 import type { RepositoryFactory } from './support.ts'
 
 export type { RepositoryFactory, RepositoryUnderTest } from './support.ts'
@@ -34,6 +35,9 @@ export function describePaymentsRepositoryContract(name: string, open: Repositor
     })
     describe('staff: accounts, sessions, sign-on state, audit', () => {
       staffContract(open)
+    })
+    describe("staff console's reads", () => {
+      staffQueriesContract(open)
     })
   })
 }

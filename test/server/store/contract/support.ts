@@ -11,11 +11,14 @@ import type {
   PostbackAction,
 } from '../../../../server/store/repository.ts'
 import type { StaffRepository } from '../../../../server/store/staff.ts'
+import type { StaffQueries } from '../../../../server/store/staffQueries.ts'
 
 export interface RepositoryUnderTest {
   repo: PaymentsRepository
   /** The staff store on the same database. */
   staff: StaffRepository
+  /** The staff console's reads over the same database. */
+  queries: StaffQueries
   openAnother: () => Promise<PaymentsRepository>
   /** Runs SQL straight on the database; rejects with the database's own error. */
   execRaw: (sql: string) => Promise<void>

@@ -17,6 +17,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
   return {
     repo,
     staff,
+    queries: repo.staffQueries,
     async openAnother() {
       const other = await openSqliteRepository(path)
       others.push(other)
