@@ -11,6 +11,8 @@ import { decimalStringFromCents } from './money.ts'
 export const cashnetPaths = {
   /** Where CashNet sends the browser back: the `signouturl`, by GET or by an auto-submitted POST. */
   return: '/cashnet/return',
+  /** A desk payment's CashNet tab comes back here (then on to the console's payment page). */
+  returnToDesk: '/cashnet/return/desk',
   /** The server-to-server postback; the postback secret is the one path segment after it. */
   postback: '/cashnet/postback',
 } as const
@@ -19,6 +21,11 @@ export const cashnetPaths = {
 export function cashnetPostbackPath(secret: string): string {
   if (secret === '') throw new RangeError('A postback path needs a secret')
   return `${cashnetPaths.postback}/${encodeURIComponent(secret)}`
+}
+
+/** `/cashnet/return/desk/<checkoutId>`: the desk tab's way back to that payment. */
+export function cashnetDeskReturnPath(checkoutId: string): string {
+  return `${cashnetPaths.returnToDesk}/${encodeURIComponent(checkoutId)}`
 }
 
 /** A path of the service joined to its public base URL, e.g. `https://lib.example.edu/kiosk`. */

@@ -503,6 +503,11 @@ export const staffRoutes = {
   updateAccount: { method: 'PATCH', path: `${staffApiPrefix}/accounts/:username`, role: 'admin' },
 } as const satisfies Record<string, StaffRoute>
 
+/** The console's own pages (client routes under `/staff`) the service links to. */
+export const staffConsolePages = {
+  payment: '/payments/:checkoutId',
+} as const
+
 /** A route's path with its `:params` filled in (each encoded). */
 export function staffPath(path: string, params: Record<string, string | number> = {}): string {
   return path.replace(/:([A-Za-z]+)/g, (_match, name: string) => {

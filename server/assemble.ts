@@ -9,11 +9,12 @@
  */
 import { randomUUID } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { staffPathPrefix } from '../common/staffApi.ts'
+import { staffConsolePages, staffPath, staffPathPrefix } from '../common/staffApi.ts'
 import fastifyStatic from '@fastify/static'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { KioskSettings } from '../common/api.ts'
-import { cashnetPaths, serviceUrl } from '../common/cashnet.ts'
+import { cashnetDeskReturnPath, cashnetPaths, serviceUrl } from '../common/cashnet.ts'
+import { payPaths } from '../common/payApi.ts'
 import { createAlmaClient, type AlmaRetryOptions } from './alma/client.ts'
 import type { AlmaPort } from './alma/port.ts'
 import { ConfigError } from './config/load.ts'
@@ -28,6 +29,7 @@ import { Metrics } from './ops/metrics.ts'
 import { createLookupService, type LookupService } from './patrons/lookupService.ts'
 import { MemoryLookupStore } from './patrons/lookupStore.ts'
 import { createCheckoutService, type CheckoutService } from './payments/checkoutService.ts'
+import type { PaymentHolder } from './payments/holder.ts'
 import type { PaymentsLogger } from './payments/logger.ts'
 import { createCheckoutNotifier, type CheckoutNotifier } from './payments/notifier.ts'
 import { withStatusNotifications } from './payments/notifyingRepository.ts'
@@ -108,6 +110,13 @@ export interface AssembledService {
   /** Starts listening and the background work (posting worker, expiry sweeps). */
   listen(port?: number, host?: string): Promise<string>
   close(): Promise<void>
+}
+
+/** Where CashNet sends each holder's browser back: the kiosk's frame, the desk's tab, a phone. */
+function returnPathFor(holder: PaymentHolder, checkoutId: string): string {
+  if (holder.kioskId !== '') return cashnetPaths.return
+  if (holder.channel.startsWith('desk:')) return cashnetDeskReturnPath(checkoutId)
+  return payPaths.return
 }
 
 const maxLongPollSeconds = 30
@@ -208,6 +217,8 @@ export async function assembleService(
         custcode: institution.cashnet.custcode,
         returnUrl: serviceUrl(config.publicBaseUrl, cashnetPaths.return),
       },
+      returnUrlFor: (holder, checkoutId) =>
+        serviceUrl(config.publicBaseUrl, returnPathFor(holder, checkoutId)),
     })
     services.set(institution.code, { institution, alma, lookups, checkouts })
   }
@@ -327,6 +338,11 @@ export async function assembleService(
       // CashNet's own addresses, where an institution lists them, are never rate-limited.
       exempt: (sourceIp) =>
         cashnetAddresses.some(({ listed, allowed }) => listed && allowed(sourceIp)),
+      deskPaymentUrl: (checkoutId) =>
+        serviceUrl(
+          config.publicBaseUrl,
+          `${staffPathPrefix}${staffPath(staffConsolePages.payment, { checkoutId })}`,
+        ),
     }),
   )
   if (overrides.rendererDir) {

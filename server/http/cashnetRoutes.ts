@@ -29,6 +29,8 @@ export interface CashnetRouteDeps {
   requestsPerMinute: number
   /** Addresses never rate-limited: CashNet's own, when an allowlist names them. */
   exempt: (sourceIp: string) => boolean
+  /** The console's page of a desk payment (where its CashNet tab comes back to). */
+  deskPaymentUrl: (checkoutId: string) => string
 }
 
 /** The Content-Type as the sender wrote it, before this plugin replaced it for Fastify's parser. */
@@ -200,6 +202,19 @@ export function cashnetRoutes(deps: CashnetRouteDeps) {
     }
     app.route({ ...routeOptions, url: `${cashnetPaths.postback}/*` })
     app.route({ ...routeOptions, url: cashnetPaths.postback })
+
+    // A desk payment's tab: on to the console's page of that payment, which shows its progress.
+    app.route({
+      method: ['GET', 'POST'],
+      url: `${cashnetPaths.returnToDesk}/:checkoutId`,
+      handler: (request, reply) => {
+        const { checkoutId } = request.params as { checkoutId: string }
+        return reply
+          .header('cache-control', 'no-store')
+          .header('referrer-policy', 'no-referrer')
+          .redirect(deps.deskPaymentUrl(checkoutId), 303)
+      },
+    })
 
     // Only tells the kiosk the patron left CashNet; never evidence of payment, so it reads nothing.
     app.route({

@@ -1,7 +1,8 @@
 /**
- * Card number → the patron's active fees, for the kiosk. The Alma user and the active fees are
- * fetched in parallel (the lookup costs one Alma round trip, not two); the Alma primary id stays in
- * the lookup store behind an opaque, expiring `lookupId`.
+ * Card number (or, for the desk and patrons' own phones, an Alma user id) → the patron's active
+ * fees. The Alma user and the active fees are fetched in parallel (the lookup costs one Alma round
+ * trip, not two); the Alma primary id stays in the lookup store behind an opaque, expiring
+ * `lookupId` that only its holder may use.
  */
 import { randomBytes } from 'node:crypto'
 import type { Fee, FeeBeingPosted, LookupResponse } from '../../common/api.ts'
@@ -10,6 +11,8 @@ import type { AlmaFee, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import { maskId } from '../ops/redact.ts'
 import { PatronError } from './errors.ts'
+import type { PaymentHolder } from '../payments/holder.ts'
+import { kioskHolder } from '../payments/holder.ts'
 import type { LookupStore } from './lookupStore.ts'
 import { assessStanding, namesToGreet, staffName, type StandingCategory } from './standing.ts'
 
@@ -47,7 +50,13 @@ export interface LookupServiceOptions {
 }
 
 export interface LookupService {
+  /** A kiosk's lookup by the card swiped (the card number pattern and id type of the config). */
   lookup(kioskId: string, cardNumber: string): Promise<LookupResponse>
+  /**
+   * Any other holder's lookup by an Alma identifier: a primary id from a pay link or Primo token,
+   * or what staff typed at the desk (a primary id or a barcode: `all_unique` finds either).
+   */
+  lookupPatron(holder: PaymentHolder, userId: string): Promise<LookupResponse>
 }
 
 const silentLogger: LookupLogger = { info: () => undefined, warn: () => undefined }
@@ -96,107 +105,122 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
   const newId = o.newId ?? defaultNewId
   const logger = o.logger ?? silentLogger
 
-  return {
-    async lookup(kioskId: string, cardNumber: string): Promise<LookupResponse> {
-      const card = maskId(cardNumber)
-      if (!o.cardNumberPattern.test(cardNumber)) {
-        logger.info({ kioskId, card }, 'lookup refused: card number does not match the pattern')
-        throw new PatronError('invalid_card')
-      }
-
-      // In parallel, and both settled before answering: no call is left running (and retrying)
-      // behind an answer that has already gone to the kiosk.
-      const [userResult, feesResult] = await Promise.allSettled([
-        o.alma.getUser(cardNumber, o.userIdType),
-        o.alma.listActiveFees(cardNumber, o.userIdType),
-      ])
-      if (userResult.status === 'rejected' || feesResult.status === 'rejected') {
-        const reasons = [userResult, feesResult].flatMap((result) =>
-          result.status === 'rejected' ? [result.reason as unknown] : [],
-        )
-        const notFound = reasons.find(
-          (reason) => reason instanceof AlmaError && reason.kind === 'not_found',
-        )
-        if (notFound) {
-          logger.info({ kioskId, card }, 'lookup: no Alma user for this card')
-          throw new PatronError('not_found', { cause: notFound })
-        }
-        const [first] = reasons
-        logger.warn(
-          {
-            kioskId,
-            card,
-            alma:
-              first instanceof AlmaError
-                ? { kind: first.kind, status: first.status, codes: first.codes }
-                : null,
-          },
-          'lookup failed: Alma did not answer usefully',
-        )
-        throw new PatronError('alma_unavailable', { cause: first })
-      }
-      const user = userResult.value
-      const fees = feesResult.value
-
-      const now = o.clock.now()
-      const standing = assessStanding(user, localDate(now), o.refusedFor)
-      if (standing.refusal) {
-        logger.info(
-          { kioskId, card, refused: standing.refusal.kind },
-          'lookup refused: account standing',
-        )
-        throw standing.refusal
-      }
-
-      const payableOwners = o.payableOwners ?? null
-      const owing = fees.fees
-        .filter((fee) => fee.balanceCents > 0)
-        .filter((fee) => payableOwners === null || payableOwners.has(fee.ownerCode))
-        .sort(byAge)
-      const pending = await o.pendingCentsByFee(
-        o.institution,
-        owing.map((fee) => fee.id),
+  async function lookupBy(
+    holder: PaymentHolder,
+    cardNumber: string,
+    userIdType: string,
+  ): Promise<LookupResponse> {
+    const { channel } = holder
+    const card = maskId(cardNumber)
+    // In parallel, and both settled before answering: no call is left running (and retrying)
+    // behind an answer that has already gone to the kiosk.
+    const [userResult, feesResult] = await Promise.allSettled([
+      o.alma.getUser(cardNumber, userIdType),
+      o.alma.listActiveFees(cardNumber, userIdType),
+    ])
+    if (userResult.status === 'rejected' || feesResult.status === 'rejected') {
+      const reasons = [userResult, feesResult].flatMap((result) =>
+        result.status === 'rejected' ? [result.reason as unknown] : [],
       )
-      const payable = owing.filter((fee) => (pending.get(fee.id) ?? 0) === 0)
-      const beingPosted = owing.flatMap((fee) => {
-        const postingCents = pending.get(fee.id) ?? 0
-        return postingCents > 0 ? [toFeeBeingPosted(fee, postingCents)] : []
-      })
-      const totalCents = payable.reduce((sum, fee) => sum + fee.balanceCents, 0)
-      const expiresAt = now + o.lookupTtlMs
-      const lookupId = newId()
-      o.lookups.save({
-        lookupId,
-        institution: o.institution,
-        kioskId,
-        primaryId: user.primaryId,
-        patronName: staffName(user),
-        feeIds: payable.map((fee) => fee.id),
-        currency: fees.currency,
-        expiresAt,
-      })
-      logger.info(
+      const notFound = reasons.find(
+        (reason) => reason instanceof AlmaError && reason.kind === 'not_found',
+      )
+      if (notFound) {
+        logger.info({ channel, card }, 'lookup: no Alma user for this card')
+        throw new PatronError('not_found', { cause: notFound })
+      }
+      const [first] = reasons
+      logger.warn(
         {
-          kioskId,
+          channel,
           card,
-          accountType: user.accountType,
-          standing: standing.categories,
-          fees: payable.length,
-          feesBeingPosted: beingPosted.length,
-          totalCents,
+          alma:
+            first instanceof AlmaError
+              ? { kind: first.kind, status: first.status, codes: first.codes }
+              : null,
         },
-        'lookup answered',
+        'lookup failed: Alma did not answer usefully',
       )
-      const names = namesToGreet(user)
-      return {
-        lookupId,
-        patron: { displayName: displayName(names.first, names.last), notices: standing.notices },
-        fees: payable.map(toKioskFee),
-        feesBeingPosted: beingPosted,
+      throw new PatronError('alma_unavailable', { cause: first })
+    }
+    const user = userResult.value
+    const fees = feesResult.value
+
+    const now = o.clock.now()
+    const standing = assessStanding(user, localDate(now), o.refusedFor)
+    if (standing.refusal) {
+      logger.info(
+        { channel, card, refused: standing.refusal.kind },
+        'lookup refused: account standing',
+      )
+      throw standing.refusal
+    }
+
+    const payableOwners = o.payableOwners ?? null
+    const owing = fees.fees
+      .filter((fee) => fee.balanceCents > 0)
+      .filter((fee) => payableOwners === null || payableOwners.has(fee.ownerCode))
+      .sort(byAge)
+    const pending = await o.pendingCentsByFee(
+      o.institution,
+      owing.map((fee) => fee.id),
+    )
+    const payable = owing.filter((fee) => (pending.get(fee.id) ?? 0) === 0)
+    const beingPosted = owing.flatMap((fee) => {
+      const postingCents = pending.get(fee.id) ?? 0
+      return postingCents > 0 ? [toFeeBeingPosted(fee, postingCents)] : []
+    })
+    const totalCents = payable.reduce((sum, fee) => sum + fee.balanceCents, 0)
+    const expiresAt = now + o.lookupTtlMs
+    const lookupId = newId()
+    o.lookups.save({
+      lookupId,
+      institution: o.institution,
+      holder: holder.id,
+      channel,
+      primaryId: user.primaryId,
+      patronName: staffName(user),
+      feeIds: payable.map((fee) => fee.id),
+      currency: fees.currency,
+      expiresAt,
+    })
+    logger.info(
+      {
+        channel,
+        card,
+        accountType: user.accountType,
+        standing: standing.categories,
+        fees: payable.length,
+        feesBeingPosted: beingPosted.length,
         totalCents,
-        currency: fees.currency,
-        expiresAt: new Date(expiresAt).toISOString(),
+      },
+      'lookup answered',
+    )
+    const names = namesToGreet(user)
+    return {
+      lookupId,
+      patron: { displayName: displayName(names.first, names.last), notices: standing.notices },
+      fees: payable.map(toKioskFee),
+      feesBeingPosted: beingPosted,
+      totalCents,
+      currency: fees.currency,
+      expiresAt: new Date(expiresAt).toISOString(),
+    }
+  }
+
+  return {
+    lookup(kioskId, cardNumber) {
+      if (!o.cardNumberPattern.test(cardNumber)) {
+        logger.info(
+          { channel: `kiosk:${kioskId}`, card: maskId(cardNumber) },
+          'lookup refused: card number does not match the pattern',
+        )
+        return Promise.reject(new PatronError('invalid_card'))
       }
+      return lookupBy(kioskHolder(kioskId), cardNumber, o.userIdType)
+    },
+    lookupPatron(holder, userId) {
+      return lookupBy(holder, userId, 'all_unique')
     },
   }
 }

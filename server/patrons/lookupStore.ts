@@ -7,7 +7,10 @@
 export interface Lookup {
   lookupId: string
   institution: string
-  kioskId: string
+  /** Who may make a checkout from it (a `PaymentHolder` id: `kiosk:<id>`, `desk:<user>`, …). */
+  holder: string
+  /** The channel its checkouts are recorded under. */
+  channel: string
   primaryId: string
   /** The patron's name as Alma holds it, kept for staff with the checkout; never sent anywhere. */
   patronName: string

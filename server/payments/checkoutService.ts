@@ -20,6 +20,7 @@ import { buildCashnetCheckoutUrl, itemCodeFor, type CashnetUrlOptions } from './
 import { PaymentError } from './errors.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
 import type { CheckoutNotifier } from './notifier.ts'
+import { holderOf, type HolderRef, type PaymentHolder } from './holder.ts'
 import { buildReceipt } from './receipt.ts'
 
 export interface CheckoutServiceDeps {
@@ -30,6 +31,11 @@ export interface CheckoutServiceDeps {
   lookups: LookupStore
   clock: Clock
   cashnet: CashnetUrlOptions
+  /**
+   * Where CashNet sends the browser back (`signouturl`) for a holder's checkout; default
+   * `cashnet.returnUrl`. A kiosk's frame and a patron's phone come back to different pages.
+   */
+  returnUrlFor?: (holder: PaymentHolder, checkoutId: string) => string
   /** Smallest partial amount; a selection whose total is below it may still be paid in full. */
   minPaymentCents: number
   /** How long a checkout waits for CashNet before it expires. */
@@ -43,17 +49,22 @@ export interface CheckoutServiceDeps {
   waitPollMs?: number
 }
 
+/**
+ * Every method takes the holder: a kiosk id (the kiosk API) or a `PaymentHolder`. A kiosk sees only
+ * its own checkouts; any other holder sees the checkouts of its channel at this institution, and
+ * its caller (a patron's pay session, a staff route) checks which of them it may show.
+ */
 export interface CheckoutService {
-  create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated>
-  getState(kioskId: string, checkoutId: string): Promise<CheckoutState>
+  create(holder: HolderRef, request: CheckoutRequest): Promise<CheckoutCreated>
+  getState(holder: HolderRef, checkoutId: string): Promise<CheckoutState>
   /** Resolves as soon as the status differs from `knownStatus`, or with the current state at timeout. */
   waitForChange(
-    kioskId: string,
+    holder: HolderRef,
     checkoutId: string,
     knownStatus: CheckoutStatus,
     timeoutMs: number,
   ): Promise<CheckoutState>
-  cancel(kioskId: string, checkoutId: string): Promise<CheckoutState>
+  cancel(holder: HolderRef, checkoutId: string): Promise<CheckoutState>
   /** Expires every pending checkout past its `expiresAt`; returns how many. */
   expireStale(): Promise<number>
 }
@@ -89,10 +100,15 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
     }
   }
 
-  async function create(kioskId: string, request: CheckoutRequest): Promise<CheckoutCreated> {
+  async function create(ref: HolderRef, request: CheckoutRequest): Promise<CheckoutCreated> {
+    const holder = holderOf(ref)
     const now = clock.now()
     const lookup = lookups.get(request.lookupId, now)
-    if (lookup?.kioskId !== kioskId || lookup.institution !== deps.institution) {
+    if (
+      lookup?.holder !== holder.id ||
+      lookup.channel !== holder.channel ||
+      lookup.institution !== deps.institution
+    ) {
       throw new PaymentError(
         'lookup_expired',
         'This session has expired. Please swipe your card again.',
@@ -165,19 +181,23 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
 
     const checkoutId = newId()
     const expiresAt = now + deps.checkoutTtlMs
-    const checkoutUrl = buildCashnetCheckoutUrl(deps.cashnet, {
-      checkoutId,
-      lines: lines.map((line) => ({
-        itemCode: line.itemCode,
-        description: line.description,
-        amountCents: line.amountCents,
-      })),
-    })
+    const returnUrl = deps.returnUrlFor?.(holder, checkoutId) ?? deps.cashnet.returnUrl
+    const checkoutUrl = buildCashnetCheckoutUrl(
+      { ...deps.cashnet, returnUrl },
+      {
+        checkoutId,
+        lines: lines.map((line) => ({
+          itemCode: line.itemCode,
+          description: line.description,
+          amountCents: line.amountCents,
+        })),
+      },
+    )
     await repo.createCheckout({
       id: checkoutId,
       institution: deps.institution,
-      kioskId,
-      channel: `kiosk:${kioskId}`,
+      kioskId: holder.kioskId,
+      channel: holder.channel,
       primaryId: lookup.primaryId,
       patronName: lookup.patronName,
       currency: fresh.currency,
@@ -187,7 +207,10 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       createdAt: now,
       expiresAt,
     })
-    logger.info({ checkoutId, kioskId, amountCents, lines: lines.length }, 'checkout created')
+    logger.info(
+      { checkoutId, channel: holder.channel, amountCents, lines: lines.length },
+      'checkout created',
+    )
     return {
       checkoutId,
       checkoutUrl,
@@ -221,11 +244,16 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
     return state
   }
 
-  /** The kiosk's own checkout, expired first if its time ran out; never another kiosk's. */
-  async function current(kioskId: string, checkoutId: string): Promise<CheckoutRecord> {
+  /** The holder's checkout, expired first if its time ran out; never another kiosk's. */
+  async function current(ref: HolderRef, checkoutId: string): Promise<CheckoutRecord> {
+    const holder = holderOf(ref)
     const checkout = await repo.getCheckout(checkoutId)
-    // Never another kiosk's checkout, and never another institution's.
-    if (checkout?.kioskId !== kioskId || checkout.institution !== deps.institution) {
+    // Never another kiosk's (or channel's) checkout, and never another institution's.
+    if (
+      checkout?.kioskId !== holder.kioskId ||
+      checkout.channel !== holder.channel ||
+      checkout.institution !== deps.institution
+    ) {
       throw new PaymentError('checkout_not_found', 'That payment was not found.')
     }
     if (checkout.status === 'pending' && checkout.expiresAt <= clock.now()) {
@@ -242,12 +270,12 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
     return checkout
   }
 
-  async function getState(kioskId: string, checkoutId: string): Promise<CheckoutState> {
-    return stateOf(await current(kioskId, checkoutId))
+  async function getState(holder: HolderRef, checkoutId: string): Promise<CheckoutState> {
+    return stateOf(await current(holder, checkoutId))
   }
 
   async function waitForChange(
-    kioskId: string,
+    holder: HolderRef,
     checkoutId: string,
     knownStatus: CheckoutStatus,
     timeoutMs: number,
@@ -284,7 +312,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       }
       poll()
       // Subscribed first, read second: a change in between is not missed.
-      current(kioskId, checkoutId)
+      current(holder, checkoutId)
         .then((checkout) => {
           if (checkout.status !== knownStatus) {
             finish()
@@ -296,11 +324,11 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
         .catch(finish)
     })
     await changed
-    return getState(kioskId, checkoutId)
+    return getState(holder, checkoutId)
   }
 
-  async function cancel(kioskId: string, checkoutId: string): Promise<CheckoutState> {
-    const checkout = await current(kioskId, checkoutId)
+  async function cancel(holder: HolderRef, checkoutId: string): Promise<CheckoutState> {
+    const checkout = await current(holder, checkoutId)
     if (checkout.status !== 'pending') return stateOf(checkout)
     const cancelled = await repo.transitionCheckout(checkoutId, {
       from: ['pending'],
@@ -309,8 +337,9 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       message: endMessages.cancelled,
       event: 'checkout_cancelled',
     })
-    if (cancelled) logger.info({ checkoutId, kioskId }, 'checkout cancelled')
-    return getState(kioskId, checkoutId)
+    if (cancelled)
+      logger.info({ checkoutId, channel: holderOf(holder).channel }, 'checkout cancelled')
+    return getState(holder, checkoutId)
   }
 
   async function expireStale(): Promise<number> {

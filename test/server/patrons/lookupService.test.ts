@@ -121,7 +121,8 @@ describe('server/patrons/lookupService', () => {
       expect(saved).toEqual({
         lookupId: response.lookupId,
         institution: 'test',
-        kioskId: 'kiosk-1',
+        holder: 'kiosk:kiosk-1',
+        channel: 'kiosk:kiosk-1',
         primaryId: sandbox.primaryIdForCard(sandboxCards.severalFees),
         patronName: 'María García',
         feeIds: response.fees.map((fee) => fee.id),

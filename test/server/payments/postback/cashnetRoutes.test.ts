@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cashnetDeskReturnPath } from '../../../../common/cashnet.ts'
 import { cashnetRoutes } from '../../../../server/http/cashnetRoutes.ts'
 import { systemClock } from '../../../../server/ops/clock.ts'
 import { createPostbackIngest } from '../../../../server/payments/postback/ingest.ts'
@@ -50,6 +51,8 @@ describe('server/http/cashnetRoutes', () => {
         trustProxy: false,
         requestsPerMinute: options.perMinute ?? 1_000,
         exempt: (ip) => (options.allowed ?? []).includes(ip),
+        deskPaymentUrl: (checkoutId) =>
+          `https://service.example/staff/payments/${encodeURIComponent(checkoutId)}`,
       }),
     )
     // The kiosk API beside it keeps Fastify's own JSON parsing.
@@ -147,6 +150,26 @@ describe('server/http/cashnetRoutes', () => {
     })
     expect(post.status).toBe(200)
     expect(await post.text()).toContain('Returning to the kiosk…')
+    expect(await repo.listPostbacks()).toEqual([])
+  })
+
+  it("sends a desk payment's tab back to the console's page of that payment, GET or POST", async () => {
+    for (const method of ['GET', 'POST']) {
+      const answer = await fetch(`${baseUrl}${cashnetDeskReturnPath('c 1/2')}?result=0`, {
+        method,
+        redirect: 'manual',
+        ...(method === 'POST'
+          ? {
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: 'result=0&tx=1',
+            }
+          : {}),
+      })
+      expect(answer.status).toBe(303)
+      expect(answer.headers.get('location')).toBe(
+        'https://service.example/staff/payments/c%201%2F2',
+      )
+    }
     expect(await repo.listPostbacks()).toEqual([])
   })
 

@@ -1,0 +1,10 @@
+/**
+ * The patron payment pages (`/pay`): a patron on their own phone, through a pay link or Primo VE's
+ * "Pay fines" link. Paths defined once for the service, the pages and the tests.
+ */
+export const payPaths = {
+  /** Primo VE's payment link lands here with `?jwt=…`. */
+  primo: '/pay/primo',
+  /** CashNet sends the patron's browser back here (GET or auto-submitted POST). */
+  return: '/pay/return',
+} as const
