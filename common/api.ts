@@ -15,6 +15,8 @@ export const apiPaths = {
   cancelCheckout: (checkoutId: string) =>
     `/api/v1/checkouts/${encodeURIComponent(checkoutId)}/cancel`,
   kioskSettings: '/api/v1/kiosk-settings',
+  /** "Pay on your phone": a QR code of a pay link for the patron on screen. */
+  payLinks: '/api/v1/pay-links',
 } as const
 
 // ---- Lookups ------------------------------------------------------------------------------
@@ -214,8 +216,24 @@ export const kioskSettingsSchema = z.object({
   cardReader: cardReaderSettingsSchema,
   /** Per-institution fee type names (none: the standard names, then Alma's descriptions). */
   feeTypeNames: feeTypeNamesSchema.default({}),
+  /** Offer "Pay on your phone" (a QR code of a pay link) on the fees screen. */
+  payOnPhone: z.boolean().default(false),
 })
 export type KioskSettings = z.infer<typeof kioskSettingsSchema>
+
+// ---- Pay on your phone --------------------------------------------------------------------
+
+export const kioskPayLinkRequestSchema = z.object({ lookupId: id })
+export type KioskPayLinkRequest = z.infer<typeof kioskPayLinkRequestSchema>
+
+export const kioskPayLinkSchema = z.object({
+  /** The link the QR code holds (it names no patron). */
+  url: z.url(),
+  /** An SVG QR code of `url`. */
+  qrSvg: z.string().startsWith('<svg'),
+  expiresAt: z.iso.datetime(),
+})
+export type KioskPayLink = z.infer<typeof kioskPayLinkSchema>
 
 // ---- Errors -------------------------------------------------------------------------------
 

@@ -5,6 +5,8 @@
 export const payPaths = {
   /** Primo VE's payment link lands here with `?jwt=…`. */
   primo: '/pay/primo',
+  /** A pay link: `/pay/l/<token>`. */
+  link: '/pay/l',
   /** CashNet sends the patron's browser back here (GET or auto-submitted POST). */
   return: '/pay/return',
 } as const

@@ -8,7 +8,7 @@
  * shape (`{error: {code, message, field?}}`) with the codes in `staffErrorCodes`.
  */
 import { z } from 'zod'
-import { checkoutStatuses } from './api.ts'
+import { checkoutStatuses, lookupResponseSchema } from './api.ts'
 
 const cents = z.number().int()
 const isoTime = z.string()
@@ -422,6 +422,66 @@ export const updateAccountRequestSchema = z
   })
   .refine((update) => Object.keys(update).length > 0, 'must change something')
 
+// ---- The desk: patrons, pay links and desk payments (desk role) --------------------------------
+
+const patronIdSchema = z.string().trim().min(1, 'is required').max(128)
+
+/** A patron looked up at the desk by Alma user id or barcode. */
+export const patronLookupRequestSchema = z.strictObject({
+  patronId: patronIdSchema,
+  /** Needed when the staff member serves several institutions. */
+  institution: z.string().min(1).max(64).optional(),
+})
+
+export const deskPatronSchema = z.object({
+  /** Staff see the Alma primary id and the name Alma holds. */
+  patron: patronRefSchema,
+  /** The fees as the kiosk would show them; `lookupId` makes a desk payment. */
+  lookup: lookupResponseSchema,
+})
+export type DeskPatron = z.infer<typeof deskPatronSchema>
+
+export const payLinkDeliveries = ['email', 'qr', 'kiosk'] as const
+
+export const createPayLinkRequestSchema = z.strictObject({
+  patronId: patronIdSchema,
+  /** `email`: to the patron's preferred address in Alma; `qr`: a code on this screen. */
+  send: z.enum(['email', 'qr']),
+  institution: z.string().min(1).max(64).optional(),
+})
+
+export const createdPayLinkSchema = z.object({
+  id: z.number().int(),
+  /** The link itself: shown once, never stored (only its hash is). */
+  url: z.string(),
+  expiresAt: isoTime,
+  /** An SVG QR code of `url`, for `send: "qr"`. */
+  qrSvg: z.string().nullable(),
+  /** For `send: "email"`: where it went (masked), once queued. */
+  sentTo: z.string().nullable(),
+})
+export type CreatedPayLink = z.infer<typeof createdPayLinkSchema>
+
+export const payLinkStates = ['active', 'expired', 'revoked'] as const
+
+export const payLinkSchema = z.object({
+  id: z.number().int(),
+  delivery: z.enum(payLinkDeliveries),
+  createdBy: z.string(),
+  createdAt: isoTime,
+  expiresAt: isoTime,
+  openedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  state: z.enum(payLinkStates),
+})
+export type PayLinkInfo = z.infer<typeof payLinkSchema>
+
+export const payLinksQuerySchema = z.strictObject({
+  patronId: patronIdSchema,
+  institution: z.string().min(1).max(64).optional(),
+})
+export const payLinksListSchema = z.object({ links: z.array(payLinkSchema) })
+
 // ---- Errors -----------------------------------------------------------------------------------
 
 export const staffErrorCodes = [
@@ -438,6 +498,9 @@ export const staffErrorCodes = [
   'sso_unavailable',
   'sso_failed',
   'sso_forbidden',
+  'patron_refused',
+  'payment_refused',
+  'email_unavailable',
   'internal',
 ] as const
 export const staffErrorSchema = z.object({
@@ -446,6 +509,8 @@ export const staffErrorSchema = z.object({
     message: z.string(),
     /** The field at fault, for a 400. */
     field: z.string().optional(),
+    /** The finer reason behind `payment_refused` / `patron_refused` (the kiosk API's codes). */
+    reason: z.string().optional(),
     /** Bad rows of an upload, by line number. */
     lines: z.array(z.object({ line: z.number().int(), message: z.string() })).optional(),
   }),
@@ -501,6 +566,23 @@ export const staffRoutes = {
   accounts: { method: 'GET', path: `${staffApiPrefix}/accounts`, role: 'admin' },
   createAccount: { method: 'POST', path: `${staffApiPrefix}/accounts`, role: 'admin' },
   updateAccount: { method: 'PATCH', path: `${staffApiPrefix}/accounts/:username`, role: 'admin' },
+  patronLookup: { method: 'POST', path: `${staffApiPrefix}/patrons/lookup`, role: 'desk' },
+  createPayLink: { method: 'POST', path: `${staffApiPrefix}/pay-links`, role: 'desk' },
+  payLinks: { method: 'GET', path: `${staffApiPrefix}/pay-links`, role: 'desk' },
+  revokePayLink: { method: 'DELETE', path: `${staffApiPrefix}/pay-links/:id`, role: 'desk' },
+  /** Body: a kiosk checkout's request; answers the CashNet checkout to open in a new tab. */
+  deskCheckout: { method: 'POST', path: `${staffApiPrefix}/desk/checkouts`, role: 'desk' },
+  /** `?status=<known>&wait=<seconds>` long-polls for a change, as the kiosk API does. */
+  deskCheckoutState: {
+    method: 'GET',
+    path: `${staffApiPrefix}/desk/checkouts/:checkoutId`,
+    role: 'desk',
+  },
+  cancelDeskCheckout: {
+    method: 'POST',
+    path: `${staffApiPrefix}/desk/checkouts/:checkoutId/cancel`,
+    role: 'desk',
+  },
 } as const satisfies Record<string, StaffRoute>
 
 /** The console's own pages (client routes under `/staff`) the service links to. */

@@ -46,6 +46,10 @@ import type { StaffRepository } from './store/staff.ts'
 import { staffRoutesPlugin } from './http/staffRoutes.ts'
 import { createReconciliationService } from './reconciliation/service.ts'
 import { createAccounts, type Accounts } from './staff/accounts.ts'
+import { createDeskService } from './staff/deskService.ts'
+import { createPayLinks, qrSvgOf, type PayLinks } from './pay/payLinks.ts'
+import { PaymentError } from './payments/errors.ts'
+import { kioskHolder } from './payments/holder.ts'
 import { createExceptionsService } from './staff/exceptionsService.ts'
 import { createPaymentsService } from './staff/paymentsService.ts'
 import { createSso } from './staff/sso.ts'
@@ -105,6 +109,8 @@ export interface AssembledService {
   staffStore: StaffRepository
   staffAuth: StaffAuth
   accounts: Accounts
+  /** Pay links: made by staff and kiosks, opened by the patron pay pages. */
+  payLinks: PayLinks
   /** One institution's services; throws for an unknown code. */
   institution(code: string): InstitutionServices
   /** Starts listening and the background work (posting worker, expiry sweeps). */
@@ -296,6 +302,13 @@ export async function assembleService(
 
   if (overrides.extend) await overrides.extend(app)
 
+  const payLinks = createPayLinks({
+    store: staffStore.payLinks,
+    clock,
+    publicBaseUrl: config.publicBaseUrl,
+    ttls: config.payLinks,
+  })
+
   await app.register(opsRoutes({ metrics, checkReady: () => repo.ping() }))
   await app.register(
     kioskRoutes({
@@ -324,6 +337,29 @@ export async function assembleService(
         return overrides.kioskSettings?.(institution) ?? institution.kioskSettings
       },
       maxWaitSeconds: maxLongPollSeconds,
+      payLinkFor: async (code, kioskId, lookupId) => {
+        const settings =
+          overrides.kioskSettings?.(registry.get(code)) ?? registry.get(code).kioskSettings
+        if (!settings.payOnPhone) return null
+        const lookup = lookupStore.get(lookupId, clock.now())
+        if (lookup?.holder !== kioskHolder(kioskId).id || lookup.institution !== code) {
+          throw new PaymentError(
+            'lookup_expired',
+            'This session has expired. Please swipe your card again.',
+          )
+        }
+        const created = await payLinks.create({
+          institution: code,
+          primaryId: lookup.primaryId,
+          delivery: 'kiosk',
+          createdBy: `kiosk:${kioskId}`,
+        })
+        return {
+          url: created.url,
+          qrSvg: created.qrSvg ?? (await qrSvgOf(created.url)),
+          expiresAt: new Date(created.link.expiresAt).toISOString(),
+        }
+      },
     }),
   )
   const cashnetAddresses = config.institutions.map((institution) => ({
@@ -384,6 +420,17 @@ export async function assembleService(
         },
       }),
       reconciliation: createReconciliationService({ queries: staffQueries }),
+      desk: createDeskService({
+        lookupsFor: (code) => servicesOf(code).lookups,
+        checkoutsFor: (code) => servicesOf(code).checkouts,
+        lookupStore,
+        payLinks,
+        payLinkStore: staffStore.payLinks,
+        mailer: null,
+        staffStore,
+        clock,
+        maxWaitSeconds: maxLongPollSeconds,
+      }),
       today: (institutions) => todayView({ queries: staffQueries, repo, clock }, institutions),
       staffStore,
       now: () => clock.now(),
@@ -426,6 +473,7 @@ export async function assembleService(
     staffStore,
     staffAuth,
     accounts,
+    payLinks,
     institution: servicesOf,
     listen: async (port = config.port, host = config.host) => {
       const address = await app.listen({ port, host })

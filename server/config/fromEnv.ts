@@ -66,6 +66,7 @@ export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
       defaultLanguage: env.KIOSK_DEFAULT_LANGUAGE,
       allowManualEntry: env.KIOSK_ALLOW_MANUAL_ENTRY,
       showItemTitles: env.KIOSK_SHOW_ITEM_TITLES,
+      payOnPhone: env.KIOSK_PAY_ON_PHONE,
       idleSeconds: {
         default: env.KIOSK_IDLE_SECONDS,
         fines: env.KIOSK_IDLE_SECONDS_FINES,

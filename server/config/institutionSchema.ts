@@ -121,6 +121,7 @@ export const institutionSchema = z
         defaultLanguage: languageSchema.default('en'),
         allowManualEntry: bool.default(false),
         showItemTitles: bool.default(true),
+        payOnPhone: bool.default(false),
         idleSeconds: z
           .strictObject({
             default: int(5, 3600).default(60),
@@ -141,6 +142,7 @@ export const institutionSchema = z
         defaultLanguage: 'en',
         allowManualEntry: false,
         showItemTitles: true,
+        payOnPhone: false,
         idleSeconds: { default: 60, fines: 90, checkout: 300, receipt: 30 },
         idleWarningSeconds: 20,
         cardReader: cardReaderSettingsSchema.parse({}),
@@ -187,6 +189,8 @@ export const serviceSettingsSchema = z.strictObject({
   staffLockoutMinutes: int(1, 24 * 60).optional(),
   staffSignInRequestsPerMinute: int(1, 1000).optional(),
   staffAllowedNetworks: z.array(ipRange).optional(),
+  payLinkEmailDays: int(1, 60).optional(),
+  payLinkQrMinutes: int(5, 24 * 60).optional(),
 })
 
 /** The config file: service settings and the institutions. */

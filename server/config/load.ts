@@ -67,6 +67,8 @@ const serviceFileKeys: Readonly<Record<string, string>> = {
   staffLockoutMinutes: 'STAFF_LOCKOUT_MINUTES',
   staffSignInRequestsPerMinute: 'STAFF_SIGN_IN_REQUESTS_PER_MINUTE',
   staffAllowedNetworks: 'STAFF_ALLOWED_NETWORKS',
+  payLinkEmailDays: 'PAY_LINK_EMAIL_DAYS',
+  payLinkQrMinutes: 'PAY_LINK_QR_MINUTES',
 }
 
 function issuesOf(
@@ -96,6 +98,7 @@ function kioskSettingsOf(institution: ParsedInstitution): KioskSettings {
     minPaymentCents: payments.minPaymentCents,
     allowManualEntry: kiosk.allowManualEntry,
     showItemTitles: kiosk.showItemTitles,
+    payOnPhone: kiosk.payOnPhone,
     idleTimeoutSeconds: kiosk.idleSeconds,
     idleWarningSeconds: kiosk.idleWarningSeconds,
     cardReader: kiosk.cardReader,
@@ -309,6 +312,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       lockMs: env.STAFF_LOCKOUT_MINUTES * 60_000,
       signInRequestsPerMinute: env.STAFF_SIGN_IN_REQUESTS_PER_MINUTE,
       allowedNetworks: env.STAFF_ALLOWED_NETWORKS,
+    },
+    payLinks: {
+      emailMs: env.PAY_LINK_EMAIL_DAYS * 24 * 3_600_000,
+      qrMs: env.PAY_LINK_QR_MINUTES * 60_000,
     },
     institutions,
   }

@@ -110,6 +110,8 @@ export const serviceEnvSchema = z.object({
   STAFF_LOCKOUT_MINUTES: int(1, 24 * 60).default(15),
   STAFF_SIGN_IN_REQUESTS_PER_MINUTE: int(1, 1000).default(10),
   STAFF_ALLOWED_NETWORKS: csv.pipe(z.array(ipRange)).default([]),
+  PAY_LINK_EMAIL_DAYS: int(1, 60).default(7),
+  PAY_LINK_QR_MINUTES: int(5, 24 * 60).default(30),
 })
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>
 
@@ -152,6 +154,7 @@ export const institutionEnvSchema = z.object({
   KIOSK_DEFAULT_LANGUAGE: z.enum(['en', 'es']).default('en'),
   KIOSK_ALLOW_MANUAL_ENTRY: bool.default(false),
   KIOSK_SHOW_ITEM_TITLES: bool.default(true),
+  KIOSK_PAY_ON_PHONE: bool.default(false),
   KIOSK_IDLE_SECONDS: int(5, 3600).default(60),
   KIOSK_IDLE_SECONDS_FINES: int(5, 3600).default(90),
   KIOSK_IDLE_SECONDS_CHECKOUT: int(30, 3600).default(300),

@@ -106,6 +106,8 @@ export interface ServiceConfig {
     stuckAfterMs: number
   }
   staff: StaffConfig
+  /** How long pay links last: sent by email, or shown as a QR code (desk or kiosk). */
+  payLinks: { emailMs: number; qrMs: number }
   /** At least one; codes, kiosk ids and postback secrets are unique across them. */
   institutions: InstitutionConfig[]
 }

@@ -4,7 +4,9 @@ import {
   apiPaths,
   checkoutRequestSchema,
   checkoutStatusSchema,
+  kioskPayLinkRequestSchema,
   lookupRequestSchema,
+  type KioskPayLink,
   type KioskSettings,
   type LookupResponse,
 } from '../../common/api.ts'
@@ -25,6 +27,8 @@ export interface KioskRouteDeps {
     institution: string,
   ): Pick<CheckoutService, 'create' | 'getState' | 'waitForChange' | 'cancel'>
   kioskSettingsFor(institution: string): KioskSettings
+  /** A pay link for the patron of the kiosk's lookup (null: the kiosk does not offer it). */
+  payLinkFor(institution: string, kioskId: string, lookupId: string): Promise<KioskPayLink | null>
   /** Longest long-poll a kiosk may ask for. */
   maxWaitSeconds: number
 }
@@ -122,6 +126,22 @@ export function kioskRoutes(deps: KioskRouteDeps) {
     })
 
     app.get(apiPaths.kioskSettings, (request) => deps.kioskSettingsFor(request.kiosk.institution))
+
+    app.post(apiPaths.payLinks, async (request, reply) => {
+      const body = kioskPayLinkRequestSchema.safeParse(request.body)
+      if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
+      try {
+        const link = await deps.payLinkFor(
+          request.kiosk.institution,
+          request.kiosk.kioskId,
+          body.data.lookupId,
+        )
+        if (!link) return await sendApiError(reply, 'not_found', 'This kiosk does not offer it.')
+        return await reply.code(201).send(link)
+      } catch (error) {
+        return sendDomainError(reply, error)
+      }
+    })
     done()
   }
 }

@@ -28,6 +28,9 @@ export const statusByKind: Record<StaffErrorKind, number> = {
   sso_failed: 400,
   alma_unavailable: 503,
   sso_unavailable: 503,
+  patron_refused: 409,
+  payment_refused: 409,
+  email_unavailable: 503,
   internal: 500,
 }
 
@@ -38,6 +41,7 @@ export function staffErrorBody(error: StaffRequestError): StaffError {
       message: error.message,
       ...(error.field ? { field: error.field } : {}),
       ...(error.lines ? { lines: error.lines } : {}),
+      ...(error.reason ? { reason: error.reason } : {}),
     },
   }
 }

@@ -11,13 +11,17 @@ import rateLimit from '@fastify/rate-limit'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { checkoutRequestSchema, checkoutStatusSchema } from '../../common/api.ts'
 import {
   accountsListSchema,
   cashnetReportMaxBytes,
   cashnetReportQuerySchema,
   createAccountRequestSchema,
+  createPayLinkRequestSchema,
   dateRangeQuerySchema,
   exceptionsQuerySchema,
+  patronLookupRequestSchema,
+  payLinksQuerySchema,
   paymentsQuerySchema,
   resolveRequestSchema,
   signInRequestSchema,
@@ -31,6 +35,7 @@ import { resolveSourceIp, createIpAllowlist } from '../payments/postback/verify.
 import type { ReconciliationService } from '../reconciliation/service.ts'
 import type { Accounts } from '../staff/accounts.ts'
 import { StaffRequestError } from '../staff/errors.ts'
+import type { DeskService } from '../staff/deskService.ts'
 import type { ExceptionsService } from '../staff/exceptionsService.ts'
 import type { PaymentsService } from '../staff/paymentsService.ts'
 import type { Sso } from '../staff/sso.ts'
@@ -53,6 +58,7 @@ export interface StaffRouteDeps {
   payments: PaymentsService
   exceptions: ExceptionsService
   reconciliation: ReconciliationService
+  desk: DeskService
   today: (institutions: readonly string[]) => Promise<Today>
   staffStore: Pick<StaffRepository, 'appendAudit'>
   now: () => number
@@ -73,6 +79,10 @@ const checkoutParams = z.strictObject({ checkoutId: z.string().min(1).max(128) }
 const usernameParams = z.strictObject({ username: z.string().min(1).max(200) })
 const institutionParams = z.strictObject({ institution: z.string().min(1).max(64) })
 const feesQuery = z.strictObject({ patronId: z.string().trim().min(1).max(128).optional() })
+const deskWaitQuery = z.strictObject({
+  status: checkoutStatusSchema.optional(),
+  wait: z.coerce.number().int().min(0).max(60).optional(),
+})
 
 /** Relative to the `/staff` prefix this plugin is registered under. */
 const local = (path: string) => path.slice(staffPathPrefix.length)
@@ -450,6 +460,61 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
         )
       }
       return deps.accounts.update(staff.account.username, username, body)
+    })
+
+    // ---- The desk ------------------------------------------------------------------------------
+    const deskStaff = (signedIn: SignedIn | null) => {
+      const staff = need(signedIn)
+      return { username: staff.account.username, institutions: own(staff) }
+    }
+    route('patronLookup', async (request, _reply, signedIn) =>
+      deps.desk.lookupPatron(
+        deskStaff(signedIn),
+        parseOr400(patronLookupRequestSchema, request.body, 'body'),
+      ),
+    )
+    route('createPayLink', async (request, reply, signedIn) =>
+      reply
+        .code(201)
+        .send(
+          await deps.desk.sendPayLink(
+            deskStaff(signedIn),
+            parseOr400(createPayLinkRequestSchema, request.body, 'body'),
+          ),
+        ),
+    )
+    route('payLinks', async (request, _reply, signedIn) => ({
+      links: await deps.desk.listPayLinks(
+        deskStaff(signedIn),
+        parseOr400(payLinksQuerySchema, request.query, 'query'),
+      ),
+    }))
+    route('revokePayLink', async (request, _reply, signedIn) => {
+      const { id } = parseOr400(idParams, request.params, 'id')
+      return deps.desk.revokePayLink(deskStaff(signedIn), id)
+    })
+    route('deskCheckout', async (request, reply, signedIn) =>
+      reply
+        .code(201)
+        .send(
+          await deps.desk.takePayment(
+            deskStaff(signedIn),
+            parseOr400(checkoutRequestSchema, request.body, 'body'),
+          ),
+        ),
+    )
+    route('deskCheckoutState', async (request, _reply, signedIn) => {
+      const { checkoutId } = parseOr400(checkoutParams, request.params, 'checkoutId')
+      const query = parseOr400(deskWaitQuery, request.query, 'query')
+      return deps.desk.paymentState(
+        deskStaff(signedIn),
+        checkoutId,
+        query.status && query.wait ? { status: query.status, seconds: query.wait } : undefined,
+      )
+    })
+    route('cancelDeskCheckout', async (request, _reply, signedIn) => {
+      const { checkoutId } = parseOr400(checkoutParams, request.params, 'checkoutId')
+      return deps.desk.cancelPayment(deskStaff(signedIn), checkoutId)
     })
 
     // Unknown API paths: the staff error shape, never the console's page.

@@ -8,6 +8,13 @@ export function maskId(id: string): string {
   return `${'•'.repeat(Math.min(id.length - 4, 8))}${id.slice(-4)}`
 }
 
+/** An address shown to staff as where something went: `j•••@sjsu.edu`. */
+export function maskEmail(address: string): string {
+  const at = address.lastIndexOf('@')
+  if (at < 1) return maskId(address)
+  return `${address.slice(0, 1)}•••${address.slice(at)}`
+}
+
 /** pino `redact` paths for anything that could carry a secret or patron data. */
 export const redactPaths = [
   'req.headers.authorization',
@@ -20,7 +27,14 @@ export const redactPaths = [
   '*.displayName',
 ]
 
-/** Strips a postback secret (the last path segment of /cashnet/postback/<secret>) from a URL. */
+/**
+ * Strips what in a URL is a credential: a postback secret (`/cashnet/postback/<secret>`), a pay
+ * link's token (`/pay/l/<token>`), and the `jwt`, `code`, `state` and `token` query parameters
+ * (Primo's token, the identity provider's code).
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/(\/cashnet\/postback\/)[^/?#]+/i, '$1[secret]')
+  return url
+    .replace(/(\/cashnet\/postback\/)[^/?#]+/i, '$1[secret]')
+    .replace(/(\/pay\/l\/)[^/?#]+/i, '$1[token]')
+    .replace(/([?&](?:jwt|code|state|token)=)[^&#]*/gi, '$1[redacted]')
 }

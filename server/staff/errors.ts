@@ -8,15 +8,22 @@ export class StaffRequestError extends Error {
   readonly kind: StaffErrorKind
   readonly field: string | undefined
   readonly lines: { line: number; message: string }[] | undefined
+  readonly reason: string | undefined
 
   constructor(
     kind: StaffErrorKind,
     message: string,
-    details: { field?: string; lines?: { line: number; message: string }[]; cause?: unknown } = {},
+    details: {
+      field?: string
+      lines?: { line: number; message: string }[]
+      reason?: string
+      cause?: unknown
+    } = {},
   ) {
     super(message, { cause: details.cause })
     this.kind = kind
     this.field = details.field
     this.lines = details.lines
+    this.reason = details.reason
   }
 }

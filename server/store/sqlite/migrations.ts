@@ -6,6 +6,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
 import { staffRoles } from '../../../common/staffApi.ts'
+import { payLinkDeliveries } from '../payLinks.ts'
 import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
 
 export interface Migration {
@@ -18,6 +19,7 @@ const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','
 const exceptionKindList = paymentExceptionKinds.map((kind) => `'${kind}'`).join(', ')
 const staffRoleList = staffRoles.map((role) => `'${role}'`).join(', ')
 const refusedRequestReasonList = refusedRequestReasons.map((reason) => `'${reason}'`).join(', ')
+const payLinkDeliveryList = payLinkDeliveries.map((delivery) => `'${delivery}'`).join(', ')
 
 export const migrations: readonly Migration[] = [
   {
@@ -324,6 +326,26 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE payment_exceptions ADD COLUMN resolution_action TEXT;
       -- An outbox row queued by a staff resolution (apply to fee, retry) names its exception.
       ALTER TABLE alma_postings ADD COLUMN exception_id INTEGER REFERENCES payment_exceptions (id);
+    `,
+  },
+  {
+    version: 9,
+    name: 'pay links: one patron, one institution, a hashed token that expires or is revoked',
+    sql: `
+      CREATE TABLE pay_links (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        institution TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        primary_id TEXT NOT NULL,
+        delivery TEXT NOT NULL CHECK (delivery IN (${payLinkDeliveryList})),
+        created_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        revoked_at INTEGER,
+        revoked_by TEXT,
+        opened_at INTEGER
+      ) STRICT;
+      CREATE INDEX pay_links_patron ON pay_links (institution, primary_id, created_at);
     `,
   },
 ]

@@ -15,7 +15,9 @@ import {
   type StaffRepository,
   type StaffSessionRecord,
 } from '../staff.ts'
+import type { PayLinkRepository } from '../payLinks.ts'
 import { SqliteDb } from './db.ts'
+import { SqlitePayLinkStore } from './payLinkStore.ts'
 
 const int = z.number().int()
 const accountRowSchema = z.object({
@@ -98,9 +100,12 @@ function auditFromRow(row: unknown): AuditEntry {
 
 export class SqliteStaffStore implements StaffRepository {
   private readonly db: SqliteDb
+  /** Pay links, on this connection. */
+  readonly payLinks: PayLinkRepository
 
   constructor(db: DatabaseSync, path: string) {
     this.db = new SqliteDb(db, path)
+    this.payLinks = new SqlitePayLinkStore(this.db)
   }
 
   private read<T>(work: (db: SqliteDb) => T): Promise<T> {

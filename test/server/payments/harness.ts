@@ -114,6 +114,8 @@ export interface Harness {
   workerLogger: RecordingLogger
   baseUrl: string
   secret: string
+  /** kiosk-1's key, for calls to the kiosk API (`authorization: Bearer <key>`). */
+  kioskKey: string
   postbackUrl: string
   cashnet: SandboxCashnet
   outcomes: PostbackOutcome[]
@@ -142,6 +144,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
   const almaTimeoutMs = options.almaTimeoutMs ?? 5_000
+  const kioskKey = randomBytes(24).toString('hex')
   const loaded = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -161,7 +164,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     CASHNET_ALLOWED_IPS: (options.allowedIps ?? []).join(','),
     CASHNET_REQUESTS_PER_MINUTE: String(options.cashnetRequestsPerMinute ?? 1_000),
     TRUST_PROXY: options.trustProxy ? 'true' : 'false',
-    KIOSK_KEYS: `${kioskId}:${randomBytes(24).toString('hex')}`,
+    KIOSK_KEYS: `${kioskId}:${kioskKey}`,
     KIOSK_REQUESTS_PER_MINUTE: '100000',
     MIN_PAYMENT_CENTS: String(options.minPaymentCents ?? 100),
     ...options.env,
@@ -202,6 +205,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workerLogger,
     baseUrl,
     secret,
+    kioskKey,
     postbackUrl,
     cashnet,
     outcomes,
