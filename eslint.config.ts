@@ -62,6 +62,42 @@ export default defineConfig(
     },
   },
   {
+    // The money path and its storage stay independent of the HTTP framework: routes call them.
+    files: ['server/payments/**/*.ts', 'server/store/**/*.ts', 'server/alma/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/ and preload/ import electron.' }],
+          patterns: [
+            {
+              group: ['fastify', '@fastify/*', '**/http/*'],
+              message: 'Payments, storage and the Alma client know nothing of HTTP routes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The kiosk's pages run in a sandboxed renderer: no Node built-ins.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'Only main/ and preload/ import electron.' }],
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'The renderer is sandboxed: it reaches the system only through the bridge.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['common/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -15,7 +15,7 @@ import type { AlmaFee, AlmaFeeList, AlmaPort } from '../alma/port.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { LookupStore } from '../patrons/lookupStore.ts'
 import type { CheckoutRecord, NewCheckoutLine, PaymentsRepository } from '../store/repository.ts'
-import { spreadOldestFirst } from '../../common/allocation.ts'
+import { paymentLimits, spreadOldestFirst } from '../../common/allocation.ts'
 import { buildCashnetCheckoutUrl, itemCodeFor, type CashnetUrlOptions } from './cashnetUrl.ts'
 import { PaymentError } from './errors.ts'
 import { silentLogger, type PaymentsLogger } from './logger.ts'
@@ -147,10 +147,12 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
 
     const totalCents = selected.reduce((sum, fee) => sum + fee.balanceCents, 0)
     const amountCents = request.amountCents ?? totalCents
-    if (amountCents > totalCents) {
+    // The same limits the kiosk's amount screen shows (common/allocation.ts).
+    const limits = paymentLimits(totalCents, deps.minPaymentCents)
+    if (amountCents > limits.maxCents) {
       throw new PaymentError('invalid_amount', 'The amount is more than the selected fees total.')
     }
-    if (amountCents < deps.minPaymentCents && amountCents !== totalCents) {
+    if (amountCents < limits.minCents) {
       throw new PaymentError(
         'invalid_amount',
         `The smallest partial payment is ${(deps.minPaymentCents / 100).toFixed(2)}.`,
