@@ -5,9 +5,10 @@
  */
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
+import { checkoutStatuses } from '../../../common/api.ts'
 import { staffRoles } from '../../../common/staffApi.ts'
 import { payLinkDeliveries } from '../payLinks.ts'
-import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
+import { paymentExceptionKinds, postingStatuses, refusedRequestReasons } from '../repository.ts'
 
 export interface Migration {
   version: number
@@ -15,11 +16,17 @@ export interface Migration {
   sql: string
 }
 
-const checkoutStatusList = `'pending','paid','posted','posted_with_exceptions','failed','cancelled','expired'`
-const exceptionKindList = paymentExceptionKinds.map((kind) => `'${kind}'`).join(', ')
-const staffRoleList = staffRoles.map((role) => `'${role}'`).join(', ')
-const refusedRequestReasonList = refusedRequestReasons.map((reason) => `'${reason}'`).join(', ')
-const payLinkDeliveryList = payLinkDeliveries.map((delivery) => `'${delivery}'`).join(', ')
+/** A status list as SQL (`'a', 'b'`): every CHECK constraint is built from the `const` array. */
+export function sqlList(values: readonly string[]): string {
+  return values.map((value) => `'${value}'`).join(', ')
+}
+
+const checkoutStatusList = sqlList(checkoutStatuses)
+const postingStatusList = sqlList(postingStatuses)
+const exceptionKindList = sqlList(paymentExceptionKinds)
+const staffRoleList = sqlList(staffRoles)
+const refusedRequestReasonList = sqlList(refusedRequestReasons)
+const payLinkDeliveryList = sqlList(payLinkDeliveries)
 
 export const migrations: readonly Migration[] = [
   {
@@ -99,7 +106,7 @@ export const migrations: readonly Migration[] = [
         fee_title TEXT,
         amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
         tx TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'reallocated', 'exception')),
+        status TEXT NOT NULL CHECK (status IN (${postingStatusList})),
         attempts INTEGER NOT NULL DEFAULT 0,
         next_attempt_at INTEGER NOT NULL,
         lease_owner TEXT,

@@ -4,12 +4,15 @@ import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { checkoutStatuses } from '../../../../common/api.ts'
+import { postingStatuses } from '../../../../server/store/repository.ts'
 import { openDatabase } from '../../../../server/store/sqlite/database.ts'
 import { openSqliteRepository } from '../../../../server/store/sqlite/index.ts'
 import {
   applyMigrations,
   MigrationError,
   migrations,
+  sqlList,
   type Migration,
 } from '../../../../server/store/sqlite/migrations.ts'
 
@@ -48,6 +51,22 @@ describe('server/store/sqlite/migrations', () => {
     await again.ping()
     await again.close()
     expect(appliedVersions(path)).toEqual(migrations.map((m) => m.version))
+  })
+
+  it('builds each CHECK constraint from the status list the code uses', async () => {
+    const path = join(dir, 'kiosk.sqlite')
+    await (await openSqliteRepository(path)).close()
+    const db = new DatabaseSync(path)
+    const tableSql = (table: string) =>
+      z
+        .object({ sql: z.string() })
+        .parse(db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').get(table)).sql
+    try {
+      expect(tableSql('checkouts')).toContain(`status IN (${sqlList(checkoutStatuses)})`)
+      expect(tableSql('alma_postings')).toContain(`status IN (${sqlList(postingStatuses)})`)
+    } finally {
+      db.close()
+    }
   })
 
   it('applies only the new step when a later version adds one', () => {
