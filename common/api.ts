@@ -8,17 +8,6 @@ const cents = z.number().int()
 const positiveCents = cents.positive()
 const id = z.string().min(1).max(128)
 
-export const apiPaths = {
-  lookups: '/api/v1/lookups',
-  checkouts: '/api/v1/checkouts',
-  checkout: (checkoutId: string) => `/api/v1/checkouts/${encodeURIComponent(checkoutId)}`,
-  cancelCheckout: (checkoutId: string) =>
-    `/api/v1/checkouts/${encodeURIComponent(checkoutId)}/cancel`,
-  kioskSettings: '/api/v1/kiosk-settings',
-  /** "Pay on your phone": a QR code of a pay link for the patron on screen. */
-  payLinks: '/api/v1/pay-links',
-} as const
-
 // ---- Lookups ------------------------------------------------------------------------------
 
 export const lookupRequestSchema = z.object({
@@ -234,6 +223,87 @@ export const kioskPayLinkSchema = z.object({
   expiresAt: z.iso.datetime(),
 })
 export type KioskPayLink = z.infer<typeof kioskPayLinkSchema>
+
+// ---- The route table ------------------------------------------------------------------------
+
+/** One kiosk API route: what the service registers and the renderer calls, with its schemas. */
+export interface KioskApiRoute {
+  method: 'GET' | 'POST'
+  /** Fastify-style pattern: `:name` segments are the route's params. */
+  path: string
+  params?: z.ZodType
+  /** The query string (strings on the wire, coerced by the schema). */
+  query?: z.ZodType
+  body?: z.ZodType
+  response: z.ZodType
+}
+
+export const checkoutParamsSchema = z.object({ id })
+
+/** The long-poll: answer at once when the status differs from `status`, else on a change or after `wait` s. */
+export const checkoutStateQuerySchema = z.object({
+  wait: z.coerce.number().min(0).max(3600).optional(),
+  status: checkoutStatusSchema.optional(),
+})
+export type CheckoutStateQuery = z.infer<typeof checkoutStateQuerySchema>
+
+/** Every kiosk API route, once: `server/http/kioskRoutes.ts` registers them, the renderer calls them. */
+export const kioskApiRoutes = {
+  lookup: {
+    method: 'POST',
+    path: '/api/v1/lookups',
+    body: lookupRequestSchema,
+    response: lookupResponseSchema,
+  },
+  createCheckout: {
+    method: 'POST',
+    path: '/api/v1/checkouts',
+    body: checkoutRequestSchema,
+    response: checkoutCreatedSchema,
+  },
+  checkoutState: {
+    method: 'GET',
+    path: '/api/v1/checkouts/:id',
+    params: checkoutParamsSchema,
+    query: checkoutStateQuerySchema,
+    response: checkoutStateSchema,
+  },
+  cancelCheckout: {
+    method: 'POST',
+    path: '/api/v1/checkouts/:id/cancel',
+    params: checkoutParamsSchema,
+    response: checkoutStateSchema,
+  },
+  kioskSettings: { method: 'GET', path: '/api/v1/kiosk-settings', response: kioskSettingsSchema },
+  /** "Pay on your phone": a QR code of a pay link for the patron on screen. */
+  payLink: {
+    method: 'POST',
+    path: '/api/v1/pay-links',
+    body: kioskPayLinkRequestSchema,
+    response: kioskPayLinkSchema,
+  },
+} as const satisfies Record<string, KioskApiRoute>
+
+/** A route's path with its `:name` params filled in (encoded). */
+export function kioskApiPath(pattern: string, params: Record<string, string> = {}): string {
+  return pattern.replace(/:(\w+)/g, (_match, name: string) => {
+    const value = params[name]
+    if (value === undefined) throw new Error(`${pattern}: no value for :${name}`)
+    return encodeURIComponent(value)
+  })
+}
+
+/** The routes' paths, for callers that only need a URL. */
+export const apiPaths = {
+  lookups: kioskApiRoutes.lookup.path,
+  checkouts: kioskApiRoutes.createCheckout.path,
+  checkout: (checkoutId: string) =>
+    kioskApiPath(kioskApiRoutes.checkoutState.path, { id: checkoutId }),
+  cancelCheckout: (checkoutId: string) =>
+    kioskApiPath(kioskApiRoutes.cancelCheckout.path, { id: checkoutId }),
+  kioskSettings: kioskApiRoutes.kioskSettings.path,
+  payLinks: kioskApiRoutes.payLink.path,
+} as const
 
 // ---- Errors -------------------------------------------------------------------------------
 

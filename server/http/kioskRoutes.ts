@@ -1,11 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { z } from 'zod'
+import type { z } from 'zod'
 import {
-  apiPaths,
-  checkoutRequestSchema,
-  checkoutStatusSchema,
-  kioskPayLinkRequestSchema,
-  lookupRequestSchema,
+  kioskApiRoutes,
   type KioskPayLink,
   type KioskSettings,
   type LookupResponse,
@@ -32,12 +28,6 @@ export interface KioskRouteDeps {
   /** Longest long-poll a kiosk may ask for. */
   maxWaitSeconds: number
 }
-
-const checkoutParamsSchema = z.object({ id: z.string().min(1).max(128) })
-const statusQuerySchema = z.object({
-  wait: z.coerce.number().min(0).max(3600).optional(),
-  status: checkoutStatusSchema.optional(),
-})
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -67,80 +57,109 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       request.log.info({ kioskId: kiosk.kioskId, institution: kiosk.institution }, 'kiosk request')
     })
 
-    app.post(apiPaths.lookups, async (request, reply) => {
-      const body = lookupRequestSchema.safeParse(request.body)
-      if (!body.success) return sendApiError(reply, 'invalid_card', firstIssue(body.error))
-      try {
-        return await deps
-          .lookupsFor(request.kiosk.institution)
-          .lookup(request.kiosk.kioskId, body.data.cardNumber)
-      } catch (error) {
-        return sendDomainError(reply, error)
-      }
+    const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings, payLink } =
+      kioskApiRoutes
+
+    app.route({
+      method: lookup.method,
+      url: lookup.path,
+      handler: async (request, reply) => {
+        const body = lookup.body.safeParse(request.body)
+        if (!body.success) return sendApiError(reply, 'invalid_card', firstIssue(body.error))
+        try {
+          return await deps
+            .lookupsFor(request.kiosk.institution)
+            .lookup(request.kiosk.kioskId, body.data.cardNumber)
+        } catch (error) {
+          return sendDomainError(reply, error)
+        }
+      },
     })
 
-    app.post(apiPaths.checkouts, async (request, reply) => {
-      const body = checkoutRequestSchema.safeParse(request.body)
-      if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
-      try {
-        const created = await deps
-          .checkoutsFor(request.kiosk.institution)
-          .create(request.kiosk.kioskId, body.data)
-        return await reply.code(201).send(created)
-      } catch (error) {
-        return sendDomainError(reply, error)
-      }
+    app.route({
+      method: createCheckout.method,
+      url: createCheckout.path,
+      handler: async (request, reply) => {
+        const body = createCheckout.body.safeParse(request.body)
+        if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
+        try {
+          const created = await deps
+            .checkoutsFor(request.kiosk.institution)
+            .create(request.kiosk.kioskId, body.data)
+          return await reply.code(201).send(created)
+        } catch (error) {
+          return sendDomainError(reply, error)
+        }
+      },
     })
 
-    app.get('/api/v1/checkouts/:id', async (request, reply) => {
-      const params = checkoutParamsSchema.safeParse(request.params)
-      const query = statusQuerySchema.safeParse(request.query)
-      if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
-      if (!query.success) return sendApiError(reply, 'invalid_request', firstIssue(query.error))
-      try {
-        const { wait, status } = query.data
-        if (wait && status) {
-          const waitMs = Math.min(wait, deps.maxWaitSeconds) * 1000
+    app.route({
+      method: checkoutState.method,
+      url: checkoutState.path,
+      handler: async (request, reply) => {
+        const params = checkoutState.params.safeParse(request.params)
+        const query = checkoutState.query.safeParse(request.query)
+        if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
+        if (!query.success) return sendApiError(reply, 'invalid_request', firstIssue(query.error))
+        try {
+          const { wait, status } = query.data
+          const checkouts = deps.checkoutsFor(request.kiosk.institution)
+          if (wait && status) {
+            const waitMs = Math.min(wait, deps.maxWaitSeconds) * 1000
+            return await checkouts.waitForChange(
+              request.kiosk.kioskId,
+              params.data.id,
+              status,
+              waitMs,
+            )
+          }
+          return await checkouts.getState(request.kiosk.kioskId, params.data.id)
+        } catch (error) {
+          return sendDomainError(reply, error)
+        }
+      },
+    })
+
+    app.route({
+      method: cancelCheckout.method,
+      url: cancelCheckout.path,
+      handler: async (request, reply) => {
+        const params = cancelCheckout.params.safeParse(request.params)
+        if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
+        try {
           return await deps
             .checkoutsFor(request.kiosk.institution)
-            .waitForChange(request.kiosk.kioskId, params.data.id, status, waitMs)
+            .cancel(request.kiosk.kioskId, params.data.id)
+        } catch (error) {
+          return sendDomainError(reply, error)
         }
-        return await deps
-          .checkoutsFor(request.kiosk.institution)
-          .getState(request.kiosk.kioskId, params.data.id)
-      } catch (error) {
-        return sendDomainError(reply, error)
-      }
+      },
     })
 
-    app.post('/api/v1/checkouts/:id/cancel', async (request, reply) => {
-      const params = checkoutParamsSchema.safeParse(request.params)
-      if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
-      try {
-        return await deps
-          .checkoutsFor(request.kiosk.institution)
-          .cancel(request.kiosk.kioskId, params.data.id)
-      } catch (error) {
-        return sendDomainError(reply, error)
-      }
+    app.route({
+      method: kioskSettings.method,
+      url: kioskSettings.path,
+      handler: (request) => deps.kioskSettingsFor(request.kiosk.institution),
     })
 
-    app.get(apiPaths.kioskSettings, (request) => deps.kioskSettingsFor(request.kiosk.institution))
-
-    app.post(apiPaths.payLinks, async (request, reply) => {
-      const body = kioskPayLinkRequestSchema.safeParse(request.body)
-      if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
-      try {
-        const link = await deps.payLinkFor(
-          request.kiosk.institution,
-          request.kiosk.kioskId,
-          body.data.lookupId,
-        )
-        if (!link) return await sendApiError(reply, 'not_found', 'This kiosk does not offer it.')
-        return await reply.code(201).send(link)
-      } catch (error) {
-        return sendDomainError(reply, error)
-      }
+    app.route({
+      method: payLink.method,
+      url: payLink.path,
+      handler: async (request, reply) => {
+        const body = payLink.body.safeParse(request.body)
+        if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
+        try {
+          const link = await deps.payLinkFor(
+            request.kiosk.institution,
+            request.kiosk.kioskId,
+            body.data.lookupId,
+          )
+          if (!link) return await sendApiError(reply, 'not_found', 'This kiosk does not offer it.')
+          return await reply.code(201).send(link)
+        } catch (error) {
+          return sendDomainError(reply, error)
+        }
+      },
     })
     done()
   }

@@ -5,15 +5,13 @@
 import type { z } from 'zod'
 import {
   apiErrorSchema,
-  apiPaths,
-  checkoutCreatedSchema,
-  checkoutStateSchema,
-  kioskSettingsSchema,
-  lookupResponseSchema,
+  kioskApiPath,
+  kioskApiRoutes,
   type CheckoutCreated,
   type CheckoutRequest,
   type CheckoutState,
   type CheckoutStatus,
+  type KioskApiRoute,
   type KioskSettings,
   type LookupResponse,
 } from '../../../common/api.ts'
@@ -51,11 +49,18 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   const requestTimeoutMs = options.requestTimeoutMs ?? 15_000
 
-  async function call<T>(
-    schema: z.ZodType<T>,
-    path: string,
-    init: { method?: 'GET' | 'POST'; body?: unknown; signal?: AbortSignal; timeoutMs?: number },
-  ): Promise<T> {
+  async function call<Route extends KioskApiRoute>(
+    route: Route,
+    init: {
+      params?: Record<string, string>
+      query?: Record<string, string>
+      body?: unknown
+      signal?: AbortSignal | undefined
+      timeoutMs?: number
+    } = {},
+  ): Promise<z.infer<Route['response']>> {
+    const search = new URLSearchParams(init.query).toString()
+    const path = `${kioskApiPath(route.path, init.params)}${search ? `?${search}` : ''}`
     const timeout = new AbortController()
     const timer = setTimeout(() => {
       timeout.abort()
@@ -68,7 +73,7 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
     try {
       if (init.signal?.aborted) throw new KioskApiError('aborted', 'The request was abandoned')
       response = await doFetch(`${baseUrl}${path}`, {
-        method: init.method ?? 'GET',
+        method: route.method,
         headers:
           init.body === undefined
             ? { accept: 'application/json' }
@@ -88,35 +93,33 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
       clearTimeout(timer)
       init.signal?.removeEventListener('abort', stopOnCallerAbort)
     }
-    return readBody(schema, path, response, init.signal)
+    return readBody(
+      route.response as z.ZodType<z.infer<Route['response']>>,
+      path,
+      response,
+      init.signal,
+    )
   }
 
+  const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings } = kioskApiRoutes
   return {
-    getKioskSettings: (signal) => call(kioskSettingsSchema, apiPaths.kioskSettings, { signal }),
-    lookup: (cardNumber, signal) =>
-      call(lookupResponseSchema, apiPaths.lookups, {
-        method: 'POST',
-        body: { cardNumber },
-        signal,
-      }),
-    createCheckout: (request, signal) =>
-      call(checkoutCreatedSchema, apiPaths.checkouts, { method: 'POST', body: request, signal }),
+    getKioskSettings: (signal) => call(kioskSettings, { signal }),
+    lookup: (cardNumber, signal) => call(lookup, { body: { cardNumber }, signal }),
+    createCheckout: (request, signal) => call(createCheckout, { body: request, signal }),
     getCheckout: (checkoutId, { waitSeconds, knownStatus, signal } = {}) => {
-      const query = new URLSearchParams()
-      if (waitSeconds !== undefined) query.set('wait', String(waitSeconds))
-      if (knownStatus !== undefined) query.set('status', knownStatus)
-      const search = query.size > 0 ? `?${query.toString()}` : ''
-      return call(checkoutStateSchema, `${apiPaths.checkout(checkoutId)}${search}`, {
+      // The long-poll query of checkoutStateQuerySchema: both or neither.
+      const query: Record<string, string> = {}
+      if (waitSeconds !== undefined) query.wait = String(waitSeconds)
+      if (knownStatus !== undefined) query.status = knownStatus
+      return call(checkoutState, {
+        params: { id: checkoutId },
+        query,
         signal,
         timeoutMs: (waitSeconds ?? 0) * 1000 + (waitSeconds ? longPollGraceMs : requestTimeoutMs),
       })
     },
     cancelCheckout: (checkoutId, signal) =>
-      call(checkoutStateSchema, apiPaths.cancelCheckout(checkoutId), {
-        method: 'POST',
-        body: {},
-        signal,
-      }),
+      call(cancelCheckout, { params: { id: checkoutId }, body: {}, signal }),
   }
 }
 
