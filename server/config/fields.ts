@@ -43,3 +43,37 @@ export const ipRange = z
       return false
     }
   }, 'must be an IP address or a CIDR range such as 10.0.0.0/8')
+
+/**
+ * A web origin, `https://host[:port]` (a trailing slash is tolerated): no path, query, fragment or
+ * user info, so comparing origins is comparing strings. Yields the normalised origin.
+ */
+export const webOrigin = z
+  .string()
+  .trim()
+  .transform((text, context) => {
+    let parsed: URL
+    try {
+      parsed = new URL(text)
+    } catch {
+      context.addIssue({ code: 'custom', message: `"${text}" is not an origin like https://host` })
+      return z.NEVER
+    }
+    const bare =
+      (parsed.protocol === 'https:' || parsed.protocol === 'http:') &&
+      !parsed.username &&
+      !parsed.password &&
+      parsed.pathname === '/' &&
+      !parsed.search &&
+      !parsed.hash &&
+      !text.includes('?') &&
+      !text.includes('#')
+    if (!bare) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${text}" must be an http(s) origin only (scheme, host, port), like https://host`,
+      })
+      return z.NEVER
+    }
+    return parsed.origin
+  })

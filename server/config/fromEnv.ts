@@ -58,6 +58,16 @@ export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
           },
         }
       : {}),
+    ...(env.PRIMO_JWKS_URL || env.PRIMO_INSTITUTION_CODE || env.PRIMO_RETURN_ORIGINS.length > 0
+      ? {
+          primo: {
+            // Missing ones are reported as required by the institution schema.
+            jwksUrl: env.PRIMO_JWKS_URL ?? '',
+            institutionCode: env.PRIMO_INSTITUTION_CODE ?? '',
+            returnOrigins: env.PRIMO_RETURN_ORIGINS,
+          },
+        }
+      : {}),
     kiosk: {
       ...(env.LIBRARY_LOGO_URL ? { logoUrl: env.LIBRARY_LOGO_URL } : {}),
       primaryColor: env.LIBRARY_PRIMARY_COLOR,
@@ -95,4 +105,7 @@ export const envKeyForField: Readonly<Record<string, string>> = {
   'sso.clientId': 'STAFF_SSO_CLIENT_ID',
   'sso.clientSecret': 'STAFF_SSO_CLIENT_SECRET',
   'sso.roles': 'STAFF_SSO_DESK_VALUES / STAFF_SSO_SUPERVISOR_VALUES / STAFF_SSO_ADMIN_VALUES',
+  'primo.jwksUrl': 'PRIMO_JWKS_URL',
+  'primo.institutionCode': 'PRIMO_INSTITUTION_CODE',
+  'primo.returnOrigins': 'PRIMO_RETURN_ORIGINS',
 }

@@ -16,6 +16,7 @@ import {
   refTypeField,
   refValueField,
   regexPattern,
+  webOrigin,
 } from './fields.ts'
 
 const bool = z.union([
@@ -57,6 +58,19 @@ export const ssoSchema = z.strictObject({
       (roles) => roles.desk.length + roles.supervisor.length + roles.admin.length > 0,
       'must map at least one claim value to a role',
     ),
+})
+
+/** The Primo VE "Pay fines" link: where the keys are, and which Primo the tokens come from. */
+export const primoSchema = z.strictObject({
+  jwksUrl: z.string().min(1, 'is required').pipe(url),
+  /** The `institution` claim of Primo's tokens: the Alma institution code, e.g. 01CALS_SJO. */
+  institutionCode: z
+    .string()
+    .trim()
+    .min(1, 'is required')
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]*$/, 'must be an Alma institution code such as 01CALS_SJO'),
+  returnOrigins: z.array(webOrigin).default([]),
 })
 
 export const institutionSchema = z
@@ -110,6 +124,8 @@ export const institutionSchema = z
     kiosks: z.array(kioskCredentialSchema).min(1, 'must name at least one kiosk'),
     /** The campus's single sign-on for the staff console (OpenID Connect); absent: local accounts. */
     sso: ssoSchema.optional(),
+    /** The Primo VE "Pay fines" link; absent: `/pay/primo` refuses this institution's tokens. */
+    primo: primoSchema.optional(),
     kiosk: z
       .strictObject({
         /** Shown in the kiosk header; the institution's name when absent. */

@@ -147,6 +147,14 @@ function toInstitutionConfig(institution: ParsedInstitution): InstitutionConfig 
           roles: institution.sso.roles,
         }
       : null,
+    primo: institution.primo
+      ? {
+          jwksUrl: institution.primo.jwksUrl,
+          institutionCode: institution.primo.institutionCode,
+          // Duplicates are harmless but noise in the docs' "what is allowed" list.
+          returnOrigins: [...new Set(institution.primo.returnOrigins)],
+        }
+      : null,
   }
 }
 
@@ -173,6 +181,13 @@ function crossInstitutionProblems(institutions: readonly InstitutionConfig[]): s
   seen(
     'kiosk id',
     institutions.flatMap((institution) => institution.kiosks.map((kiosk) => kiosk.kioskId)),
+  )
+  // A Primo token names its institution; that name must lead to one institution's keys only.
+  seen(
+    'Primo institution code',
+    institutions.flatMap((institution) =>
+      institution.primo ? [institution.primo.institutionCode] : [],
+    ),
   )
   const secrets = institutions.map((institution) => institution.cashnet.postbackSecret)
   if (new Set(secrets).size !== secrets.length) {
@@ -249,7 +264,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     } else {
       sources.push({
         input: institutionFromEnv(env.data),
-        nameOf: (field) => envKeyForField[field] ?? field,
+        // `primo.returnOrigins.2` is still PRIMO_RETURN_ORIGINS.
+        nameOf: (field) =>
+          envKeyForField[field] ?? envKeyForField[field.replace(/\.\d+$/, '')] ?? field,
         given: () => true,
       })
     }

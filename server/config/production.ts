@@ -1,5 +1,5 @@
 /**
- * What `NODE_ENV=production` refuses: sandbox or plain-http Alma and CashNet URLs, the sandbox
+ * What `NODE_ENV=production` refuses: sandbox or plain-http Alma, CashNet and Primo URLs, the sandbox
  * itself, a missing or non-https public URL, example secrets, and short secrets or kiosk keys.
  * Pure: problems are named through `nameOf`, which knows whether a field came from an
  * environment variable or from the config file.
@@ -79,6 +79,21 @@ export function institutionProductionProblems(
     }
     if (knownExampleSecrets.has(institution.sso.clientSecret.toLowerCase())) {
       problems.push(`${nameOf('sso.clientSecret')}: is an example value`)
+    }
+  }
+  if (institution.primo) {
+    // The keys decide who a Primo patron is: they must come from Ex Libris over TLS.
+    if (isLoopbackOrPlainHttp(institution.primo.jwksUrl)) {
+      problems.push(
+        `${nameOf('primo.jwksUrl')}: must be Ex Libris's https key set in production, not a sandbox`,
+      )
+    }
+    for (const origin of institution.primo.returnOrigins) {
+      if (isLoopbackOrPlainHttp(origin)) {
+        problems.push(
+          `${nameOf('primo.returnOrigins')}: "${origin}" must be an https Primo origin in production`,
+        )
+      }
     }
   }
   for (const { kioskId, key } of plainKioskKeys) {

@@ -170,5 +170,10 @@ export const institutionEnvSchema = z.object({
   STAFF_SSO_DESK_VALUES: csv.default([]),
   STAFF_SSO_SUPERVISOR_VALUES: csv.default([]),
   STAFF_SSO_ADMIN_VALUES: csv.default([]),
+
+  PRIMO_JWKS_URL: url.optional(),
+  PRIMO_INSTITUTION_CODE: z.string().min(1).optional(),
+  // Each origin is checked by the institution schema, so its message names the bad entry.
+  PRIMO_RETURN_ORIGINS: csv.default([]),
 })
 export type InstitutionEnv = z.infer<typeof institutionEnvSchema>

@@ -61,6 +61,17 @@ export interface InstitutionConfig {
   kioskSettings: KioskSettings
   /** Staff console single sign-on (OpenID Connect); null: local accounts only. */
   sso: SsoConfig | null
+  /** The Primo VE "Pay fines" link (a signed JWT of the patron); null: not offered. */
+  primo: PrimoSettings | null
+}
+
+export interface PrimoSettings {
+  /** Ex Libris's key set for the institution: `https://api-<region>.hosted.exlibrisgroup.com/auth/<INST>/jwks.json`. */
+  jwksUrl: string
+  /** The Alma institution code Primo writes into the token's `institution` claim. */
+  institutionCode: string
+  /** Origins (`https://host[:port]`) a patron may be sent back to after paying. */
+  returnOrigins: readonly string[]
 }
 
 export interface SsoConfig {

@@ -385,3 +385,99 @@ describe('docs/examples/campuses.example.yaml', () => {
     ])
   })
 })
+
+const primo = {
+  PRIMO_JWKS_URL: 'https://api-na.hosted.exlibrisgroup.com/auth/01CALS_SJO/jwks.json',
+  PRIMO_INSTITUTION_CODE: '01CALS_SJO',
+  PRIMO_RETURN_ORIGINS:
+    'https://csu-sjsu.primo.exlibrisgroup.com/, https://01calS-sjo.alma.exlibrisgroup.com',
+}
+
+describe('server/config: the Primo VE pay link settings', () => {
+  it('is off unless configured', () => {
+    expect(loadConfig(minimal).institutions[0]?.primo).toBeNull()
+  })
+
+  it('reads the environment, normalising origins', () => {
+    expect(loadConfig({ ...minimal, ...primo }).institutions[0]?.primo).toEqual({
+      jwksUrl: primo.PRIMO_JWKS_URL,
+      institutionCode: '01CALS_SJO',
+      returnOrigins: [
+        'https://csu-sjsu.primo.exlibrisgroup.com',
+        'https://01cals-sjo.alma.exlibrisgroup.com',
+      ],
+    })
+  })
+
+  it('names the missing or bad variable', () => {
+    expect(problemsOf({ ...minimal, PRIMO_INSTITUTION_CODE: '01CALS_SJO' })).toEqual([
+      'PRIMO_JWKS_URL: is required',
+    ])
+    expect(problemsOf({ ...minimal, PRIMO_JWKS_URL: primo.PRIMO_JWKS_URL })).toEqual([
+      'PRIMO_INSTITUTION_CODE: is required',
+    ])
+    for (const origin of [
+      'https://primo.example.edu/discovery',
+      'https://user:pw@primo.example.edu',
+      'javascript:alert(1)',
+      'primo.example.edu',
+      'https://primo.example.edu/?vid=X',
+    ]) {
+      const problems = problemsOf({ ...minimal, ...primo, PRIMO_RETURN_ORIGINS: origin })
+      expect(problems).toHaveLength(1)
+      expect(problems[0]).toMatch(/^PRIMO_RETURN_ORIGINS: /)
+    }
+  })
+
+  it('wants https Ex Libris keys and https origins in production', () => {
+    expect(problemsOf({ ...production, ...primo })).toEqual([])
+    expect(
+      problemsOf({
+        ...production,
+        ...primo,
+        PRIMO_JWKS_URL: 'http://127.0.0.1:4000/jwks.json',
+        PRIMO_RETURN_ORIGINS: 'http://primo.example.edu',
+      }),
+    ).toEqual([
+      "PRIMO_JWKS_URL: must be Ex Libris's https key set in production, not a sandbox",
+      'PRIMO_RETURN_ORIGINS: "http://primo.example.edu" must be an https Primo origin in production',
+    ])
+  })
+
+  it('reads the config file form, and refuses one Primo code for two institutions', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiosk-primo-'))
+    const campus = (code: string, primoCode: string) => ({
+      code,
+      name: `${code} Library`,
+      alma: { apiKey: 'l7xx' },
+      cashnet: {
+        checkoutUrl: 'https://commerce.cashnet.com/LIB',
+        postbackSecret: `${code}-secret`,
+        itemCodes: { default: 'LIB-FINE' },
+      },
+      kiosks: [{ id: `${code}-kiosk`, key: 'k' }],
+      primo: {
+        jwksUrl: `https://api-na.hosted.exlibrisgroup.com/auth/${primoCode}/jwks.json`,
+        institutionCode: primoCode,
+        returnOrigins: ['https://primo.example.edu'],
+      },
+    })
+    const file = join(dir, 'campuses.json')
+    writeFileSync(
+      file,
+      JSON.stringify({ institutions: [campus('SJO', '01CALS_SJO'), campus('FUL', '01CALS_FUL')] }),
+    )
+    const config = loadConfig({ CONFIG_FILE: file })
+    expect(config.institutions.map((institution) => institution.primo?.institutionCode)).toEqual([
+      '01CALS_SJO',
+      '01CALS_FUL',
+    ])
+    writeFileSync(
+      file,
+      JSON.stringify({ institutions: [campus('SJO', '01CALS_SJO'), campus('FUL', '01CALS_SJO')] }),
+    )
+    expect(problemsOf({ CONFIG_FILE: file })).toEqual([
+      'institutions: Primo institution code "01CALS_SJO" is used more than once',
+    ])
+  })
+})
