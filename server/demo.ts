@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the browser preview. The service on loopback serves the built renderer and the API
- * on one origin, with the sandbox Alma and CashNet behind it.
+ * on one origin, with the sandbox Alma, CashNet and Primo behind it.
  * Usage: node server/demo.ts [--port N] [--quiet] [--institution 01CALS_DSU]
  */
 import { parseArgs } from 'node:util'
@@ -23,7 +23,8 @@ try {
   const campuses = service.institutions.map((campus) => `${campus.code} (${campus.name})`)
   console.log(`\nKiosk demo running. Open ${service.url}/ in a browser (Ctrl+C to stop).`)
   console.log(`Campuses served: ${campuses.join(', ')}; the browser shows ${service.shown.code}`)
-  console.log('(start with --institution <code> to show the other).\n')
+  console.log('(start with --institution <code> to show the other).')
+  console.log(`Primo sandbox ("Pay fines" links for the seed patrons): ${service.primo.url}\n`)
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void service.close().then(() => process.exit(0))

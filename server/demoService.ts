@@ -1,5 +1,5 @@
 /**
- * The demo: the companion service on loopback with the sandbox Alma and CashNet behind it, serving
+ * The demo: the companion service on loopback with the sandbox Alma, CashNet and Primo behind it, serving
  * the built renderer. `npm run demo`, `npm start` (Electron) and the e2e tests all run this.
  */
 import { randomBytes } from 'node:crypto'
@@ -19,6 +19,7 @@ import {
   type SandboxCashnet,
   type SandboxCashnetSettings,
 } from './sandbox/cashnet/index.ts'
+import { startSandboxPrimo, type SandboxPrimo } from './sandbox/primo/index.ts'
 import { assembleService, type AssembledService } from './assemble.ts'
 
 /** One of the demo's campuses: its code, its kiosk, and its own sandbox Alma and CashNet. */
@@ -43,6 +44,8 @@ export interface DemoService {
   /** The shown campus's sandboxes, for tests that inspect them. */
   alma: SandboxAlma
   cashnet: SandboxCashnet
+  /** Primo VE's "Pay fines" link for the seed patrons of both campuses, and their key sets. */
+  primo: SandboxPrimo
   service: AssembledService
   /** Where a campus's CashNet posts back (its secret in the path): for tests of postbacks. */
   postbackUrlOf(code: string): string
@@ -87,6 +90,11 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
   const port = options.port === 0 ? await freeLoopbackPort() : options.port
   const publicBaseUrl = `http://127.0.0.1:${port}`
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-demo-'))
+  // Primo signs for each campus under its Alma institution code, as Ex Libris does.
+  const primo = await startSandboxPrimo({
+    serviceUrl: publicBaseUrl,
+    institutionCodes: demoCampuses.map((campus) => campus.code),
+  })
 
   const campuses: (DemoInstitution & {
     secret: string
@@ -142,6 +150,11 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         },
         kiosks: [{ id: campus.kioskId, key: campus.kioskKey }],
         kiosk: { allowManualEntry: true },
+        primo: {
+          jwksUrl: primo.jwksUrl(campus.code),
+          institutionCode: campus.code,
+          returnOrigins: [primo.origin],
+        },
       })),
     }),
   )
@@ -196,6 +209,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     kioskKey: shown.kioskKey,
     alma: shown.alma,
     cashnet: shown.cashnet,
+    primo,
     service,
     postbackUrlOf: (code) => {
       const campus = campuses.find((candidate) => candidate.code === code)
@@ -208,6 +222,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         await campus.cashnet.close()
         await campus.alma.close()
       }
+      await primo.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

@@ -1,13 +1,10 @@
 /** HTML of the sandbox CashNet: the hosted checkout page, the return form and error pages. */
 import { decimalStringFromCents } from '../../../common/money.ts'
+import { escapeHtml, htmlPage } from '../html.ts'
 import type { SandboxCheckoutRequest } from './checkoutRequest.ts'
 
 export const approvedTestCard = '4111 1111 1111 1111'
 export const declinedTestCard = '4000 0000 0000 0002'
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
 
 function dollars(cents: number): string {
   return `$${decimalStringFromCents(cents)}`
@@ -35,21 +32,7 @@ const style = `
 `
 
 function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`
+  return htmlPage(title, style, body)
 }
 
 export function checkoutPage(options: {

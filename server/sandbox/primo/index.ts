@@ -1,0 +1,8 @@
+/** The sandbox Primo: Primo VE's "Pay fines" link and Ex Libris's key set, on loopback. */
+export {
+  seedPrimoPatrons,
+  startSandboxPrimo,
+  type SandboxPrimo,
+  type SandboxPrimoOptions,
+} from './server.ts'
+export { sandboxPrimoTokenTtlSeconds, type SandboxPrimoPatron } from './token.ts'
