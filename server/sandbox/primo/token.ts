@@ -41,8 +41,8 @@ export async function createInstitutionSigner(institutionCode: string): Promise<
         authenticationProfile: 'Alma',
         authenticationSystem: 'ALMA',
         language: 'en',
-        onCampus: false,
-        signedIn: true,
+        onCampus: 'false',
+        signedIn: 'true',
         viewId: `${institutionCode}:DEMO`,
       })
         .setProtectedHeader({ alg: 'ES256', kid })
