@@ -25,6 +25,18 @@ export interface SsoDeps {
   stateTtlMs?: number
 }
 
+/**
+ * Why a sign-in failed, for the audit log: the provider's OAuth error code and description where
+ * it gave one (`invalid_grant: PKCE verification failed`), else the client's own message. Neither
+ * ever holds a code, token or secret.
+ */
+export function ssoFailureReason(error: unknown): string {
+  if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) {
+    return error.error_description ? `${error.error}: ${error.error_description}` : error.error
+  }
+  return error instanceof Error ? error.message : 'sign-in refused'
+}
+
 /** Where the identity provider sends the browser back: one address for every institution. */
 export const ssoCallbackPath = staffRoutes.ssoCallback.path
 
@@ -154,10 +166,7 @@ export function createSso(deps: SsoDeps) {
         claims = { ...info, ...claims }
       }
     } catch (error) {
-      await audit('sign_in_failed', {
-        method: 'sso',
-        reason: error instanceof Error ? error.message : 'sign-in refused',
-      })
+      await audit('sign_in_failed', { method: 'sso', reason: ssoFailureReason(error) })
       throw new StaffRequestError(
         'sso_failed',
         'The campus sign-in did not complete. Start again.',
