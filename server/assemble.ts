@@ -41,7 +41,12 @@ import {
   type PostingWorkerDeps,
 } from './payments/posting/worker.ts'
 import type { PaymentsRepository, PostbackOutcome } from './store/repository.ts'
-import { openSqliteRepository, openSqliteStaffStore } from './store/sqlite/index.ts'
+import {
+  openSqliteRepository,
+  openSqliteStaffStore,
+  type SqliteRepository,
+  type SqliteStaffStore,
+} from './store/sqlite/index.ts'
 import type { StaffRepository } from './store/staff.ts'
 import { staffRoutesPlugin } from './http/staffRoutes.ts'
 import { createReconciliationService } from './reconciliation/service.ts'
@@ -133,7 +138,7 @@ const defaultAlmaRetry: AlmaRetryOptions = { maxAttempts: 4, baseDelayMs: 200, m
 /** Rows from before institutions existed are adopted by a single-campus service, else refused. */
 async function adoptUnassignedRows(
   repo: PaymentsRepository,
-  config: ServiceConfig,
+  config: Pick<ServiceConfig, 'institutions'>,
   log: (message: string) => void,
 ): Promise<void> {
   const unassigned = await repo.countUnassignedRows()
@@ -147,6 +152,63 @@ async function adoptUnassignedRows(
   throw new ConfigError([
     `the database holds ${unassigned} rows from before institutions were configured; start once with only the institution they belong to`,
   ])
+}
+
+/**
+ * The database as every process opens it (the service, `npm run staff`): the payments repository,
+ * migrated and with pre-institution rows adopted, then the staff store on the same file.
+ */
+export async function openStorage(
+  config: Pick<ServiceConfig, 'databaseUrl' | 'institutions'>,
+  warn: (message: string) => void,
+): Promise<{ repository: SqliteRepository; staffStore: SqliteStaffStore }> {
+  const repository = await openSqliteRepository(config.databaseUrl)
+  try {
+    await adoptUnassignedRows(repository, config, warn)
+  } catch (error) {
+    await repository.close()
+    throw error
+  }
+  return { repository, staffStore: await openSqliteStaffStore(config.databaseUrl) }
+}
+
+export interface StaffAdmin {
+  registry: InstitutionRegistry
+  staffStore: StaffRepository
+  accounts: Accounts
+  close(): Promise<void>
+}
+
+/**
+ * What `npm run staff` needs, built from the same configuration and storage as the service: the
+ * staff accounts and the institutions they may belong to. No HTTP app, no Alma clients, no worker.
+ */
+export async function assembleStaffAdmin(
+  config: ServiceConfig,
+  overrides: { clock?: Clock; warn?: (message: string) => void } = {},
+): Promise<StaffAdmin> {
+  const registry = createInstitutionRegistry(config.institutions)
+  const { repository, staffStore } = await openStorage(
+    config,
+    overrides.warn ??
+      ((message) => {
+        console.warn(message)
+      }),
+  )
+  const accounts = createAccounts({
+    store: staffStore,
+    registry,
+    clock: overrides.clock ?? systemClock,
+  })
+  return {
+    registry,
+    staffStore,
+    accounts,
+    close: async () => {
+      await staffStore.close()
+      await repository.close()
+    },
+  }
 }
 
 export async function assembleService(
@@ -164,16 +226,9 @@ export async function assembleService(
   })
   const log = (component: string) => app.log.child({ component })
 
-  const store = await openSqliteRepository(config.databaseUrl)
-  try {
-    await adoptUnassignedRows(store, config, (message) => {
-      app.log.warn(message)
-    })
-  } catch (error) {
-    await store.close()
-    throw error
-  }
-  const staffStore = await openSqliteStaffStore(config.databaseUrl)
+  const { repository: store, staffStore } = await openStorage(config, (message) => {
+    app.log.warn(message)
+  })
   const notifier = createCheckoutNotifier()
   const repo = withStatusNotifications(store, notifier)
   const lookupStore = new MemoryLookupStore()
