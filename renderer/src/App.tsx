@@ -8,6 +8,7 @@ import { LiveAnnouncer } from './components/LiveAnnouncer.tsx'
 import { useCardReader } from './hooks/useCardReader.ts'
 import { useHostEffects } from './hooks/useHostEffects.ts'
 import { useIdleTimer } from './hooks/useIdleTimer.ts'
+import { languageReady, loadLanguage } from './i18n/i18n.ts'
 import { ScreenRouter } from './screens/ScreenRouter.tsx'
 import { acceptsCardSwipe } from './state/screens.ts'
 import type { KioskStore } from './state/store.ts'
@@ -41,8 +42,22 @@ function KioskShell({ host }: { host: KioskBridge }) {
   const warningOpen = useKiosk((state) => state.idleWarningEndsAt !== null)
 
   useEffect(() => {
-    void i18n.changeLanguage(language)
-    document.documentElement.lang = language
+    const apply = () => {
+      void i18n.changeLanguage(language)
+      document.documentElement.lang = language
+    }
+    if (languageReady(i18n, language)) {
+      apply()
+      return
+    }
+    // Its translations are in a chunk of their own that has not arrived yet: switch once it has.
+    let current = true
+    void loadLanguage(i18n, language).then(() => {
+      if (current) apply()
+    })
+    return () => {
+      current = false
+    }
   }, [i18n, language])
 
   useEffect(() => {

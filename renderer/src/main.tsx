@@ -3,7 +3,10 @@ import { createRoot } from 'react-dom/client'
 import { createKioskApi } from './api/kioskApi.ts'
 import { KioskApp } from './App.tsx'
 import { resolveKioskHost } from './host/kioskHost.ts'
-import { createI18n } from './i18n/i18n.ts'
+import { createI18n, preloadLanguages } from './i18n/i18n.ts'
+import { whenIdle } from './lazy/deferredModule.ts'
+import { patronScreens } from './screens/ScreenRouter.tsx'
+import { createSettingsCache, localStorageOf } from './state/settingsCache.ts'
 import { createKioskStore } from './state/store.ts'
 import './styles.css'
 
@@ -11,8 +14,13 @@ const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
 
 const host = resolveKioskHost(window)
-const store = createKioskStore({ api: createKioskApi(), host })
-const i18n = createI18n('en')
+const store = createKioskStore({
+  api: createKioskApi(),
+  host,
+  // The attract screen paints from the last known settings while fresh ones load.
+  settingsCache: createSettingsCache(localStorageOf(window)),
+})
+const i18n = createI18n()
 void store.getState().loadSettings()
 
 createRoot(root).render(
@@ -20,3 +28,9 @@ createRoot(root).render(
     <KioskApp store={store} i18n={i18n} host={host} />
   </StrictMode>,
 )
+
+// What the attract screen does not need arrives once it has painted, before any patron needs it.
+whenIdle(() => {
+  void patronScreens.load()
+  void preloadLanguages()
+})

@@ -1,76 +1,25 @@
+import { deferredModule } from '../lazy/deferredModule.ts'
 import { useKiosk } from '../state/StoreContext.tsx'
-import { AmountScreen } from './AmountScreen.tsx'
 import { AttractScreen } from './AttractScreen.tsx'
-import { CheckoutScreen } from './CheckoutScreen.tsx'
-import { ConfirmScreen } from './ConfirmScreen.tsx'
-import { FinesScreen } from './FinesScreen.tsx'
-import { ManualEntryScreen } from './ManualEntryScreen.tsx'
-import {
-  BlockedScreen,
-  CancelledScreen,
-  DeclinedScreen,
-  NoFinesScreen,
-  NotConfirmedScreen,
-  NotFoundScreen,
-  OutOfServiceScreen,
-  ProblemScreen,
-  UnavailableScreen,
-} from './OutcomeScreens.tsx'
-import { ExceptionReceiptScreen, ReceiptScreen } from './ReceiptScreen.tsx'
-import {
-  CancellingScreen,
-  ConfirmingScreen,
-  LookingUpScreen,
-  StartingCheckoutScreen,
-} from './WaitingScreens.tsx'
+import { OutOfServiceScreen } from './OutOfServiceScreen.tsx'
+
+/**
+ * The screens after the attract screen: kept out of the first chunk so the attract screen paints
+ * sooner. `main.tsx` loads them as soon as the page is idle, long before a patron can need them.
+ */
+export const patronScreens = deferredModule(() => import('./PatronScreens.tsx'))
 
 /** The one place that maps the state machine's screen to what is drawn. */
 export function ScreenRouter() {
   const screen = useKiosk((state) => state.screen)
   const settingsStatus = useKiosk((state) => state.settingsStatus)
+  const screens = patronScreens.use()
   if (settingsStatus !== 'ready') {
     return <OutOfServiceScreen starting={settingsStatus === 'loading'} />
   }
-  switch (screen.name) {
-    case 'attract':
-      return <AttractScreen />
-    case 'manualEntry':
-      return <ManualEntryScreen />
-    case 'lookingUp':
-      return <LookingUpScreen />
-    case 'fines':
-      return <FinesScreen />
-    case 'amount':
-      return <AmountScreen />
-    case 'confirm':
-      return <ConfirmScreen />
-    case 'startingCheckout':
-      return <StartingCheckoutScreen />
-    case 'checkout':
-      return <CheckoutScreen />
-    case 'cancelling':
-      return <CancellingScreen />
-    case 'confirming':
-      return <ConfirmingScreen />
-    case 'receipt':
-      return <ReceiptScreen />
-    case 'exceptionReceipt':
-      return <ExceptionReceiptScreen />
-    case 'declined':
-      return <DeclinedScreen message={screen.message} />
-    case 'cancelled':
-      return <CancelledScreen expired={screen.expired} reference={screen.reference} />
-    case 'notConfirmed':
-      return <NotConfirmedScreen />
-    case 'noFines':
-      return <NoFinesScreen />
-    case 'notFound':
-      return <NotFoundScreen />
-    case 'blocked':
-      return <BlockedScreen block={screen.block} reason={screen.reason} />
-    case 'unavailable':
-      return <UnavailableScreen />
-    case 'problem':
-      return <ProblemScreen problem={screen.problem} />
-  }
+  if (screen.name === 'attract') return <AttractScreen />
+  if (screens) return <screens.PatronScreen screen={screen} />
+  // A swipe in the moment before the screens arrived: they are on their way (nothing to show).
+  void patronScreens.load()
+  return null
 }

@@ -9,8 +9,9 @@ export function initialPreferences(settings: KioskSettings | null): {
   return { language: settings?.defaultLanguage ?? 'en', largeText: false }
 }
 
-export const createPreferencesSlice: KioskSlice<PreferencesSlice> = () => (set, get) => ({
-  ...initialPreferences(null),
+export const createPreferencesSlice: KioskSlice<PreferencesSlice> = (deps) => (set, get) => ({
+  // The stored settings' default language, so a restarted kiosk paints in it straight away.
+  ...initialPreferences(deps.storedSettings),
 
   setLanguage(language) {
     const languages = get().settings?.languages ?? ['en', 'es']

@@ -1,8 +1,8 @@
 import type { KioskSlice, SettingsSlice } from './types.ts'
 
 export const createSettingsSlice: KioskSlice<SettingsSlice> = (deps) => (set, get) => ({
-  settings: null,
-  settingsStatus: 'loading',
+  settings: deps.storedSettings,
+  settingsStatus: deps.storedSettings ? 'ready' : 'loading',
 
   async loadSettings() {
     let settings
@@ -23,5 +23,6 @@ export const createSettingsSlice: KioskSlice<SettingsSlice> = (deps) => (set, ge
       settingsStatus: 'ready',
       language: keepLanguage ? language : settings.defaultLanguage,
     })
+    deps.settingsCache.write(settings)
   },
 })

@@ -7,6 +7,7 @@ import { createPaymentSlice } from './paymentSlice.ts'
 import { createPreferencesSlice } from './preferencesSlice.ts'
 import { createSessionScope } from './session.ts'
 import { createSessionSlice } from './sessionSlice.ts'
+import { noSettingsCache, type SettingsCache } from './settingsCache.ts'
 import { createSettingsSlice } from './settingsSlice.ts'
 import { defaultFlowTiming, type FlowTiming, type KioskDeps, type KioskState } from './types.ts'
 
@@ -20,16 +21,21 @@ export interface KioskStoreOptions {
   host: KioskBridge
   now?: () => number
   timing?: Partial<FlowTiming>
+  /** Where the last settings are kept between starts (default: nowhere). */
+  settingsCache?: SettingsCache
 }
 
 /** The kiosk's one store: typed slices over one state machine, wired to the service and host. */
 export function createKioskStore(options: KioskStoreOptions): KioskStore {
+  const settingsCache = options.settingsCache ?? noSettingsCache
   const deps: KioskDeps = {
     api: options.api,
     host: options.host,
     now: options.now ?? (() => Date.now()),
     timing: { ...defaultFlowTiming, ...options.timing },
     scope: createSessionScope(),
+    settingsCache,
+    storedSettings: settingsCache.read(),
   }
   const store = createStore<KioskState>()((...a) => ({
     ...createSettingsSlice(deps)(...a),

@@ -10,6 +10,7 @@ import type { CheckoutEvent, KioskBridge } from '../../../common/kioskBridge.ts'
 import type { KioskApi } from '../api/kioskApi.ts'
 import type { Screen } from './screens.ts'
 import type { SessionScope } from './session.ts'
+import type { SettingsCache } from './settingsCache.ts'
 
 /** A key on the on-screen keypads. */
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | 'back' | 'clear'
@@ -44,10 +45,15 @@ export interface KioskDeps {
   now: () => number
   timing: FlowTiming
   scope: SessionScope
+  /** Keeps the last settings the service gave, for the next start. */
+  settingsCache: SettingsCache
+  /** What it had kept when this store was made (read once): the kiosk starts from them. */
+  storedSettings: KioskSettings | null
 }
 
 export interface SettingsSlice {
   settings: KioskSettings | null
+  /** 'ready' at once when stored settings were found: fresh ones replace them when they arrive. */
   settingsStatus: 'loading' | 'ready' | 'unavailable'
   /** Fetches the central kiosk settings; keeps the last good ones when the service is away. */
   loadSettings: () => Promise<void>

@@ -15,6 +15,7 @@ import {
   type TestInfo,
 } from '@playwright/test'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { settingsCacheKey } from '../../../renderer/src/state/settingsCache.ts'
 
 /** The sandbox's seed cards (see server/sandbox/README.md). */
 export const cards = sandboxCards
@@ -196,15 +197,22 @@ export async function expectNoPatronTraces(page: Page, traces: readonly string[]
   await expect(screenLocator(page, 'attract')).toBeVisible()
   const text = await page.evaluate(() => document.documentElement.innerText)
   for (const trace of traces) expect(text).not.toContain(trace)
-  const storage = await page.evaluate(() => [
-    sessionStorage.length,
-    localStorage.length,
-    document.cookie,
-    document.querySelectorAll('iframe').length,
-    // The browser's record of the requests made for the patron (URLs with checkout ids).
-    performance
-      .getEntriesByType('resource')
-      .filter((entry) => /\/api\/v1\/(?:lookups|checkouts)/u.test(entry.name)).length,
-  ])
+  // Web storage holds at most the kiosk's own settings (the same for every patron, kept for the
+  // next start: renderer/src/state/settingsCache.ts), and nothing of the patron in them.
+  const kept = await page.evaluate((key) => localStorage.getItem(key) ?? '', settingsCacheKey)
+  for (const trace of traces) expect(kept).not.toContain(trace)
+  const storage = await page.evaluate(
+    (key) => [
+      sessionStorage.length,
+      Object.keys(localStorage).filter((name) => name !== key).length,
+      document.cookie,
+      document.querySelectorAll('iframe').length,
+      // The browser's record of the requests made for the patron (URLs with checkout ids).
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => /\/api\/v1\/(?:lookups|checkouts)/u.test(entry.name)).length,
+    ],
+    settingsCacheKey,
+  )
   expect(storage).toEqual([0, 0, '', 0, 0])
 }

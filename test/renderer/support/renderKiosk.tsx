@@ -1,7 +1,8 @@
 import { act, fireEvent, render } from '@testing-library/react'
 import type { KioskBridge } from '../../../common/kioskBridge.ts'
 import { KioskApp } from '../../../renderer/src/App.tsx'
-import { createI18n } from '../../../renderer/src/i18n/i18n.ts'
+import { createI18n, preloadLanguages } from '../../../renderer/src/i18n/i18n.ts'
+import { patronScreens } from '../../../renderer/src/screens/ScreenRouter.tsx'
 import { createKioskStore, type KioskStore } from '../../../renderer/src/state/store.ts'
 import type { FlowTiming } from '../../../renderer/src/state/types.ts'
 import { FakeHost } from './fakeHost.ts'
@@ -31,7 +32,9 @@ export async function renderKiosk(
     host,
     timing: { longPollSeconds: 1, retryBaseMs: 5, ...options.timing },
   })
-  const i18n = createI18n('en')
+  // The kiosk loads these when the page is idle after its first paint; here before the first test step.
+  await Promise.all([patronScreens.load(), preloadLanguages()])
+  const i18n = createI18n()
   const view = render(<KioskApp store={store} i18n={i18n} host={host} />)
   await act(() => store.getState().loadSettings())
   return {

@@ -1,0 +1,55 @@
+/**
+ * The last kiosk settings the service gave, kept in the page's own storage so that a restarted
+ * kiosk paints its attract screen at once, from them, while fresh settings load. Settings are the
+ * same for every patron and hold nothing about one. What is read back is checked with the
+ * settings' schema: a stored copy from an older version, or a damaged one, is dropped.
+ */
+import { kioskSettingsSchema, type KioskSettings } from '../../../common/api.ts'
+
+export interface SettingsCache {
+  read(): KioskSettings | null
+  write(settings: KioskSettings): void
+}
+
+/** The one key the kiosk keeps in its storage. */
+export const settingsCacheKey = 'kiosk:last-settings'
+
+export type SettingsStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
+
+/** `storage` is the page's `localStorage` (null where there is none: nothing is kept). */
+export function createSettingsCache(storage: SettingsStorage | null): SettingsCache {
+  return {
+    read() {
+      if (!storage) return null
+      try {
+        const text = storage.getItem(settingsCacheKey)
+        if (text === null) return null
+        const parsed = kioskSettingsSchema.safeParse(JSON.parse(text))
+        if (parsed.success) return parsed.data
+        storage.removeItem(settingsCacheKey)
+      } catch {
+        // Unreadable storage or text: start as if nothing were stored.
+      }
+      return null
+    },
+    write(settings) {
+      try {
+        storage?.setItem(settingsCacheKey, JSON.stringify(settings))
+      } catch {
+        // A full or disabled storage only costs the next start its head start.
+      }
+    },
+  }
+}
+
+/** The page's localStorage, or null where the page may not use it. */
+export function localStorageOf(win: Window): SettingsStorage | null {
+  try {
+    return win.localStorage
+  } catch {
+    return null
+  }
+}
+
+/** Nothing stored, nothing kept (tests, and hosts without storage). */
+export const noSettingsCache: SettingsCache = { read: () => null, write: () => undefined }
