@@ -207,6 +207,8 @@ export const kioskSettingsSchema = z.object({
   feeTypeNames: feeTypeNamesSchema.default({}),
   /** Offer "Pay on your phone" (a QR code of a pay link) on the fees screen. */
   payOnPhone: z.boolean().default(false),
+  /** Offer "Email my receipt" on the receipt (the service has email and the library allows it). */
+  emailReceipt: z.boolean().default(false),
 })
 export type KioskSettings = z.infer<typeof kioskSettingsSchema>
 

@@ -77,3 +77,28 @@ export const webOrigin = z
     }
     return parsed.origin
   })
+export const emailAddress = z.email({ error: 'must be an email address' })
+
+/** `library@example.edu` or `Library <library@example.edu>`: who messages come from. */
+export const mailbox = z
+  .string()
+  .trim()
+  .refine((text) => {
+    const address = /^[^<>]*<([^<>]+)>$/.exec(text)?.[1] ?? text
+    return emailAddress.safeParse(address.trim()).success
+  }, 'must be an address, or a name and <address>')
+
+/** `smtp://` or `smtps://` with optional user:password; never logged (it may hold a password). */
+export const smtpUrl = z.url({
+  protocol: /^smtps?$/,
+  error: 'must be an smtp:// or smtps:// URL',
+})
+
+/** Circulation inbox messages: one per posted payment, one digest a day, or none. */
+export const staffNotifyModes = ['each', 'digest', 'off'] as const
+
+/** `HH:MM`, 24-hour, in the service's time zone. */
+export const timeOfDay = z
+  .string()
+  .trim()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time like 07:00')

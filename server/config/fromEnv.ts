@@ -68,6 +68,14 @@ export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
           },
         }
       : {}),
+    notify: {
+      staffTo: env.STAFF_NOTIFY_TO,
+      staff: env.STAFF_NOTIFY,
+      digestAt: env.STAFF_DIGEST_AT,
+      alertTo: env.STAFF_ALERT_TO,
+      postingAlertMinutes: env.POSTING_ALERT_MINUTES,
+      patronReceipt: env.PATRON_RECEIPT_EMAIL,
+    },
     kiosk: {
       ...(env.LIBRARY_LOGO_URL ? { logoUrl: env.LIBRARY_LOGO_URL } : {}),
       primaryColor: env.LIBRARY_PRIMARY_COLOR,
@@ -108,4 +116,7 @@ export const envKeyForField: Readonly<Record<string, string>> = {
   'primo.jwksUrl': 'PRIMO_JWKS_URL',
   'primo.institutionCode': 'PRIMO_INSTITUTION_CODE',
   'primo.returnOrigins': 'PRIMO_RETURN_ORIGINS',
+  'notify.staffTo': 'STAFF_NOTIFY_TO',
+  'notify.alertTo': 'STAFF_ALERT_TO',
+  'notify.patronReceipt': 'PATRON_RECEIPT_EMAIL',
 }

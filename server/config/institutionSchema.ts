@@ -8,6 +8,7 @@ import { cardReaderSettingsSchema, feeTypeNamesSchema, languageSchema } from '..
 import { standingCategories } from '../patrons/standing.ts'
 import {
   currencyCode,
+  emailAddress,
   hexColor,
   httpUrl as url,
   int,
@@ -17,6 +18,8 @@ import {
   refValueField,
   regexPattern,
   webOrigin,
+  staffNotifyModes,
+  timeOfDay,
 } from './fields.ts'
 
 const bool = z.union([
@@ -73,6 +76,22 @@ export const primoSchema = z.strictObject({
   returnOrigins: z.array(webOrigin).default([]),
 })
 
+/** Who is told what by email; nothing is sent without the service's SMTP_URL. */
+export const notifySchema = z.strictObject({
+  /** The circulation inbox. */
+  staffTo: z.array(emailAddress).default([]),
+  staff: z.enum(staffNotifyModes).default('each'),
+  /** When the daily digest goes out, in the service's time zone. */
+  digestAt: timeOfDay.default('07:00'),
+  /** Alerts: a new exception, and payments not posted after `postingAlertMinutes`. */
+  alertTo: z.array(emailAddress).default([]),
+  postingAlertMinutes: int(1, 7 * 24 * 60).default(30),
+  /** Offer "Email my receipt" on the kiosk receipt. */
+  patronReceipt: bool.default(false),
+})
+
+const notifyDefaults = notifySchema.parse({})
+
 export const institutionSchema = z
   .strictObject({
     code,
@@ -126,6 +145,7 @@ export const institutionSchema = z
     sso: ssoSchema.optional(),
     /** The Primo VE "Pay fines" link; absent: `/pay/primo` refuses this institution's tokens. */
     primo: primoSchema.optional(),
+    notify: notifySchema.default(notifyDefaults),
     kiosk: z
       .strictObject({
         /** Shown in the kiosk header; the institution's name when absent. */
@@ -207,6 +227,8 @@ export const serviceSettingsSchema = z.strictObject({
   staffAllowedNetworks: z.array(ipRange).optional(),
   payLinkEmailDays: int(1, 60).optional(),
   payLinkQrMinutes: int(5, 24 * 60).optional(),
+  smtpUrl: z.string().min(1).optional(),
+  mailFrom: z.string().min(1).optional(),
 })
 
 /** The config file: service settings and the institutions. */

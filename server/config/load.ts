@@ -69,6 +69,8 @@ const serviceFileKeys: Readonly<Record<string, string>> = {
   staffAllowedNetworks: 'STAFF_ALLOWED_NETWORKS',
   payLinkEmailDays: 'PAY_LINK_EMAIL_DAYS',
   payLinkQrMinutes: 'PAY_LINK_QR_MINUTES',
+  smtpUrl: 'SMTP_URL',
+  mailFrom: 'MAIL_FROM',
 }
 
 function issuesOf(
@@ -103,6 +105,7 @@ function kioskSettingsOf(institution: ParsedInstitution): KioskSettings {
     idleWarningSeconds: kiosk.idleWarningSeconds,
     cardReader: kiosk.cardReader,
     feeTypeNames: kiosk.feeTypeNames,
+    emailReceipt: false,
   }
 }
 
@@ -155,7 +158,36 @@ function toInstitutionConfig(institution: ParsedInstitution): InstitutionConfig 
           returnOrigins: [...new Set(institution.primo.returnOrigins)],
         }
       : null,
+    notify: {
+      staffTo: institution.notify.staffTo,
+      staff: institution.notify.staff,
+      digestAtMinutes: minutesOfDay(institution.notify.digestAt),
+      alertTo: institution.notify.alertTo,
+      postingAlertMs: institution.notify.postingAlertMinutes * 60_000,
+      patronReceipt: institution.notify.patronReceipt,
+    },
   }
+}
+
+function minutesOfDay(hhmm: string): number {
+  const [hours = 0, minutes = 0] = hhmm.split(':').map(Number)
+  return hours * 60 + minutes
+}
+
+/** Email settings that mean nothing without a mail server, named so IT sees which. */
+function mailProblems(
+  institution: InstitutionConfig,
+  nameOf: (field: string) => string,
+  mailConfigured: boolean,
+): string[] {
+  if (mailConfigured) return []
+  const { notify } = institution
+  const problems: string[] = []
+  const needs = (field: string) => `${nameOf(field)}: needs SMTP_URL and MAIL_FROM`
+  if (notify.staffTo.length > 0 && notify.staff !== 'off') problems.push(needs('notify.staffTo'))
+  if (notify.alertTo.length > 0) problems.push(needs('notify.alertTo'))
+  if (notify.patronReceipt) problems.push(needs('notify.patronReceipt'))
+  return problems
 }
 
 interface Source {
@@ -287,6 +319,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
   problems.push(...crossInstitutionProblems(institutions))
 
   const env = service.data
+  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('MAIL_FROM: is required with SMTP_URL')
+  const mail = env.SMTP_URL && env.MAIL_FROM ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM } : null
+  institutions.forEach((institution, index) => {
+    const source = sources[index]
+    if (source) problems.push(...mailProblems(institution, source.nameOf, mail !== null))
+    // The kiosk offers the button only when a receipt can actually be sent.
+    institution.kioskSettings.emailReceipt = institution.notify.patronReceipt && mail !== null
+  })
   const slowest = Math.max(...institutions.map((institution) => institution.alma.timeoutMs))
   const settleProblem = settleWindowProblem(env.ALMA_SETTLE_SECONDS, slowest)
   if (settleProblem) problems.push(settleProblem)
@@ -334,6 +374,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       emailMs: env.PAY_LINK_EMAIL_DAYS * 24 * 3_600_000,
       qrMs: env.PAY_LINK_QR_MINUTES * 60_000,
     },
+    mail,
     institutions,
   }
 }

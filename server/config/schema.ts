@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { standingCategories } from '../patrons/standing.ts'
 import {
   currencyCode,
+  emailAddress,
   hexColor,
   httpUrl as url,
   int,
@@ -15,6 +16,10 @@ import {
   refTypeField,
   refValueField,
   regexPattern,
+  mailbox,
+  smtpUrl,
+  staffNotifyModes,
+  timeOfDay,
 } from './fields.ts'
 
 const bool = z
@@ -112,6 +117,8 @@ export const serviceEnvSchema = z.object({
   STAFF_ALLOWED_NETWORKS: csv.pipe(z.array(ipRange)).default([]),
   PAY_LINK_EMAIL_DAYS: int(1, 60).default(7),
   PAY_LINK_QR_MINUTES: int(5, 24 * 60).default(30),
+  SMTP_URL: smtpUrl.optional(),
+  MAIL_FROM: mailbox.optional(),
 })
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>
 
@@ -175,5 +182,11 @@ export const institutionEnvSchema = z.object({
   PRIMO_INSTITUTION_CODE: z.string().min(1).optional(),
   // Each origin is checked by the institution schema, so its message names the bad entry.
   PRIMO_RETURN_ORIGINS: csv.default([]),
+  STAFF_NOTIFY_TO: csv.pipe(z.array(emailAddress)).default([]),
+  STAFF_NOTIFY: z.enum(staffNotifyModes).default('each'),
+  STAFF_DIGEST_AT: timeOfDay.default('07:00'),
+  STAFF_ALERT_TO: csv.pipe(z.array(emailAddress)).default([]),
+  POSTING_ALERT_MINUTES: int(1, 7 * 24 * 60).default(30),
+  PATRON_RECEIPT_EMAIL: bool.default(false),
 })
 export type InstitutionEnv = z.infer<typeof institutionEnvSchema>

@@ -63,6 +63,7 @@ export interface InstitutionConfig {
   sso: SsoConfig | null
   /** The Primo VE "Pay fines" link (a signed JWT of the patron); null: not offered. */
   primo: PrimoSettings | null
+  notify: NotifyConfig
 }
 
 export interface PrimoSettings {
@@ -72,6 +73,28 @@ export interface PrimoSettings {
   institutionCode: string
   /** Origins (`https://host[:port]`) a patron may be sent back to after paying. */
   returnOrigins: readonly string[]
+}
+
+/** Who is told what by email (nothing is sent without the service's `mail`). */
+export interface NotifyConfig {
+  /** The circulation inbox; empty: no staff messages. */
+  staffTo: string[]
+  staff: 'each' | 'digest' | 'off'
+  /** When the daily digest goes out, minutes after local midnight (the service's time zone). */
+  digestAtMinutes: number
+  /** Alerts; empty: none. */
+  alertTo: string[]
+  /** A payment not posted this long after CashNet took it raises an alert (repeated at most once per this interval). */
+  postingAlertMs: number
+  /** The kiosk offers "Email my receipt". */
+  patronReceipt: boolean
+}
+
+/** The service's mail server; null: email is not set up. */
+export interface MailConfig {
+  /** `smtp://` or `smtps://`, possibly with credentials: never logged. */
+  smtpUrl: string
+  from: string
 }
 
 export interface SsoConfig {
@@ -119,6 +142,7 @@ export interface ServiceConfig {
   staff: StaffConfig
   /** How long pay links last: sent by email, or shown as a QR code (desk or kiosk). */
   payLinks: { emailMs: number; qrMs: number }
+  mail: MailConfig | null
   /** At least one; codes, kiosk ids and postback secrets are unique across them. */
   institutions: InstitutionConfig[]
 }

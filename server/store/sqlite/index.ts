@@ -2,9 +2,12 @@ import { applyMigrations, migrations, type Migration } from './migrations.ts'
 import { openDatabase, sqlitePathFrom } from './database.ts'
 import { SqliteRepository } from './sqliteRepository.ts'
 import { SqliteStaffStore } from './staffStore.ts'
+import { SqliteDb } from './db.ts'
+import { SqliteMailQueue } from './mailQueue.ts'
 
 export { SqliteRepository } from './sqliteRepository.ts'
 export { SqliteStaffStore } from './staffStore.ts'
+export { SqliteMailQueue } from './mailQueue.ts'
 export { sqlitePathFrom } from './database.ts'
 
 /**
@@ -35,6 +38,16 @@ export function openSqliteStaffStore(fileOrUrl: string, cwd?: string): Promise<S
   try {
     const path = sqlitePathFrom(fileOrUrl, cwd)
     return Promise.resolve(new SqliteStaffStore(openDatabase(path), path))
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/** The mail queue on the same file, on its own connection (open the repository first: it migrates). */
+export function openSqliteMailQueue(fileOrUrl: string, cwd?: string): Promise<SqliteMailQueue> {
+  try {
+    const path = sqlitePathFrom(fileOrUrl, cwd)
+    return Promise.resolve(new SqliteMailQueue(new SqliteDb(openDatabase(path), path)))
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

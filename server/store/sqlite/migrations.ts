@@ -7,6 +7,7 @@ import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
 import { checkoutStatuses } from '../../../common/api.ts'
 import { staffRoles } from '../../../common/staffApi.ts'
+import { mailKinds } from '../mailQueue.ts'
 import { payLinkDeliveries } from '../payLinks.ts'
 import { paymentExceptionKinds, postingStatuses, refusedRequestReasons } from '../repository.ts'
 
@@ -27,6 +28,7 @@ const exceptionKindList = sqlList(paymentExceptionKinds)
 const staffRoleList = sqlList(staffRoles)
 const refusedRequestReasonList = sqlList(refusedRequestReasons)
 const payLinkDeliveryList = sqlList(payLinkDeliveries)
+const mailKindList = sqlList(mailKinds)
 
 export const migrations: readonly Migration[] = [
   {
@@ -353,6 +355,40 @@ export const migrations: readonly Migration[] = [
         opened_at INTEGER
       ) STRICT;
       CREATE INDEX pay_links_patron ON pay_links (institution, primary_id, created_at);
+    `,
+  },
+  {
+    version: 10,
+    name: 'the mail queue: messages sent with retries, and the producer cursor over events',
+    sql: `
+      CREATE TABLE mail_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        institution TEXT NOT NULL,
+        -- One message per key, ever: enqueueing it again (a restart, another instance) is a no-op.
+        dedupe_key TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN (${mailKindList})),
+        checkout_id TEXT,
+        recipients TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        text_body TEXT NOT NULL,
+        html_body TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'sent')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_until INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        sent_at INTEGER
+      ) STRICT;
+      CREATE INDEX mail_messages_due ON mail_messages (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX mail_messages_kind ON mail_messages (institution, kind, created_at);
+
+      CREATE TABLE mail_cursors (
+        name TEXT PRIMARY KEY,
+        position INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX events_type_at ON events (institution, type, at);
     `,
   },
 ]

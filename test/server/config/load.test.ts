@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, hashKioskKey, loadConfig } from '../../../server/config/load.ts'
+import { problemsOf } from './support.ts'
+import { hashKioskKey, loadConfig } from '../../../server/config/load.ts'
 
 const minimal = {
   ALMA_API_KEY: 'alma-key',
@@ -23,16 +24,6 @@ const production = {
   CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
   CASHNET_POSTBACK_SECRET: strong,
   KIOSK_KEYS: `lobby:${strong}`,
-}
-
-function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems
-    throw error
-  }
-  return []
 }
 
 describe('server/config/load', () => {

@@ -2,11 +2,12 @@
  * The storage contract: every `PaymentsRepository` implementation passes this suite (SQLite now,
  * PostgreSQL beside it). It covers every method, the append-only rules the database enforces,
  * leases across connections, pay attempts, re-allocation bookkeeping, exceptions, institutions,
- * and everything the staff console stores.
+ * everything the staff console stores, and the mail queue.
  */
 import { describe } from 'vitest'
 import { checkoutContract } from './checkouts.ts'
 import { lifecycleContract } from './lifecycle.ts'
+import { mailQueueContract } from './mailQueue.ts'
 import { outboxContract } from './outbox.ts'
 import { postbackContract } from './postbacks.ts'
 import { resolutionContract } from './resolutions.ts'
@@ -38,6 +39,9 @@ export function describePaymentsRepositoryContract(name: string, open: Repositor
     })
     describe("staff console's reads", () => {
       staffQueriesContract(open)
+    })
+    describe('the mail queue', () => {
+      mailQueueContract(open)
     })
   })
 }

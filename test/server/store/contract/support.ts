@@ -10,6 +10,7 @@ import type {
   PaymentsRepository,
   PostbackAction,
 } from '../../../../server/store/repository.ts'
+import type { MailQueue } from '../../../../server/store/mailQueue.ts'
 import type { StaffRepository } from '../../../../server/store/staff.ts'
 import type { StaffQueries } from '../../../../server/store/staffQueries.ts'
 
@@ -20,6 +21,10 @@ export interface RepositoryUnderTest {
   /** The staff console's reads over the same database. */
   queries: StaffQueries
   openAnother: () => Promise<PaymentsRepository>
+  /** The mail queue on the same database. */
+  mail: MailQueue
+  /** Another connection's mail queue (as another instance would open it). */
+  openAnotherMail: () => Promise<MailQueue>
   /** Runs SQL straight on the database; rejects with the database's own error. */
   execRaw: (sql: string) => Promise<void>
   close: () => Promise<void>

@@ -3,6 +3,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
+  openSqliteMailQueue,
   openSqliteRepository,
   openSqliteStaffStore,
 } from '../../../../server/store/sqlite/index.ts'
@@ -13,6 +14,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
   const path = join(dir, 'kiosk.sqlite')
   const repo = await openSqliteRepository(path)
   const staff = await openSqliteStaffStore(path)
+  const mail = await openSqliteMailQueue(path)
   const others: { close(): Promise<void> }[] = []
   return {
     repo,
@@ -20,6 +22,12 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
     queries: repo.staffQueries,
     async openAnother() {
       const other = await openSqliteRepository(path)
+      others.push(other)
+      return other
+    },
+    mail,
+    async openAnotherMail() {
+      const other = await openSqliteMailQueue(path)
       others.push(other)
       return other
     },
@@ -36,6 +44,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
     },
     async close() {
       for (const other of others) await other.close()
+      await mail.close()
       await staff.close()
       await repo.close()
       rmSync(dir, { recursive: true, force: true })
