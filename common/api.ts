@@ -226,6 +226,20 @@ export const kioskPayLinkSchema = z.object({
 })
 export type KioskPayLink = z.infer<typeof kioskPayLinkSchema>
 
+// ---- Email my receipt ---------------------------------------------------------------------
+
+export const emailReceiptRequestSchema = z.object({
+  /** The language the patron used at the kiosk: the receipt is written in it. */
+  language: languageSchema,
+})
+export type EmailReceiptRequest = z.infer<typeof emailReceiptRequestSchema>
+
+export const emailReceiptResponseSchema = z.object({
+  /** Where it goes, masked (`m•••@example.edu`): the patron recognises it, an onlooker learns little. */
+  sentTo: z.string(),
+})
+export type EmailReceiptResponse = z.infer<typeof emailReceiptResponseSchema>
+
 // ---- The route table ------------------------------------------------------------------------
 
 /** One kiosk API route: what the service registers and the renderer calls, with its schemas. */
@@ -284,6 +298,14 @@ export const kioskApiRoutes = {
     body: kioskPayLinkRequestSchema,
     response: kioskPayLinkSchema,
   },
+  /** "Email my receipt": the kiosk's own posted checkout, to the patron's preferred email in Alma. */
+  emailReceipt: {
+    method: 'POST',
+    path: '/api/v1/checkouts/:id/email-receipt',
+    params: checkoutParamsSchema,
+    body: emailReceiptRequestSchema,
+    response: emailReceiptResponseSchema,
+  },
 } as const satisfies Record<string, KioskApiRoute>
 
 /** A route's path with its `:name` params filled in (encoded). */
@@ -305,6 +327,8 @@ export const apiPaths = {
     kioskApiPath(kioskApiRoutes.cancelCheckout.path, { id: checkoutId }),
   kioskSettings: kioskApiRoutes.kioskSettings.path,
   payLinks: kioskApiRoutes.payLink.path,
+  emailReceipt: (checkoutId: string) =>
+    kioskApiPath(kioskApiRoutes.emailReceipt.path, { id: checkoutId }),
 } as const
 
 // ---- Errors -------------------------------------------------------------------------------
@@ -325,6 +349,12 @@ export const apiErrorCodes = [
   'unauthorized',
   'rate_limited',
   'alma_unavailable',
+  /** The service sends no email (no mail server, or the library turned receipts off). */
+  'email_unavailable',
+  /** The patron has no preferred email in Alma. */
+  'no_email',
+  /** A receipt is asked for before the payment is posted. */
+  'not_posted',
   'internal',
 ] as const
 export const apiErrorCodeSchema = z.enum(apiErrorCodes)

@@ -42,11 +42,19 @@ import {
 } from './payments/posting/worker.ts'
 import type { PaymentsRepository, PostbackOutcome } from './store/repository.ts'
 import {
+  openSqliteMailQueue,
   openSqliteRepository,
   openSqliteStaffStore,
   type SqliteRepository,
   type SqliteStaffStore,
 } from './store/sqlite/index.ts'
+import type { MailQueue } from './store/mailQueue.ts'
+import {
+  createNotifyService,
+  type NotifyService,
+  type NotifyServiceDeps,
+} from './notify/service.ts'
+import { smtpTransport, type MailTransport } from './notify/transport.ts'
 import type { StaffRepository } from './store/staff.ts'
 import { staffRoutesPlugin } from './http/staffRoutes.ts'
 import { createReconciliationService } from './reconciliation/service.ts'
@@ -90,6 +98,12 @@ export interface AssembleOverrides {
   onPostbackOutcome?: (outcome: PostbackOutcome) => void
   /** The built staff console (default `out/staff`); null: API only. */
   staffConsoleDir?: string | null
+  /** Email tuning tests need: another transport, faster loops, the retry backoff. */
+  mail?: {
+    transport?: MailTransport
+    producerPollMs?: number
+    sender?: NotifyServiceDeps['sender']
+  }
 }
 
 export interface InstitutionServices {
@@ -116,6 +130,8 @@ export interface AssembledService {
   accounts: Accounts
   /** Pay links: made by staff and kiosks, opened by the patron pay pages. */
   payLinks: PayLinks
+  /** Email: the queue and its loops; null when the service has no mail server. */
+  mail: { queue: MailQueue; notify: NotifyService } | null
   /** One institution's services; throws for an unknown code. */
   institution(code: string): InstitutionServices
   /** Starts listening and the background work (posting worker, expiry sweeps). */
@@ -364,6 +380,35 @@ export async function assembleService(
     ttls: config.payLinks,
   })
 
+  const mailConfig = config.mail
+  const mail = mailConfig
+    ? await (async () => {
+        const queue = await openSqliteMailQueue(config.databaseUrl)
+        const notify = createNotifyService({
+          queue,
+          transport: overrides.mail?.transport ?? smtpTransport(mailConfig),
+          repo,
+          queries: store.staffQueries,
+          institutions: config.institutions,
+          almaFor: (code) => servicesOf(code).alma,
+          checkoutsFor: (code) => servicesOf(code).checkouts,
+          clock,
+          publicBaseUrl: config.publicBaseUrl,
+          logger: log('mail'),
+          ...(overrides.mail?.sender ? { sender: overrides.mail.sender } : {}),
+          ...(overrides.mail?.producerPollMs
+            ? { producerPollMs: overrides.mail.producerPollMs }
+            : {}),
+        })
+        return { queue, notify }
+      })()
+    : null
+  if (mail) {
+    metrics.addGauge('kiosk_mail_queue_pending', 'Email messages queued and not sent yet.', () =>
+      mail.queue.pendingCount(),
+    )
+  }
+
   await app.register(opsRoutes({ metrics, checkReady: () => repo.ping() }))
   await app.register(
     kioskRoutes({
@@ -414,6 +459,14 @@ export async function assembleService(
           qrSvg: created.qrSvg ?? (await qrSvgOf(created.url)),
           expiresAt: new Date(created.link.expiresAt).toISOString(),
         }
+      },
+      emailReceipt: (input) => {
+        if (!mail) {
+          return Promise.reject(
+            new PaymentError('email_unavailable', 'Receipts cannot be emailed here.'),
+          )
+        }
+        return mail.notify.emailReceipt(input)
       },
     }),
   )
@@ -481,7 +534,7 @@ export async function assembleService(
         lookupStore,
         payLinks,
         payLinkStore: staffStore.payLinks,
-        mailer: null,
+        mailer: mail?.notify.payLinkMailer ?? null,
         staffStore,
         clock,
         maxWaitSeconds: maxLongPollSeconds,
@@ -503,6 +556,7 @@ export async function assembleService(
   )
 
   let sweeper: NodeJS.Timeout | null = null
+  let stopWakingMail: (() => void) | null = null
   const sweep = () => {
     lookupStore.sweep(clock.now())
     repo.expirePendingCheckouts(clock.now()).catch((error: unknown) => {
@@ -529,6 +583,7 @@ export async function assembleService(
     staffAuth,
     accounts,
     payLinks,
+    mail,
     institution: servicesOf,
     listen: async (port = config.port, host = config.host) => {
       const address = await app.listen({ port, host })
@@ -536,13 +591,27 @@ export async function assembleService(
         worker.start()
         sweeper = setInterval(sweep, sweepIntervalMs)
         sweeper.unref()
+        if (mail) {
+          mail.notify.start()
+          // A posted payment's message goes out at once rather than at the next look.
+          stopWakingMail = notifier.subscribeAll((change) => {
+            if (change.status === 'posted' || change.status === 'posted_with_exceptions') {
+              mail.notify.wake()
+            }
+          })
+        }
       }
       return address
     },
     close: async () => {
       if (sweeper) clearInterval(sweeper)
+      stopWakingMail?.()
       await app.close()
       await worker.stop()
+      if (mail) {
+        await mail.notify.stop()
+        await mail.queue.close()
+      }
       await staffStore.close()
       await store.close()
     },

@@ -19,6 +19,9 @@ const statusByCode: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   rate_limited: 429,
   alma_unavailable: 503,
+  email_unavailable: 503,
+  no_email: 409,
+  not_posted: 409,
   internal: 500,
 }
 
@@ -38,6 +41,9 @@ const defaultMessages: Record<ApiErrorCode, string> = {
   unauthorized: 'This kiosk is not authorised.',
   rate_limited: 'Too many requests from this kiosk. Please wait a moment.',
   alma_unavailable: 'The library system is not reachable right now. Please try again later.',
+  email_unavailable: 'Receipts cannot be emailed here.',
+  no_email: 'There is no email address on your library account.',
+  not_posted: 'The receipt is not ready yet.',
   internal: 'Something went wrong.',
 }
 

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import {
   kioskApiRoutes,
+  type EmailReceiptResponse,
+  type Language,
   type KioskPayLink,
   type KioskSettings,
   type LookupResponse,
@@ -25,6 +27,13 @@ export interface KioskRouteDeps {
   kioskSettingsFor(institution: string): KioskSettings
   /** A pay link for the patron of the kiosk's lookup (null: the kiosk does not offer it). */
   payLinkFor(institution: string, kioskId: string, lookupId: string): Promise<KioskPayLink | null>
+  /** Queues "Email my receipt" for the kiosk's own posted checkout. */
+  emailReceipt(input: {
+    institution: string
+    kioskId: string
+    checkoutId: string
+    language: Language
+  }): Promise<EmailReceiptResponse>
   /** Longest long-poll a kiosk may ask for. */
   maxWaitSeconds: number
 }
@@ -57,8 +66,15 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       request.log.info({ kioskId: kiosk.kioskId, institution: kiosk.institution }, 'kiosk request')
     })
 
-    const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings, payLink } =
-      kioskApiRoutes
+    const {
+      lookup,
+      createCheckout,
+      checkoutState,
+      cancelCheckout,
+      kioskSettings,
+      payLink,
+      emailReceipt,
+    } = kioskApiRoutes
 
     app.route({
       method: lookup.method,
@@ -156,6 +172,28 @@ export function kioskRoutes(deps: KioskRouteDeps) {
           )
           if (!link) return await sendApiError(reply, 'not_found', 'This kiosk does not offer it.')
           return await reply.code(201).send(link)
+        } catch (error) {
+          return sendDomainError(reply, error)
+        }
+      },
+    })
+
+    app.route({
+      method: emailReceipt.method,
+      url: emailReceipt.path,
+      handler: async (request, reply) => {
+        const params = emailReceipt.params.safeParse(request.params)
+        const body = emailReceipt.body.safeParse(request.body)
+        if (!params.success) return sendApiError(reply, 'invalid_request', firstIssue(params.error))
+        if (!body.success) return sendApiError(reply, 'invalid_request', firstIssue(body.error))
+        try {
+          const sent = await deps.emailReceipt({
+            institution: request.kiosk.institution,
+            kioskId: request.kiosk.kioskId,
+            checkoutId: params.data.id,
+            language: body.data.language,
+          })
+          return await reply.code(202).send(sent)
         } catch (error) {
           return sendDomainError(reply, error)
         }

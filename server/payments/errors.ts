@@ -9,6 +9,9 @@ export type PaymentErrorKind = Extract<
   | 'fee_being_posted'
   | 'checkout_not_found'
   | 'alma_unavailable'
+  | 'email_unavailable'
+  | 'no_email'
+  | 'not_posted'
 >
 
 /** A checkout request the service refuses, classified so the API layer maps `kind` to an answer. */

@@ -94,6 +94,8 @@ export interface HarnessOptions {
   /** Changes the loaded configuration (a second institution, …) before the service is built. */
   configure?: (config: ServiceConfig) => ServiceConfig
   staffConsoleDir?: string | null
+  /** Email tuning (the mail server itself comes from `env`: SMTP_URL, MAIL_FROM). */
+  mail?: AssembleOverrides['mail']
 }
 
 export interface Harness {
@@ -184,6 +186,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
     ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
     staffConsoleDir: options.staffConsoleDir ?? null,
+    ...(options.mail ? { mail: options.mail } : {}),
   })
   await service.listen(port, '127.0.0.1')
   const own = service.institution(institution)
