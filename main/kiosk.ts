@@ -50,6 +50,8 @@ export interface KioskStartOptions {
   timers?: Timers
   now?: () => number
   recoveryPolicy?: RecoveryPolicy
+  /** How long a proxied API request may take (main/protocol/apiProxy.ts unless a test shortens it). */
+  proxyDeadlineMs?: (url: URL) => number
   /** Opens the runtime state store (electron-store by default). */
   runtimeState?: () => RuntimeStateStore
 }
@@ -147,6 +149,7 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
       onProxyError: (message) => {
         log.warn(message)
       },
+      ...(options.proxyDeadlineMs ? { deadlineMs: options.proxyDeadlineMs } : {}),
     }),
   )
 

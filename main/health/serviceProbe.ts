@@ -4,6 +4,11 @@
  */
 import { apiPaths } from '../../common/api.ts'
 import { serviceUrlFor, type ServiceTarget } from '../protocol/apiProxy.ts'
+import {
+  describeUpstreamFailure,
+  isRedirectStatus,
+  serviceRedirectedAdvice,
+} from '../protocol/upstreamFailure.ts'
 
 export type ProbeResult =
   | { kind: 'ok' }
@@ -28,20 +33,24 @@ export async function probeService(
       redirect: 'manual',
     })
   } catch (error) {
-    const reason =
-      error instanceof Error
-        ? error.cause instanceof Error
-          ? error.cause.message
-          : error.message
-        : String(error)
+    const failure = describeUpstreamFailure(error)
     return {
       kind: 'unreachable',
-      detail: `Service ${target.serviceUrl.origin} unreachable: ${reason}`,
+      detail:
+        failure.kind === 'redirected'
+          ? `Service ${target.serviceUrl.origin}: ${failure.detail}`
+          : `Service ${target.serviceUrl.origin} unreachable: ${failure.detail}`,
     }
   }
   // The body is not needed; release the connection.
   await response.body?.cancel().catch(() => undefined)
   if (response.ok) return { kind: 'ok' }
+  if (isRedirectStatus(response.status)) {
+    return {
+      kind: 'unreachable',
+      detail: `Service ${target.serviceUrl.origin}: ${serviceRedirectedAdvice}`,
+    }
+  }
   if (response.status === 401 || response.status === 403) {
     return { kind: 'rejected', status: response.status }
   }

@@ -39,6 +39,26 @@ const forwardedResponseHeaders = [
 ]
 const allowedMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
 
+/**
+ * How long one proxied request may take. Electron hands the protocol handler a new Request without
+ * the renderer's abort signal, so a request the renderer gave up on (an abandoned long-poll) would
+ * otherwise hold its connection to the service until the service answers. Long-polls get the
+ * `wait` they asked for plus a grace period; everything else a fixed deadline.
+ */
+export const proxyDeadlines = {
+  defaultMs: 15_000,
+  longPollGraceMs: 10_000,
+  /** The service's own ceiling for `wait` (server/http/kioskRoutes.ts). */
+  maxWaitSeconds: 3600,
+} as const
+
+export function proxyDeadlineMs(url: URL): number {
+  const raw = url.searchParams.get('wait')
+  const wait = raw === null || raw.trim() === '' ? Number.NaN : Number(raw)
+  if (!Number.isFinite(wait) || wait <= 0) return proxyDeadlines.defaultMs
+  return Math.min(wait, proxyDeadlines.maxWaitSeconds) * 1000 + proxyDeadlines.longPollGraceMs
+}
+
 export function isApiPath(pathname: string): boolean {
   return pathname === '/api' || pathname.startsWith('/api/')
 }

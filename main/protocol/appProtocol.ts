@@ -10,12 +10,18 @@ import {
   buildProxyRequest,
   isApiPath,
   maxProxyBodyBytes,
+  proxyDeadlineMs,
   proxyErrorResponse,
   proxyResponse,
   type ServiceTarget,
 } from './apiProxy.ts'
 import { parseAppUrl, statusPaths } from './appUrl.ts'
 import { contentTypeFor, resolveRendererFile } from './rendererFiles.ts'
+import {
+  describeUpstreamFailure,
+  isRedirectStatus,
+  serviceRedirectedAdvice,
+} from './upstreamFailure.ts'
 
 export type StatusPageKind = keyof typeof statusPaths
 
@@ -30,6 +36,8 @@ export interface AppProtocolOptions {
   /** Electron's net.fetch in the app (Chromium's network stack: system proxy and certificates). */
   fetch: FetchLike
   onProxyError?: (message: string) => void
+  /** How long a proxied request may take (proxyDeadlineMs unless a test shortens it). */
+  deadlineMs?: (url: URL) => number
 }
 
 const securityHeaders = { 'x-content-type-options': 'nosniff' }
@@ -67,20 +75,35 @@ async function proxy(request: Request, options: AppProtocolOptions): Promise<Res
     service,
   )
   if (!plan.ok) return proxyErrorResponse(plan.status, plan.reason)
+  const path = new URL(plan.url).pathname
+  const deadline = (options.deadlineMs ?? proxyDeadlineMs)(new URL(plan.url))
   try {
     const upstream = await options.fetch(plan.url, {
       method: plan.method,
       headers: plan.headers,
       body: plan.body,
       redirect: 'manual',
-      signal: request.signal,
+      // In Electron request.signal never fires (the handler gets a copy without the renderer's
+      // signal); the deadline is what ends an abandoned request. Both are honoured.
+      signal: AbortSignal.any([request.signal, AbortSignal.timeout(deadline)]),
     })
+    if (isRedirectStatus(upstream.status)) {
+      // Node's fetch returns the 3xx; net.fetch rejects (below). Same answer either way.
+      await upstream.body?.cancel().catch(() => undefined)
+      options.onProxyError?.(`proxy ${plan.method} ${path}: ${serviceRedirectedAdvice}`)
+      return proxyErrorResponse(502, `The kiosk service redirected (${serviceRedirectedAdvice}).`)
+    }
     return proxyResponse(upstream)
   } catch (error) {
+    const failure = describeUpstreamFailure(error)
     // Log the path only: query strings and bodies may carry patron data.
-    options.onProxyError?.(
-      `proxy ${plan.method} ${new URL(plan.url).pathname} failed: ${error instanceof Error ? error.message : String(error)}`,
-    )
+    options.onProxyError?.(`proxy ${plan.method} ${path} failed: ${failure.detail}`)
+    if (failure.kind === 'timeout') {
+      return proxyErrorResponse(504, 'The kiosk service did not answer in time.')
+    }
+    if (failure.kind === 'redirected') {
+      return proxyErrorResponse(502, `The kiosk service redirected (${serviceRedirectedAdvice}).`)
+    }
     return proxyErrorResponse(502, 'The kiosk service could not be reached.')
   }
 }

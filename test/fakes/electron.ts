@@ -561,19 +561,34 @@ export const protocol = {
   isProtocolHandled(scheme: string): boolean {
     return protocol.handlers.has(scheme)
   },
-  /** Test helper: what a page fetching this URL would get. */
+  /**
+   * Test helper: what a page fetching this URL would get. Like Electron, the handler gets a new
+   * Request without the page's abort signal: a page that gives up does not cancel the handler.
+   */
   fakeRequest(url: string, init?: RequestInit): Promise<Response> {
     const scheme = new URL(url).protocol.replace(/:$/, '')
     const handler = protocol.handlers.get(scheme)
     if (!handler) throw new Error(`no handler for ${scheme}:`)
-    return Promise.resolve(handler(new Request(url, init)))
+    const { signal: _pageSignal, ...withoutSignal } = init ?? {}
+    return Promise.resolve(handler(new Request(url, withoutSignal)))
   },
 }
 
-/** Electron's net.fetch uses Chromium's network stack; here it is Node's fetch, to real servers. */
+/**
+ * Electron's net.fetch uses Chromium's network stack; here it is Node's fetch, to real servers. One
+ * difference is kept: with `redirect: 'manual'` net.fetch does not return the 3xx as Node's fetch
+ * does, it rejects with "Redirect was cancelled" (its ClientRequest dies when nobody follows).
+ */
 export const net = {
-  fetch(input: string | Request, init?: RequestInit): Promise<Response> {
-    return globalThis.fetch(input, init)
+  async fetch(input: string | Request, init?: RequestInit): Promise<Response> {
+    const response = await globalThis.fetch(input, init)
+    const manual =
+      (init?.redirect ?? (input instanceof Request ? input.redirect : 'follow')) === 'manual'
+    if (manual && response.status >= 300 && response.status < 400 && response.status !== 304) {
+      await response.body?.cancel()
+      throw new Error('Redirect was cancelled')
+    }
+    return response
   },
 }
 

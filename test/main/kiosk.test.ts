@@ -184,6 +184,41 @@ describe('main/kiosk', () => {
     ).toEqual({ kioskId: 'pollak-1', version: '0.0.0-test', mode: 'production' })
   })
 
+  it('ends a proxied request the page abandoned at its deadline (the page signal never arrives)', async () => {
+    await start({ argv: ['electron', '.', '--demo'], env: demoEnv(), proxyDeadlineMs: () => 300 })
+    service.respond = (request) =>
+      request.url.startsWith('/api/v1/checkouts/c1') ? 'hold' : { status: 200, body: '{}' }
+    const page = new AbortController()
+    const pending = electron.protocol.fakeRequest('app://kiosk/api/v1/checkouts/c1?wait=25', {
+      signal: page.signal,
+    })
+    page.abort()
+    // Electron does not pass the abort on: only the proxy's own deadline frees the connection.
+    const response = await pending
+    expect(response.status).toBe(504)
+    await vi.waitFor(() => {
+      expect(service.abandoned).toEqual(['/api/v1/checkouts/c1?wait=25'])
+    })
+    expect(logText()).toContain(
+      'proxy GET /api/v1/checkouts/c1 failed: no answer before the deadline',
+    )
+  })
+
+  it('reports a redirecting service as a configuration problem, not an outage', async () => {
+    service.respond = () => ({ status: 301, headers: { location: 'https://sso.example/login' } })
+    const { contents } = await startDemo()
+    expect(contents.getURL()).toBe('app://kiosk/_status/out-of-order')
+    const page = await (await electron.protocol.fakeRequest(contents.getURL())).text()
+    expect(page).toContain('the service redirected: check service.url')
+    expect(logText()).toContain('the service redirected: check service.url')
+
+    const proxied = await electron.protocol.fakeRequest('app://kiosk/api/v1/kiosk-settings')
+    expect(proxied.status).toBe(502)
+    expect(((await proxied.json()) as { error: { message: string } }).error.message).toContain(
+      'check service.url',
+    )
+  })
+
   it('shows "out of order" while the service is down and recovers by itself', async () => {
     service.respond = () => ({ status: 503 })
     const { contents } = await startDemo()

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import {
   buildProxyRequest,
   maxProxyBodyBytes,
+  proxyDeadlineMs,
+  proxyDeadlines,
   proxyResponse,
   serviceUrlFor,
   type ProxyRequestInput,
@@ -128,5 +130,20 @@ describe('main/protocol/apiProxy', () => {
     expect(
       serviceUrlFor(new URL('app://kiosk/api/v1/kiosk-settings?x=1#frag'), target.serviceUrl).href,
     ).toBe('https://svc.example.edu/api/v1/kiosk-settings?x=1')
+  })
+})
+
+describe('proxyDeadlineMs', () => {
+  it('gives a long-poll its wait plus a grace period, everything else the default', () => {
+    const at = (path: string) => proxyDeadlineMs(new URL(`app://kiosk${path}`))
+    expect(at('/api/v1/lookups')).toBe(proxyDeadlines.defaultMs)
+    expect(at('/api/v1/checkouts/c1?wait=25&status=pending')).toBe(
+      25_000 + proxyDeadlines.longPollGraceMs,
+    )
+    expect(at('/api/v1/checkouts/c1?wait=0')).toBe(proxyDeadlines.defaultMs)
+    expect(at('/api/v1/checkouts/c1?wait=abc')).toBe(proxyDeadlines.defaultMs)
+    expect(at('/api/v1/checkouts/c1?wait=99999')).toBe(
+      proxyDeadlines.maxWaitSeconds * 1000 + proxyDeadlines.longPollGraceMs,
+    )
   })
 })

@@ -8,15 +8,22 @@ export interface RecordedRequest {
   body: string
 }
 
+export interface RecordedAnswer {
+  status: number
+  body?: string | Buffer
+  headers?: Record<string, string>
+}
+
 export interface RecordingService {
   url: string
   requests: RecordedRequest[]
-  /** What the next requests get; defaults to 200 with kiosk settings-like JSON. */
-  respond: (request: RecordedRequest) => {
-    status: number
-    body?: string
-    headers?: Record<string, string>
-  }
+  /**
+   * What the next requests get; defaults to 200 with kiosk settings-like JSON. 'hold' never
+   * answers (a long-poll the service keeps open) until the client goes away.
+   */
+  respond: (request: RecordedRequest) => RecordedAnswer | 'hold'
+  /** URLs of requests whose client closed the connection before an answer. */
+  abandoned: string[]
   close(): Promise<void>
 }
 
@@ -25,6 +32,7 @@ export async function startRecordingService(): Promise<RecordingService> {
   const service: RecordingService = {
     url: '',
     requests: [],
+    abandoned: [],
     respond: () => ({
       status: 200,
       body: '{"ok":true}',
@@ -44,6 +52,12 @@ export async function startRecordingService(): Promise<RecordingService> {
       }
       service.requests.push(recorded)
       const answer = service.respond(recorded)
+      if (answer === 'hold') {
+        res.on('close', () => {
+          if (!res.writableEnded) service.abandoned.push(recorded.url)
+        })
+        return
+      }
       res.writeHead(answer.status, answer.headers ?? {})
       res.end(answer.body ?? '')
     })
