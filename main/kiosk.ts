@@ -3,7 +3,7 @@
  * app:// protocol, the kiosk window, the CashNet view, the bridge and self-healing. Each step is a
  * call into a module that holds the decision; this file only decides the order.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   app,
@@ -20,7 +20,7 @@ import type { CheckoutEvent, KioskInfo } from '../common/kioskBridge.ts'
 import { bridgeChannels, checkoutEventSchema } from '../common/kioskBridge.ts'
 import { registerBridgeHandlers } from './bridge/bridgeHandlers.ts'
 import { CheckoutViewController } from './checkout/checkoutView.ts'
-import { resolveKioskConfig } from './config/loadKioskConfig.ts'
+import { plainKeyPermissionWarning, resolveKioskConfig } from './config/loadKioskConfig.ts'
 import type { KioskConfig } from './config/machineConfig.ts'
 import { KioskRecovery } from './health/recovery.ts'
 import { defaultRecoveryPolicy, type RecoveryPolicy } from './health/recoveryPolicy.ts'
@@ -39,7 +39,7 @@ import {
   guardKioskNavigation,
   refuseWebviewsAndPopups,
 } from './security/webContentsGuards.ts'
-import { kioskWindowOptions } from './windowOptions.ts'
+import { kioskWindowOptions, revealFallbackMs, revealKioskWindow } from './windowOptions.ts'
 
 export interface KioskStartOptions {
   argv: readonly string[]
@@ -119,6 +119,14 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
     `kiosk ${app.getVersion()} starting: ${config ? `${config.mode} mode, kiosk ${config.kioskId}, service ${config.serviceUrl.origin}` : 'not configured'}`,
   )
   if (resolved.demoRefused) log.warn('--demo ignored: a packaged kiosk never runs in demo mode')
+  if (resolved.plainKey && resolved.configPath) {
+    const warning = plainKeyPermissionWarning({
+      platform: options.platform,
+      path: resolved.configPath,
+      mode: statSync(resolved.configPath).mode,
+    })
+    if (warning) log.warn(warning)
+  }
 
   if (production) {
     const found = debuggingSwitches.filter((name) => app.commandLine.hasSwitch(name))
@@ -160,8 +168,14 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
   guardKeys(contents, production)
   guardDevTools(contents, production, log)
   guardKioskNavigation(contents, log)
+  const timers = options.timers ?? realTimers
+  const reveal = () => {
+    revealKioskWindow(window, production)
+  }
+  const revealFallback = timers.setTimeout(reveal, revealFallbackMs)
   window.once('ready-to-show', () => {
-    window.show()
+    timers.clearTimeout(revealFallback)
+    reveal()
   })
   let quitting = false
   app.on('before-quit', () => {
@@ -231,7 +245,7 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
     checkout,
     log,
     state: openStateStore(options, log),
-    timers: options.timers ?? realTimers,
+    timers,
     now: options.now ?? Date.now,
     policy: options.recoveryPolicy ?? defaultRecoveryPolicy,
     probeFetch: (url, init) => net.fetch(url, init),

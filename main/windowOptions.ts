@@ -24,12 +24,14 @@ export interface KioskWindowInput {
   preloadPath: string
 }
 
-/** The kiosk window's options: locked down, devtools only outside production. */
+/**
+ * The kiosk window's options: locked down, devtools only outside production. Created hidden and
+ * not yet in kiosk mode: a window created with `kiosk: true` may show at once (white) on some
+ * platforms despite `show: false`. revealKioskWindow enters kiosk mode once the page has painted.
+ */
 export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstructorOptions {
   return {
     show: false,
-    kiosk: input.production,
-    fullscreen: input.production,
     autoHideMenuBar: true,
     backgroundColor: '#ffffff',
     width: 1280,
@@ -41,6 +43,24 @@ export function kioskWindowOptions(input: KioskWindowInput): BrowserWindowConstr
     },
   }
 }
+
+/** The part of a BrowserWindow revealKioskWindow needs. */
+export interface RevealableWindow {
+  isDestroyed(): boolean
+  isVisible(): boolean
+  setKiosk(flag: boolean): void
+  show(): void
+}
+
+/** After 'ready-to-show' (or the fallback deadline): kiosk mode in production, then show, once. */
+export function revealKioskWindow(window: RevealableWindow, production: boolean): void {
+  if (window.isDestroyed() || window.isVisible()) return
+  if (production) window.setKiosk(true)
+  window.show()
+}
+
+/** Shown anyway if the first paint never comes (a hung renderer): a hidden kiosk shows the desktop. */
+export const revealFallbackMs = 10_000
 
 /** In-memory partition for the CashNet page: no `persist:` prefix, so nothing is written to disk. */
 export const checkoutPartition = 'checkout'

@@ -19,6 +19,7 @@ import { checkoutPartition, checkoutViewOptions } from '../windowOptions.ts'
 import {
   classifyCheckoutNavigation,
   classifyCheckoutRequest,
+  classifyDetachedCheckoutRequest,
   type CheckoutPolicy,
 } from './returnDetection.ts'
 import { wipeSession } from './wipe.ts'
@@ -82,8 +83,24 @@ export class CheckoutViewController {
     // Sees every request, including POSTs and redirects that will-navigate may miss.
     this.session.webRequest.onBeforeRequest((details, callback) => {
       const current = this.current
-      if (!current || details.webContentsId !== current.view.webContents.id) {
+      if (!current) {
         // Nothing may load in this partition outside an open checkout.
+        callback({ cancel: true })
+        return
+      }
+      if (details.webContentsId === undefined) {
+        // A worker of the open CashNet page (3-D Secure may use one): the origin policy decides.
+        const detached = classifyDetachedCheckoutRequest(details, this.options.policy)
+        if (detached === 'block') {
+          this.options.log.warn(
+            `checkout view: blocked a worker request to ${safeForLog(details.url)}`,
+          )
+        }
+        callback(detached === 'allow' ? {} : { cancel: true })
+        return
+      }
+      if (details.webContentsId !== current.view.webContents.id) {
+        // Another web contents in this partition: never ours.
         callback({ cancel: true })
         return
       }

@@ -55,6 +55,21 @@ export function classifyCheckoutRequest(
   return isAllowedCheckoutSubframeUrl(request.url) ? 'allow' : 'block'
 }
 
+/**
+ * A request in the CashNet partition that belongs to no web contents (`webContentsId` missing:
+ * dedicated, shared and service workers, which 3-D Secure pages may use). It cannot navigate, so
+ * it is never a return; it may go where a frame of the CashNet page may load from.
+ */
+export function classifyDetachedCheckoutRequest(
+  request: Pick<CheckoutRequest, 'url'>,
+  policy: CheckoutPolicy,
+): 'allow' | 'block' {
+  return isAllowedCheckoutUrl(request.url, policy.allowedOrigins) ||
+    isAllowedCheckoutSubframeUrl(request.url)
+    ? 'allow'
+    : 'block'
+}
+
 /** The same decision for `will-navigate` / `will-frame-navigate` / `will-redirect` events. */
 export function classifyCheckoutNavigation(
   navigation: { url: string; isMainFrame: boolean },

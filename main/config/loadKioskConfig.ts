@@ -12,7 +12,7 @@ export interface KeyDecryptor {
 }
 
 export type KioskConfigResult =
-  { ok: true; config: KioskConfig } | { ok: false; problems: string[] }
+  { ok: true; config: KioskConfig; plainKey: boolean } | { ok: false; problems: string[] }
 
 export type ReadTextFile = (path: string) => string
 
@@ -95,7 +95,28 @@ export function loadMachineConfig(
   if (!parsed.ok) return parsed
   const key = resolveKey(parsed.file, deps.decryptor)
   if (!key.ok) return { ok: false, problems: [key.problem] }
-  return { ok: true, config: { ...parsed.config, kioskKey: key.key } }
+  return {
+    ok: true,
+    config: { ...parsed.config, kioskKey: key.key },
+    plainKey: parsed.file.kioskKey !== undefined,
+  }
+}
+
+/**
+ * A plain `kioskKey` is only as safe as the file's permissions. On Linux and macOS the file-based
+ * key is the recommended form (safeStorage may block on a keyring prompt at start, so the kiosk
+ * never calls it unless `kioskKeyProtected` is set): it must be mode 0600, owned by the kiosk
+ * account. Windows permissions are ACLs, which the mode bits do not show.
+ */
+export function plainKeyPermissionWarning(input: {
+  platform: NodeJS.Platform
+  path: string
+  mode: number
+}): string | null {
+  if (input.platform === 'win32') return null
+  const mode = input.mode & 0o777
+  if ((mode & 0o077) === 0) return null
+  return `${input.path} holds the kiosk key in plain text but other accounts can read it (mode ${mode.toString(8).padStart(4, '0')}): run chmod 600 on it`
 }
 
 /** Environment variables `npm start` sets for demo mode. */
@@ -133,6 +154,7 @@ export function demoConfigFromEnv(
   return {
     ok: true,
     config: { ...parsed.config, mode: 'demo', kioskKey: env[demoEnv.kioskKey] ?? '' },
+    plainKey: false,
   }
 }
 
@@ -152,6 +174,8 @@ export interface ResolvedConfig {
   configPath: string | null
   /** `--demo` was passed to a packaged app and ignored. */
   demoRefused: boolean
+  /** The machine file holds the key in plain text (`kioskKey`): its permissions matter. */
+  plainKey: boolean
 }
 
 /**
@@ -161,12 +185,19 @@ export interface ResolvedConfig {
 export function resolveKioskConfig(sources: ConfigSources): ResolvedConfig {
   const demoRequested = sources.argv.includes('--demo')
   if (demoRequested && !sources.packaged) {
-    return { result: demoConfigFromEnv(sources.env), configPath: null, demoRefused: false }
+    return {
+      result: demoConfigFromEnv(sources.env),
+      configPath: null,
+      demoRefused: false,
+      plainKey: false,
+    }
   }
   const location = resolveMachineConfigPath(sources)
+  const result = loadMachineConfig(location, sources)
   return {
-    result: loadMachineConfig(location, sources),
+    result,
     configPath: location.path,
     demoRefused: demoRequested,
+    plainKey: result.ok && result.plainKey,
   }
 }

@@ -8,12 +8,15 @@ import type { KioskLog } from '../logging.ts'
 import { blockedShortcut } from './keyFilter.ts'
 import { isAllowedKioskUrl } from './navigationPolicy.ts'
 
-/** Swallows reload, devtools, close, zoom, print and similar shortcuts; no pinch zoom. */
+/**
+ * Swallows reload, devtools, close, zoom, print and similar shortcuts. Pinch (visual) zoom needs
+ * nothing: Electron leaves it off unless setVisualZoomLevelLimits turns it on, and that call only
+ * applies to the page already loaded, so calling it here, before any page, would do nothing.
+ */
 export function guardKeys(contents: WebContents, production: boolean): void {
   contents.on('before-input-event', (event, input) => {
     if (blockedShortcut(input, { production })) event.preventDefault()
   })
-  void contents.setVisualZoomLevelLimits(1, 1)
 }
 
 /** In production devtools are off in webPreferences; should they open anyway, close them. */

@@ -210,6 +210,7 @@ export class FakeWebContents extends EventEmitter {
   devToolsOpen = false
   reloads = 0
   crashes = 0
+  /** Visual zoom limits of the page now loaded; null: Electron's default (no pinch zoom). */
   zoomLimits: [number, number] | null = null
   historyCleared = 0
   /** When set, the next loadURL rejects with this error (after emitting did-fail-load). */
@@ -228,6 +229,8 @@ export class FakeWebContents extends EventEmitter {
 
   loadURL(url: string): Promise<void> {
     this.loadedUrls.push(url)
+    // Like Electron, visual zoom limits belong to a page: a new page starts from the default.
+    this.zoomLimits = null
     this.url = url
     this.mainFrame.url = url
     const failure = this.failNextLoad
@@ -377,6 +380,8 @@ export class BrowserWindow extends EventEmitter {
   readonly webContents: FakeWebContents
   readonly contentView = new FakeContainerView()
   readonly options: unknown
+  /** show / setKiosk calls in order, to check kiosk mode is entered before showing. */
+  readonly calls: string[] = []
   shown = false
   focused = false
   destroyed = false
@@ -387,7 +392,16 @@ export class BrowserWindow extends EventEmitter {
   constructor(options: unknown) {
     super()
     this.options = options
+    const opts = (options ?? {}) as { show?: boolean; kiosk?: boolean; fullscreen?: boolean }
+    // Like Electron on some platforms: a window created in kiosk (or fullscreen) mode shows at
+    // once, white, whatever `show: false` says.
+    this.kiosk = opts.kiosk === true
+    this.shown = opts.show !== false || opts.kiosk === true || opts.fullscreen === true
     this.webContents = new FakeWebContents(session.defaultSession)
+    // Electron emits 'ready-to-show' once, when the first page has painted.
+    this.webContents.once('did-finish-load', () => {
+      this.emit('ready-to-show')
+    })
     BrowserWindow.created.push(this)
   }
   static getAllWindows(): BrowserWindow[] {
@@ -400,7 +414,11 @@ export class BrowserWindow extends EventEmitter {
     return this.webContents.loadURL(`file://${path}`)
   }
   show(): void {
+    this.calls.push('show')
     this.shown = true
+  }
+  isVisible(): boolean {
+    return this.shown && !this.destroyed
   }
   focus(): void {
     this.focused = true
@@ -412,6 +430,7 @@ export class BrowserWindow extends EventEmitter {
     this.minimized = false
   }
   setKiosk(flag: boolean): void {
+    this.calls.push(`setKiosk(${String(flag)})`)
     this.kiosk = flag
   }
   getContentSize(): [number, number] {
@@ -666,14 +685,22 @@ export const powerSaveBlocker = {
 /** Reversible stand-in for DPAPI: "encrypts" by prefixing and base64-encoding. */
 export const safeStorage = {
   available: true,
+  /**
+   * Every call, in order. On Linux the first call may block on a keyring prompt, so tests check
+   * the kiosk only calls safeStorage when the machine file asks for it.
+   */
+  calls: [] as string[],
   isEncryptionAvailable(): boolean {
+    safeStorage.calls.push('isEncryptionAvailable')
     return safeStorage.available
   },
   encryptString(plainText: string): Buffer {
+    safeStorage.calls.push('encryptString')
     if (!safeStorage.available) throw new Error('Encryption is not available.')
     return Buffer.from(`fake-dpapi:${plainText}`, 'utf8')
   },
   decryptString(encrypted: Buffer): string {
+    safeStorage.calls.push('decryptString')
     if (!safeStorage.available) throw new Error('Encryption is not available.')
     const text = encrypted.toString('utf8')
     if (!text.startsWith('fake-dpapi:')) throw new Error('Error while decrypting the ciphertext')
@@ -708,6 +735,7 @@ export function resetFake(): void {
   ipcRenderer.removeAllListeners()
   powerSaveBlocker.active.clear()
   safeStorage.available = true
+  safeStorage.calls.length = 0
   shell.opened.length = 0
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -113,8 +113,21 @@ describe('main/kiosk', () => {
     expect(contents.fakeAttachWebview('https://evil.example/').defaultPrevented).toBe(true)
     const { event, item } = electron.session.defaultSession.fakeDownload('app://kiosk/x.pdf')
     expect(event.defaultPrevented && item.cancelled).toBe(true)
-    window.emit('ready-to-show')
-    expect(window.shown).toBe(true)
+    // Shown once the first page painted; a demo run from a checkout stays a normal window.
+    expect(window.calls).toEqual(['show'])
+    expect(window.kiosk).toBe(false)
+  })
+
+  it('shows the window anyway when the first paint never comes', async () => {
+    electron.app.isPackaged = true
+    // The first page never paints: its load fails, so there is no 'ready-to-show'.
+    electron.app.on('web-contents-created', (_event, created: electron.FakeWebContents) => {
+      created.failNextLoad = { code: -2, description: 'ERR_FAILED' }
+    })
+    const { window } = await start({ argv: ['kiosk', `--config=${join(root, 'missing.json')}`] })
+    expect(window.shown).toBe(false)
+    timers.advance(10_000)
+    expect(window.calls).toEqual(['setKiosk(true)', 'show'])
   })
 
   it('shows "not configured" when packaged without a machine file, even with --demo', async () => {
@@ -137,7 +150,10 @@ describe('main/kiosk', () => {
     expect(service.requests).toHaveLength(0)
     expect(logText()).toContain('--demo ignored')
     // Packaged: no devtools, real kiosk mode, and the window cannot be closed.
-    expect(window.options).toMatchObject({ kiosk: true, webPreferences: { devTools: false } })
+    expect(window.options).toMatchObject({ show: false, webPreferences: { devTools: false } })
+    // Hidden until the first paint, then kiosk mode, then shown: never a white kiosk window.
+    expect(window.calls).toEqual(['setKiosk(true)', 'show'])
+    expect(window.kiosk && window.shown).toBe(true)
     expect(window.close().defaultPrevented).toBe(true)
     contents.fakeDevToolsOpened()
     expect(contents.isDevToolsOpened()).toBe(false)
@@ -217,6 +233,24 @@ describe('main/kiosk', () => {
     expect(((await proxied.json()) as { error: { message: string } }).error.message).toContain(
       'check service.url',
     )
+  })
+
+  it('on Linux uses a file-based key without touching safeStorage, and wants mode 0600', async () => {
+    const configPath = writeMachineFile()
+    chmodSync(configPath, 0o644)
+    await start({ argv: ['kiosk', '--config', configPath], platform: 'linux' })
+    // No keyring prompt can block the start: safeStorage was never called.
+    expect(electron.safeStorage.calls).toEqual([])
+    expect(logText()).toContain(`${configPath} holds the kiosk key in plain text`)
+    expect(logText()).toContain('mode 0644')
+  })
+
+  it('is quiet about a plain key file only the kiosk account can read', async () => {
+    const configPath = writeMachineFile()
+    chmodSync(configPath, 0o600)
+    await start({ argv: ['kiosk', '--config', configPath], platform: 'linux' })
+    expect(electron.safeStorage.calls).toEqual([])
+    expect(logText()).not.toContain('plain text')
   })
 
   it('shows "out of order" while the service is down and recovers by itself', async () => {

@@ -8,7 +8,10 @@ import {
 describe('main/windowOptions', () => {
   it('locks down the renderer in production', () => {
     const options = kioskWindowOptions({ production: true, preloadPath: '/app/preload/index.cjs' })
-    expect(options.kiosk).toBe(true)
+    // Kiosk mode comes after the first paint (revealKioskWindow), never at creation.
+    expect(options).toMatchObject({ show: false })
+    expect(options.kiosk).toBeUndefined()
+    expect(options.fullscreen).toBeUndefined()
     expect(options.webPreferences).toMatchObject({
       preload: '/app/preload/index.cjs',
       contextIsolation: true,
@@ -26,7 +29,7 @@ describe('main/windowOptions', () => {
 
   it('allows devtools only outside production, with the same isolation', () => {
     const options = kioskWindowOptions({ production: false, preloadPath: 'p.cjs' })
-    expect(options.kiosk).toBe(false)
+    expect(options.show).toBe(false)
     expect(options.webPreferences).toMatchObject({
       devTools: true,
       contextIsolation: true,

@@ -219,7 +219,8 @@ describe('main/checkout/checkoutView', () => {
     ).toBe(false)
     expect(view.webContents.fakeInput({ key: 'F5' }).defaultPrevented).toBe(true)
     expect(view.webContents.fakeInput({ key: '4' }).defaultPrevented).toBe(false)
-    expect(view.webContents.zoomLimits).toEqual([1, 1])
+    // Pinch zoom stays at Electron's default (off): nothing turned it on for the loaded page.
+    expect(view.webContents.zoomLimits).toBeNull()
   })
 
   it('cancels every request in the partition while no checkout is open', async () => {
@@ -242,6 +243,28 @@ describe('main/checkout/checkoutView', () => {
         resourceType: 'script',
       }),
     ).toEqual({ cancel: true })
+  })
+
+  it("lets the CashNet page's workers through (no webContentsId) only by the origin policy", async () => {
+    const { controller, session } = setup()
+    const worker = (url: string) =>
+      session.fakeBeforeRequest({ url, method: 'GET', resourceType: 'xhr' })
+    expect(await worker('https://commerce.cashnet.com/sw-fetch')).toEqual({ cancel: true })
+    await openOne(controller)
+    expect(await worker('https://commerce.cashnet.com/sw-fetch')).toEqual({})
+    expect(await worker('https://acs.issuer.example/3ds/method')).toEqual({})
+    expect(await worker('http://tracker.example/beacon')).toEqual({ cancel: true })
+    expect(await worker('https://user:pw@acs.issuer.example/')).toEqual({ cancel: true })
+    // Another web contents in the partition is still refused.
+    expect(
+      await session.fakeBeforeRequest({
+        webContentsId: 9_999,
+        url: 'https://commerce.cashnet.com/app.js',
+        method: 'GET',
+        resourceType: 'script',
+      }),
+    ).toEqual({ cancel: true })
+    expect(controller.openCheckoutId).toBe('c1')
   })
 
   it('places the view where the renderer says its slot starts, also after a resize', async () => {

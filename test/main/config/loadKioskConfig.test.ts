@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import {
   demoConfigFromEnv,
   loadMachineConfig,
+  plainKeyPermissionWarning,
   resolveKioskConfig,
   type KeyDecryptor,
 } from '../../../main/config/loadKioskConfig.ts'
@@ -168,5 +169,19 @@ describe('main/config/loadKioskConfig', () => {
     expect(packaged.demoRefused).toBe(true)
     expect(packaged.configPath).toBe(join(dir, 'missing.json'))
     expect(packaged.result.ok).toBe(false)
+  })
+})
+
+describe('plainKeyPermissionWarning', () => {
+  it('asks for mode 0600 on Linux and macOS, and leaves Windows ACLs alone', () => {
+    const path = '/etc/alma-kiosk/kiosk.json'
+    expect(plainKeyPermissionWarning({ platform: 'linux', path, mode: 0o100600 })).toBeNull()
+    expect(plainKeyPermissionWarning({ platform: 'linux', path, mode: 0o100640 })).toContain(
+      'chmod 600',
+    )
+    expect(plainKeyPermissionWarning({ platform: 'darwin', path, mode: 0o644 })).toContain(
+      'mode 0644',
+    )
+    expect(plainKeyPermissionWarning({ platform: 'win32', path, mode: 0o666 })).toBeNull()
   })
 })
