@@ -34,6 +34,43 @@ export const kioskInfoSchema = z.object({
 })
 export type KioskInfo = z.infer<typeof kioskInfoSchema>
 
+/**
+ * Why a bridge call failed. Electron hands an error thrown in an `ipcMain.handle` handler to the
+ * renderer as a message only ("Error invoking remote method …"), never its properties, so main
+ * never throws: every invoke-style call answers with a BridgeReply and the preload unwraps it.
+ */
+export const bridgeFailureKinds = [
+  /** Not the kiosk page's top frame on app://kiosk. */
+  'untrusted_sender',
+  /** The arguments do not match this contract. */
+  'invalid_arguments',
+  /** The host refused the request (a checkout URL outside the configured CashNet origins). */
+  'refused',
+  /** The host tried and failed. */
+  'failed',
+] as const
+export const bridgeFailureKindSchema = z.enum(bridgeFailureKinds)
+export type BridgeFailureKind = z.infer<typeof bridgeFailureKindSchema>
+
+export const bridgeReplySchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ kind: bridgeFailureKindSchema, message: z.string() }),
+  }),
+])
+export type BridgeReply = z.infer<typeof bridgeReplySchema>
+
+/** A failed bridge call as the preload rethrows it: the kind survives in the message too. */
+export class BridgeCallFailed extends Error {
+  override readonly name = 'BridgeCallFailed'
+  readonly kind: BridgeFailureKind
+  constructor(kind: BridgeFailureKind, message: string) {
+    super(`${kind}: ${message}`)
+    this.kind = kind
+  }
+}
+
 export interface KioskBridge {
   /** Shows the CashNet page for a checkout below the kiosk's own header. */
   openCheckout(args: OpenCheckoutArgs): Promise<void>

@@ -5,7 +5,9 @@
  */
 import { contextBridge, ipcRenderer } from 'electron'
 import {
+  BridgeCallFailed,
   bridgeChannels,
+  bridgeReplySchema,
   checkoutEventSchema,
   kioskInfoSchema,
   openCheckoutArgsSchema,
@@ -13,14 +15,21 @@ import {
   type KioskBridge,
 } from '../common/kioskBridge.ts'
 
+/** One invoke-style call: main answers with a BridgeReply, never a thrown error. */
+async function call(channel: string, ...args: unknown[]): Promise<unknown> {
+  const reply = bridgeReplySchema.parse(await ipcRenderer.invoke(channel, ...args))
+  if (!reply.ok) throw new BridgeCallFailed(reply.error.kind, reply.error.message)
+  return reply.value
+}
+
 const kiosk: KioskBridge = {
   openCheckout: async (args) => {
     // Main validates too; checking here gives the renderer a clear error without a round trip.
     const parsed = openCheckoutArgsSchema.parse(args)
-    await ipcRenderer.invoke(bridgeChannels.openCheckout, parsed)
+    await call(bridgeChannels.openCheckout, parsed)
   },
   closeCheckout: async () => {
-    await ipcRenderer.invoke(bridgeChannels.closeCheckout)
+    await call(bridgeChannels.closeCheckout)
   },
   onCheckoutEvent: (listener) => {
     const handler = (_event: unknown, payload: unknown) => {
@@ -33,10 +42,9 @@ const kiosk: KioskBridge = {
     }
   },
   endPatronSession: async () => {
-    await ipcRenderer.invoke(bridgeChannels.endPatronSession)
+    await call(bridgeChannels.endPatronSession)
   },
-  getKioskInfo: async () =>
-    kioskInfoSchema.parse(await ipcRenderer.invoke(bridgeChannels.getKioskInfo)),
+  getKioskInfo: async () => kioskInfoSchema.parse(await call(bridgeChannels.getKioskInfo)),
   heartbeat: () => {
     ipcRenderer.send(bridgeChannels.heartbeat)
   },

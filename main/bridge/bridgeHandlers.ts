@@ -8,6 +8,8 @@ import { z } from 'zod'
 import {
   bridgeChannels,
   openCheckoutArgsSchema,
+  type BridgeFailureKind,
+  type BridgeReply,
   type KioskInfo,
   type OpenCheckoutArgs,
 } from '../../common/kioskBridge.ts'
@@ -28,13 +30,18 @@ export interface BridgeDeps {
 const noArgs = z.tuple([])
 const openCheckoutArgs = z.tuple([openCheckoutArgsSchema])
 
-export class BridgeCallRefused extends Error {
-  override readonly name = 'BridgeCallRefused'
-  readonly kind: 'untrusted_sender' | 'invalid_arguments'
-  constructor(kind: 'untrusted_sender' | 'invalid_arguments', message: string) {
+/** An error a dependency throws to give the renderer a specific kind (otherwise 'failed'). */
+export class BridgeRefusal extends Error {
+  override readonly name = 'BridgeRefusal'
+  readonly kind: BridgeFailureKind
+  constructor(kind: BridgeFailureKind, message: string) {
     super(message)
     this.kind = kind
   }
+}
+
+function failure(kind: BridgeFailureKind, message: string): BridgeReply {
+  return { ok: false, error: { kind, message } }
 }
 
 /** Registers the handlers; returns a function that removes them again. */
@@ -44,21 +51,31 @@ export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () =
     schema: z.ZodType<A>,
     run: (...args: A) => Promise<R> | R,
   ) => {
-    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...raw: unknown[]) => {
-      if (!isTrustedSender(event, deps.kioskContentsId())) {
-        deps.log.warn(`bridge: refused ${channel} from an untrusted frame`)
-        throw new BridgeCallRefused('untrusted_sender', 'Refused: not the kiosk page.')
-      }
-      const parsed = schema.safeParse(raw)
-      if (!parsed.success) {
-        deps.log.warn(`bridge: invalid arguments for ${channel}`)
-        throw new BridgeCallRefused(
-          'invalid_arguments',
-          `Invalid arguments for ${channel}: ${z.prettifyError(parsed.error)}`,
-        )
-      }
-      return await run(...parsed.data)
-    })
+    // Never throws: Electron would pass only the message on (see BridgeReply).
+    ipcMain.handle(
+      channel,
+      async (event: IpcMainInvokeEvent, ...raw: unknown[]): Promise<BridgeReply> => {
+        if (!isTrustedSender(event, deps.kioskContentsId())) {
+          deps.log.warn(`bridge: refused ${channel} from an untrusted frame`)
+          return failure('untrusted_sender', 'Refused: not the kiosk page.')
+        }
+        const parsed = schema.safeParse(raw)
+        if (!parsed.success) {
+          deps.log.warn(`bridge: invalid arguments for ${channel}`)
+          return failure(
+            'invalid_arguments',
+            `Invalid arguments for ${channel}: ${z.prettifyError(parsed.error)}`,
+          )
+        }
+        try {
+          return { ok: true, value: await run(...parsed.data) }
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          deps.log.warn(`bridge: ${channel} failed: ${message}`)
+          return failure(error instanceof BridgeRefusal ? error.kind : 'failed', message)
+        }
+      },
+    )
   }
 
   handle(bridgeChannels.openCheckout, openCheckoutArgs, (args) => deps.openCheckout(args))

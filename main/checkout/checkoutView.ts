@@ -6,6 +6,7 @@
 import { session as electronSession, WebContentsView } from 'electron'
 import type { BrowserWindow, Session, WebContents } from 'electron'
 import type { CheckoutEvent, OpenCheckoutArgs } from '../../common/kioskBridge.ts'
+import { BridgeRefusal } from '../bridge/bridgeHandlers.ts'
 import type { KioskLog } from '../logging.ts'
 import { isAllowedCheckoutUrl } from '../security/navigationPolicy.ts'
 import {
@@ -121,7 +122,9 @@ export class CheckoutViewController {
   /** Opens the CashNet page; rejects a URL outside the configured CashNet origins. */
   open(args: OpenCheckoutArgs): Promise<void> {
     if (!isAllowedCheckoutUrl(args.url, this.options.policy.allowedOrigins)) {
-      return Promise.reject(new Error('The checkout URL is not on an allowed CashNet origin.'))
+      return Promise.reject(
+        new BridgeRefusal('refused', 'The checkout URL is not on an allowed CashNet origin.'),
+      )
     }
     const next = this.opening.then(() => this.openNow(args))
     this.opening = next.catch(() => undefined)

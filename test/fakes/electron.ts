@@ -624,11 +624,25 @@ export const ipcMain = new (class extends EventEmitter {
   removeHandler(channel: string): void {
     this.handlers.delete(channel)
   }
-  /** Test helper: an ipcRenderer.invoke from the given sender. */
+  /**
+   * Test helper: an ipcRenderer.invoke from the given sender, answered as Electron answers it. A
+   * handler's thrown error reaches the renderer as a new Error carrying only its message, with
+   * Electron's prefix; its class and properties (a `kind`) are lost.
+   */
   async fakeInvoke(channel: string, event: unknown, ...args: unknown[]): Promise<unknown> {
     const handler = this.handlers.get(channel)
-    if (!handler) throw new Error(`No handler registered for '${channel}'`)
-    return await handler(event, ...args)
+    if (!handler) {
+      throw new Error(
+        `Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`,
+      )
+    }
+    try {
+      // Replies cross as structured clones, like Electron's IPC.
+      return structuredClone(await handler(event, ...args))
+    } catch (error) {
+      // eslint-disable-next-line preserve-caught-error -- Electron drops the original error too
+      throw new Error(`Error invoking remote method '${channel}': ${String(error)}`)
+    }
   }
 })()
 

@@ -197,7 +197,10 @@ describe('main/kiosk', () => {
 
     expect(
       await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted(contents)),
-    ).toEqual({ kioskId: 'pollak-1', version: '0.0.0-test', mode: 'production' })
+    ).toEqual({
+      ok: true,
+      value: { kioskId: 'pollak-1', version: '0.0.0-test', mode: 'production' },
+    })
   })
 
   it('ends a proxied request the page abandoned at its deadline (the page signal never arrives)', async () => {
@@ -298,13 +301,20 @@ describe('main/kiosk', () => {
     ])
     expect(window.contentView.children).toEqual([])
 
-    await expect(
-      electron.ipcMain.fakeInvoke(
+    expect(
+      await electron.ipcMain.fakeInvoke(
         bridgeChannels.openCheckout,
         electron.fakeIpcEvent(view?.webContents ?? contents, `${cashnetOrigin}/checkout`),
         { checkoutId: 'c2', url: `${cashnetOrigin}/checkout` },
       ),
-    ).rejects.toThrow('Refused')
+    ).toMatchObject({ ok: false, error: { kind: 'untrusted_sender' } })
+    // A URL outside the CashNet origins: the renderer learns the kind, not only a message.
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted(contents), {
+        checkoutId: 'c3',
+        url: 'https://evil.example/checkout',
+      }),
+    ).toMatchObject({ ok: false, error: { kind: 'refused' } })
   })
 
   it('ends the patron session: wipes the CashNet view, history and caches', async () => {

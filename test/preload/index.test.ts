@@ -1,10 +1,18 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest'
-import { bridgeChannels, type CheckoutEvent, type KioskBridge } from '../../common/kioskBridge.ts'
+import {
+  BridgeCallFailed,
+  bridgeChannels,
+  type BridgeReply,
+  type CheckoutEvent,
+  type KioskBridge,
+} from '../../common/kioskBridge.ts'
 import * as electron from '../fakes/electron.ts'
 
 vi.mock('electron', () => import('../fakes/electron.ts'))
 
 let kiosk: KioskBridge
+
+const ok = (value: unknown): BridgeReply => ({ ok: true, value })
 
 beforeAll(async () => {
   electron.resetFake()
@@ -30,6 +38,7 @@ describe('preload/index', () => {
 
   it('sends openCheckout to main only with valid arguments', async () => {
     electron.ipcRenderer.invocations.length = 0
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.openCheckout, ok(undefined))
     const args = { checkoutId: 'c1', url: 'https://commerce.cashnet.com/checkout' }
     await kiosk.openCheckout(args)
     expect(electron.ipcRenderer.invocations).toEqual([
@@ -43,11 +52,12 @@ describe('preload/index', () => {
 
   it('forwards the other calls on their channels', async () => {
     electron.ipcRenderer.invocations.length = 0
-    electron.ipcRenderer.invokeResults.set(bridgeChannels.getKioskInfo, {
-      kioskId: 'k1',
-      version: '1.0.0',
-      mode: 'production',
-    })
+    electron.ipcRenderer.invokeResults.set(
+      bridgeChannels.getKioskInfo,
+      ok({ kioskId: 'k1', version: '1.0.0', mode: 'production' }),
+    )
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.closeCheckout, ok(undefined))
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.endPatronSession, ok(undefined))
     await kiosk.closeCheckout()
     await kiosk.endPatronSession()
     expect(await kiosk.getKioskInfo()).toEqual({
@@ -91,7 +101,22 @@ describe('preload/index', () => {
   })
 
   it('rejects kiosk info that does not match the contract', async () => {
-    electron.ipcRenderer.invokeResults.set(bridgeChannels.getKioskInfo, { kioskId: 1 })
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.getKioskInfo, ok({ kioskId: 1 }))
     await expect(kiosk.getKioskInfo()).rejects.toThrow()
+  })
+
+  it("turns main's typed failure into an error that keeps its kind", async () => {
+    const refused: BridgeReply = {
+      ok: false,
+      error: { kind: 'refused', message: 'The checkout URL is not on an allowed CashNet origin.' },
+    }
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.openCheckout, refused)
+    const error: unknown = await kiosk
+      .openCheckout({ checkoutId: 'c1', url: 'https://elsewhere.example/' })
+      .catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(BridgeCallFailed)
+    expect(error).toMatchObject({ kind: 'refused' })
+    // Across contextBridge only the message survives: it starts with the kind.
+    expect((error as Error).message).toMatch(/^refused: /)
   })
 })

@@ -1,6 +1,6 @@
 import type { IpcMain } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { registerBridgeHandlers } from '../../../main/bridge/bridgeHandlers.ts'
+import { BridgeRefusal, registerBridgeHandlers } from '../../../main/bridge/bridgeHandlers.ts'
 import { bridgeChannels, type OpenCheckoutArgs } from '../../../common/kioskBridge.ts'
 import * as electron from '../../fakes/electron.ts'
 import { asElectron, recordingLog } from '../support/electronTypes.ts'
@@ -48,7 +48,10 @@ describe('main/bridge/bridgeHandlers', () => {
     await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, goodArgs)
     await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted)
     await electron.ipcMain.fakeInvoke(bridgeChannels.endPatronSession, trusted)
-    expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted)).toEqual(info)
+    expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted)).toEqual({
+      ok: true,
+      value: info,
+    })
     electron.ipcMain.emit(bridgeChannels.heartbeat, trusted)
     expect(opened).toEqual([goodArgs])
     expect(calls).toEqual(['close', 'end', 'heartbeat'])
@@ -69,12 +72,13 @@ describe('main/bridge/bridgeHandlers', () => {
       electron.fakeIpcEvent(kiosk, 'file:///C:/kiosk/index.html'),
     ]
     for (const event of untrusted) {
-      await expect(
-        electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, event, goodArgs),
-      ).rejects.toMatchObject({ kind: 'untrusted_sender' })
-      await expect(electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, event)).rejects.toThrow(
-        'Refused: not the kiosk page.',
-      )
+      expect(
+        await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, event, goodArgs),
+      ).toMatchObject({ ok: false, error: { kind: 'untrusted_sender' } })
+      expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, event)).toEqual({
+        ok: false,
+        error: { kind: 'untrusted_sender', message: 'Refused: not the kiosk page.' },
+      })
       electron.ipcMain.emit(bridgeChannels.heartbeat, event)
     }
     expect(opened).toEqual([])
@@ -93,15 +97,37 @@ describe('main/bridge/bridgeHandlers', () => {
       [goodArgs, 'extra'],
       ['https://commerce.cashnet.com/'],
     ]) {
-      await expect(
-        electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, ...args),
-      ).rejects.toMatchObject({ kind: 'invalid_arguments' })
+      expect(
+        await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, ...args),
+      ).toMatchObject({ ok: false, error: { kind: 'invalid_arguments' } })
     }
-    await expect(
-      electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted, 'surprise'),
-    ).rejects.toMatchObject({ kind: 'invalid_arguments' })
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted, 'surprise'),
+    ).toMatchObject({ ok: false, error: { kind: 'invalid_arguments' } })
     expect(opened).toEqual([])
     expect(calls).toEqual([])
+  })
+
+  it('answers a failing call with a typed result, since Electron would pass on only a message', async () => {
+    const kiosk = new electron.FakeWebContents()
+    registerBridgeHandlers(asElectron<IpcMain>(electron.ipcMain), {
+      kioskContentsId: () => kiosk.id,
+      openCheckout: () =>
+        Promise.reject(new BridgeRefusal('refused', 'not an allowed CashNet origin')),
+      closeCheckout: () => Promise.reject(new Error('view already gone')),
+      endPatronSession: () => Promise.resolve(),
+      kioskInfo: () => info,
+      heartbeat: () => undefined,
+      log: recordingLog(),
+    })
+    const trusted = electron.fakeIpcEvent(kiosk, 'app://kiosk/index.html')
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, goodArgs),
+    ).toEqual({ ok: false, error: { kind: 'refused', message: 'not an allowed CashNet origin' } })
+    expect(await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted)).toEqual({
+      ok: false,
+      error: { kind: 'failed', message: 'view already gone' },
+    })
   })
 
   it('removes its handlers again', async () => {
