@@ -10,28 +10,39 @@ import { spawn, spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { demoEnv } from '../main/config/loadKioskConfig.ts'
 import {
+  canReachDownloadHost,
+  downloadElectron,
+  electronDownloadHost,
+  electronViteBuildCommand,
   findElectronBinary,
   missingElectronMessage,
-  tryDownloadElectron,
+  planElectronBinary,
 } from './electronBinary.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const electronDir = fileURLToPath(new URL('../node_modules/electron', import.meta.url))
 
-let electron = findElectronBinary(electronDir)
-if (!electron && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  tryDownloadElectron(electronDir)
-  electron = findElectronBinary(electronDir)
+const found = findElectronBinary(electronDir)
+const plan = planElectronBinary({
+  binary: found,
+  env: process.env,
+  // Only probed when the binary is missing: a normal start never waits on the network.
+  online: found ? true : await canReachDownloadHost(electronDownloadHost(process.env)),
+})
+let electron: string | null = plan.action === 'run' ? plan.binary : null
+if (plan.action === 'download') {
+  console.log('The Electron binary is not on this machine yet: fetching it (npx install-electron).')
+  electron = downloadElectron(electronDir) ? findElectronBinary(electronDir) : null
 }
 if (!electron) {
-  console.error(missingElectronMessage)
+  console.error(missingElectronMessage(plan.action === 'missing' ? plan.why : 'download-failed'))
   process.exit(1)
 }
 
 // `npm start -- --no-build` reuses what is already in out/.
 if (!process.argv.includes('--no-build')) {
-  const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx'
-  const build = spawnSync(npx, ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' })
+  const { command, args } = electronViteBuildCommand(root)
+  const build = spawnSync(command, args, { cwd: root, stdio: 'inherit' })
   if (build.status !== 0) process.exit(build.status ?? 1)
 }
 

@@ -5,7 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { kioskSettingsSchema } from '../../common/api.ts'
-import { findElectronBinary } from '../../scripts/electronBinary.ts'
+import {
+  electronDownloadHost,
+  electronViteBuildCommand,
+  findElectronBinary,
+  planElectronBinary,
+} from '../../scripts/electronBinary.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -28,22 +33,63 @@ describe('scripts/start', () => {
     expect(findElectronBinary(join(dir, 'no-package'), env)).toBe(join(dir, 'electron'))
   })
 
+  it('fetches a missing binary itself when the network is there, and only then', () => {
+    const none = { binary: null, env: {} }
+    expect(planElectronBinary({ ...none, online: true })).toEqual({ action: 'download' })
+    expect(planElectronBinary({ ...none, online: false })).toEqual({
+      action: 'missing',
+      why: 'offline',
+    })
+    // The installer writes into node_modules/electron/dist, never into an override folder.
+    expect(
+      planElectronBinary({
+        binary: null,
+        env: { ELECTRON_OVERRIDE_DIST_PATH: '/x' },
+        online: true,
+      }),
+    ).toEqual({ action: 'missing', why: 'override' })
+    // ELECTRON_SKIP_BINARY_DOWNLOAD no longer means anything to Electron 42+.
+    expect(
+      planElectronBinary({
+        binary: null,
+        env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' },
+        online: true,
+      }),
+    ).toEqual({ action: 'download' })
+    expect(planElectronBinary({ binary: '/e/electron', env: {}, online: false })).toEqual({
+      action: 'run',
+      binary: '/e/electron',
+    })
+    expect(electronDownloadHost({})).toBe('github.com')
+    expect(
+      electronDownloadHost({ ELECTRON_MIRROR: 'https://npmmirror.com/mirrors/electron/' }),
+    ).toBe('npmmirror.com')
+  })
+
+  it("builds with electron-vite's own script under this Node, never through npx.cmd", () => {
+    const { command, args } = electronViteBuildCommand(root, 'C:\\node\\node.exe')
+    expect(command).toBe('C:\\node\\node.exe')
+    expect(args).toEqual([join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
+    // The script is really there, and it is what the electron-vite package declares as its bin.
+    const pkg = JSON.parse(
+      readFileSync(join(root, 'node_modules/electron-vite/package.json'), 'utf8'),
+    ) as { bin: Record<string, string> }
+    expect(join(root, 'node_modules/electron-vite', pkg.bin['electron-vite'] ?? '')).toBe(args[0])
+  })
+
   it('explains what to do when the binary is missing', () => {
-    // An empty override folder makes the binary missing on every machine, and skipping the
-    // download keeps the check offline and quick.
+    // An empty override folder makes the binary missing on every machine without any download.
     const emptyDist = mkdtempSync(join(tmpdir(), 'electron-missing-'))
     const result = spawnSync(process.execPath, [join(root, 'scripts/start.ts')], {
       cwd: root,
       encoding: 'utf8',
-      env: {
-        ...process.env,
-        ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
-        ELECTRON_OVERRIDE_DIST_PATH: emptyDist,
-      },
+      env: { ...process.env, ELECTRON_OVERRIDE_DIST_PATH: emptyDist },
       timeout: 30_000,
     })
     expect(result.status).toBe(1)
-    expect(result.stderr).toContain('The Electron binary is not installed')
+    expect(result.stderr).toContain('The Electron binary is not on this machine.')
+    expect(result.stderr).toContain('npx install-electron')
+    expect(result.stderr).not.toContain('delete node_modules/electron')
     expect(result.stderr).toContain('npm run demo')
   })
 
