@@ -31,8 +31,44 @@ export const kioskInfoSchema = z.object({
   kioskId: z.string(),
   version: z.string(),
   mode: z.enum(['production', 'demo', 'browser']),
+  /** A receipt printer is configured on this kiosk: the receipt screens print and offer a button. */
+  receiptPrinter: z.boolean(),
 })
 export type KioskInfo = z.infer<typeof kioskInfoSchema>
+
+/**
+ * What the host prints on a receipt. Only what a paper slip left at the kiosk may carry: the
+ * patron's first name and last initial (the host shortens it again), never a card or patron id.
+ */
+export const printReceiptArgsSchema = z.object({
+  libraryName: z.string().min(1).max(200),
+  /** First name and last initial, as on the screen. */
+  patronName: z.string().max(80),
+  language: z.enum(['en', 'es']),
+  currency: z.string().length(3),
+  /** When the payment was posted (or received), ISO 8601. */
+  paidAt: z.iso.datetime({ offset: true }),
+  amountCents: z.number().int().positive(),
+  /** CashNet's transaction number. */
+  transactionId: z.string().min(1).max(128),
+  lines: z
+    .array(z.object({ description: z.string().max(200), amountCents: z.number().int().positive() }))
+    .max(100),
+  /** The staff reference when part of the payment still needs the library. */
+  reference: z.string().max(128).nullable(),
+})
+export type PrintReceiptArgs = z.infer<typeof printReceiptArgsSchema>
+
+/** A print either went to the printer or did not; the patron is never held up by it. */
+export const printReceiptResultSchema = z.discriminatedUnion('printed', [
+  z.object({ printed: z.literal(true) }),
+  z.object({
+    printed: z.literal(false),
+    kind: z.enum(['no_printer', 'print_failed']),
+    message: z.string(),
+  }),
+])
+export type PrintReceiptResult = z.infer<typeof printReceiptResultSchema>
 
 /**
  * Why a bridge call failed. Electron hands an error thrown in an `ipcMain.handle` handler to the
@@ -81,6 +117,8 @@ export interface KioskBridge {
   /** Ends the patron session: the host wipes the checkout view and any patron traces. */
   endPatronSession(): Promise<void>
   getKioskInfo(): Promise<KioskInfo>
+  /** Prints a receipt silently on the configured receipt printer; never rejects for a printer error. */
+  printReceipt(args: PrintReceiptArgs): Promise<PrintReceiptResult>
   /** Tells the host's watchdog the renderer is alive. */
   heartbeat(): void
 }
@@ -91,6 +129,7 @@ export const bridgeChannels = {
   closeCheckout: 'kiosk:close-checkout',
   endPatronSession: 'kiosk:end-patron-session',
   getKioskInfo: 'kiosk:get-info',
+  printReceipt: 'kiosk:print-receipt',
   heartbeat: 'kiosk:heartbeat',
   checkoutEvent: 'kiosk:checkout-event',
 } as const

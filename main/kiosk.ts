@@ -39,7 +39,13 @@ import {
   guardKioskNavigation,
   refuseWebviewsAndPopups,
 } from './security/webContentsGuards.ts'
-import { kioskWindowOptions, revealFallbackMs, revealKioskWindow } from './windowOptions.ts'
+import { ReceiptPrinter } from './printing/receiptPrinter.ts'
+import {
+  kioskWindowOptions,
+  receiptWindowOptions,
+  revealFallbackMs,
+  revealKioskWindow,
+} from './windowOptions.ts'
 
 export interface KioskStartOptions {
   argv: readonly string[]
@@ -257,7 +263,18 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
   })
   running.recovery = recovery
 
-  const info: KioskInfo = { kioskId: config.kioskId, version: app.getVersion(), mode: config.mode }
+  const receiptPrinter = new ReceiptPrinter({
+    printer: config.receiptPrinter,
+    createWindow: () => new BrowserWindow(receiptWindowOptions()),
+    timers,
+    log,
+  })
+  const info: KioskInfo = {
+    kioskId: config.kioskId,
+    version: app.getVersion(),
+    mode: config.mode,
+    receiptPrinter: receiptPrinter.configured,
+  }
   registerBridgeHandlers(ipcMain, {
     kioskContentsId: () => (contents.isDestroyed() ? null : contents.id),
     openCheckout: (args) => checkout.open(args),
@@ -269,6 +286,7 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
       await contents.session.clearAuthCache()
     },
     kioskInfo: () => info,
+    printReceipt: (args) => receiptPrinter.print(args),
     heartbeat: () => {
       recovery.heartbeat()
     },

@@ -62,6 +62,24 @@ export function revealKioskWindow(window: RevealableWindow, production: boolean)
 /** Shown anyway if the first paint never comes (a hung renderer): a hidden kiosk shows the desktop. */
 export const revealFallbackMs = 10_000
 
+/**
+ * The hidden window a receipt is printed from: never shown, no preload, no script at all (the
+ * document is static HTML), its own in-memory partition.
+ */
+export function receiptWindowOptions(): BrowserWindowConstructorOptions {
+  return {
+    show: false,
+    width: 400,
+    height: 800,
+    webPreferences: {
+      partition: 'receipt',
+      ...lockedDown,
+      javascript: false,
+      devTools: false,
+    },
+  }
+}
+
 /** In-memory partition for the CashNet page: no `persist:` prefix, so nothing is written to disk. */
 export const checkoutPartition = 'checkout'
 

@@ -11,6 +11,8 @@ import {
   checkoutEventSchema,
   kioskInfoSchema,
   openCheckoutArgsSchema,
+  printReceiptArgsSchema,
+  printReceiptResultSchema,
   type CheckoutEvent,
   type KioskBridge,
 } from '../common/kioskBridge.ts'
@@ -45,6 +47,10 @@ const kiosk: KioskBridge = {
     await call(bridgeChannels.endPatronSession)
   },
   getKioskInfo: async () => kioskInfoSchema.parse(await call(bridgeChannels.getKioskInfo)),
+  printReceipt: async (args) =>
+    printReceiptResultSchema.parse(
+      await call(bridgeChannels.printReceipt, printReceiptArgsSchema.parse(args)),
+    ),
   heartbeat: () => {
     ipcRenderer.send(bridgeChannels.heartbeat)
   },

@@ -8,7 +8,10 @@ import { z } from 'zod'
 import {
   bridgeChannels,
   openCheckoutArgsSchema,
+  printReceiptArgsSchema,
   type BridgeFailureKind,
+  type PrintReceiptArgs,
+  type PrintReceiptResult,
   type BridgeReply,
   type KioskInfo,
   type OpenCheckoutArgs,
@@ -23,6 +26,7 @@ export interface BridgeDeps {
   closeCheckout: () => Promise<void>
   endPatronSession: () => Promise<void>
   kioskInfo: () => KioskInfo
+  printReceipt: (args: PrintReceiptArgs) => Promise<PrintReceiptResult>
   heartbeat: () => void
   log: KioskLog
 }
@@ -82,6 +86,9 @@ export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () =
   handle(bridgeChannels.closeCheckout, noArgs, () => deps.closeCheckout())
   handle(bridgeChannels.endPatronSession, noArgs, () => deps.endPatronSession())
   handle(bridgeChannels.getKioskInfo, noArgs, () => deps.kioskInfo())
+  handle(bridgeChannels.printReceipt, z.tuple([printReceiptArgsSchema]), (args) =>
+    deps.printReceipt(args),
+  )
 
   const onHeartbeat = (event: IpcMainEvent) => {
     if (isTrustedSender(event, deps.kioskContentsId())) deps.heartbeat()
@@ -94,6 +101,7 @@ export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () =
       bridgeChannels.closeCheckout,
       bridgeChannels.endPatronSession,
       bridgeChannels.getKioskInfo,
+      bridgeChannels.printReceipt,
     ]) {
       ipcMain.removeHandler(channel)
     }

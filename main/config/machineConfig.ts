@@ -124,6 +124,23 @@ export const machineConfigSchema = z
         .max(120, { error: 'must be at most 120' })
         .default(defaultCheckoutMaxMinutes),
       logLevel: z.enum(['error', 'warn', 'info', 'verbose', 'debug']).default('info'),
+      /** An optional receipt printer: the receipt screens print to it silently. */
+      receiptPrinter: z
+        .strictObject(
+          {
+            /** The printer's name as the OS lists it (Windows: Settings › Printers & scanners). */
+            deviceName: z
+              .string({ error: 'is required: the printer name as Windows lists it' })
+              .trim()
+              .min(1, { error: 'must not be empty' })
+              .max(256),
+            paperWidthMm: z
+              .union([z.literal(58), z.literal(80)], { error: 'must be 58 or 80 (mm)' })
+              .default(80),
+          },
+          { error: 'must be { "deviceName": "…", "paperWidthMm": 58 or 80 }' },
+        )
+        .optional(),
     },
     { error: 'must be one JSON object, like the example kiosk.example.json' },
   )
@@ -157,6 +174,12 @@ export interface KioskConfig {
     maxMinutes: number
   }
   logLevel: MachineConfigFile['logLevel']
+  receiptPrinter: ReceiptPrinterConfig | null
+}
+
+export interface ReceiptPrinterConfig {
+  deviceName: string
+  paperWidthMm: 58 | 80
 }
 
 /** `base` plus `path`, keeping any path prefix of `base` (a service behind /kiosk-service/). */
@@ -211,6 +234,7 @@ export function parseMachineConfig(json: unknown): ParsedMachineConfig {
         maxMinutes: file.checkoutMaxMinutes,
       },
       logLevel: file.logLevel,
+      receiptPrinter: file.receiptPrinter ?? null,
     },
   }
 }

@@ -198,6 +198,18 @@ export interface FakeInput {
 
 let webContentsIds = 0
 
+export interface FakePrintAnswer {
+  success: boolean
+  failureReason: string
+}
+
+/** Printers the fake OS knows (Electron refuses any other deviceName). */
+export const fakePrinters = {
+  names: ['Receipt Printer'] as string[],
+  /** How the next print jobs end; 'never' leaves the callback uncalled (a hung spooler). */
+  answer: { success: true, failureReason: '' } as FakePrintAnswer | 'never',
+}
+
 export class FakeWebContents extends EventEmitter {
   readonly id = ++webContentsIds
   url = ''
@@ -213,6 +225,8 @@ export class FakeWebContents extends EventEmitter {
   /** Visual zoom limits of the page now loaded; null: Electron's default (no pinch zoom). */
   zoomLimits: [number, number] | null = null
   historyCleared = 0
+  /** Print jobs sent from this web contents: the options and the page that was loaded. */
+  readonly printJobs: { options: Record<string, unknown>; url: string }[] = []
   /** When set, the next loadURL rejects with this error (after emitting did-fail-load). */
   failNextLoad: { code: number; description: string } | null = null
   readonly navigationHistory = {
@@ -244,6 +258,25 @@ export class FakeWebContents extends EventEmitter {
   }
   getURL(): string {
     return this.url
+  }
+  /**
+   * Like Electron's webContents.print: answers through callback(success, failureReason), later,
+   * never by throwing; an unknown deviceName fails with "Invalid deviceName provided".
+   */
+  print(
+    options: Record<string, unknown> = {},
+    callback?: (success: boolean, failureReason: string) => void,
+  ): void {
+    this.printJobs.push({ options, url: this.url })
+    const deviceName = typeof options.deviceName === 'string' ? options.deviceName : ''
+    const answer: FakePrintAnswer | 'never' =
+      deviceName && !fakePrinters.names.includes(deviceName)
+        ? { success: false, failureReason: 'Invalid deviceName provided' }
+        : fakePrinters.answer
+    if (answer === 'never') return
+    setImmediate(() => {
+      callback?.(answer.success, answer.failureReason)
+    })
   }
   send(channel: string, ...args: unknown[]): void {
     this.sentMessages.push({ channel, args })
@@ -750,6 +783,8 @@ export function resetFake(): void {
   powerSaveBlocker.active.clear()
   safeStorage.available = true
   safeStorage.calls.length = 0
+  fakePrinters.names = ['Receipt Printer']
+  fakePrinters.answer = { success: true, failureReason: '' }
   shell.opened.length = 0
 }
 

@@ -7,6 +7,7 @@ import { startKiosk, type KioskStartOptions } from '../../main/kiosk.ts'
 import { openRuntimeState } from '../../main/runtimeState.ts'
 import * as electron from '../fakes/electron.ts'
 import { ManualTimers } from './support/manualTimers.ts'
+import { sampleReceipt } from './support/receiptFixture.ts'
 import { startRecordingService, type RecordingService } from './support/recordingService.ts'
 
 vi.mock('electron', () => import('../fakes/electron.ts'))
@@ -199,7 +200,12 @@ describe('main/kiosk', () => {
       await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted(contents)),
     ).toEqual({
       ok: true,
-      value: { kioskId: 'pollak-1', version: '0.0.0-test', mode: 'production' },
+      value: {
+        kioskId: 'pollak-1',
+        version: '0.0.0-test',
+        mode: 'production',
+        receiptPrinter: false,
+      },
     })
   })
 
@@ -315,6 +321,56 @@ describe('main/kiosk', () => {
         url: 'https://evil.example/checkout',
       }),
     ).toMatchObject({ ok: false, error: { kind: 'refused' } })
+  })
+
+  it('prints receipts silently on a configured printer, and says when it could not', async () => {
+    const configPath = writeMachineFile({ receiptPrinter: { deviceName: 'Receipt Printer' } })
+    const { contents } = await start({ argv: ['kiosk', '--config', configPath] })
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted(contents)),
+    ).toMatchObject({ ok: true, value: { receiptPrinter: true } })
+    expect(
+      await electron.ipcMain.fakeInvoke(
+        bridgeChannels.printReceipt,
+        trusted(contents),
+        sampleReceipt,
+      ),
+    ).toEqual({ ok: true, value: { printed: true } })
+    const printWindow = electron.BrowserWindow.created[1]
+    expect(printWindow?.shown).toBe(false)
+    expect(printWindow?.webContents.printJobs[0]?.options).toMatchObject({
+      silent: true,
+      deviceName: 'Receipt Printer',
+    })
+
+    electron.fakePrinters.answer = { success: false, failureReason: 'Print job canceled' }
+    expect(
+      await electron.ipcMain.fakeInvoke(
+        bridgeChannels.printReceipt,
+        trusted(contents),
+        sampleReceipt,
+      ),
+    ).toEqual({
+      ok: true,
+      value: { printed: false, kind: 'print_failed', message: 'Print job canceled' },
+    })
+    expect(logText()).toContain('receipt not printed on "Receipt Printer": Print job canceled')
+    expect(logText()).not.toContain('María')
+  })
+
+  it('offers no printing without a configured printer', async () => {
+    const { contents } = await startDemo()
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted(contents)),
+    ).toMatchObject({ ok: true, value: { receiptPrinter: false } })
+    expect(
+      await electron.ipcMain.fakeInvoke(
+        bridgeChannels.printReceipt,
+        trusted(contents),
+        sampleReceipt,
+      ),
+    ).toMatchObject({ ok: true, value: { printed: false, kind: 'no_printer' } })
+    expect(electron.BrowserWindow.created).toHaveLength(1)
   })
 
   it('ends the patron session: wipes the CashNet view, history and caches', async () => {

@@ -30,6 +30,7 @@ describe('preload/index', () => {
       'heartbeat',
       'onCheckoutEvent',
       'openCheckout',
+      'printReceipt',
     ])
     for (const value of Object.values(kiosk)) expect(typeof value).toBe('function')
     expect(Object.isFrozen(kiosk)).toBe(true)
@@ -54,7 +55,7 @@ describe('preload/index', () => {
     electron.ipcRenderer.invocations.length = 0
     electron.ipcRenderer.invokeResults.set(
       bridgeChannels.getKioskInfo,
-      ok({ kioskId: 'k1', version: '1.0.0', mode: 'production' }),
+      ok({ kioskId: 'k1', version: '1.0.0', mode: 'production', receiptPrinter: false }),
     )
     electron.ipcRenderer.invokeResults.set(bridgeChannels.closeCheckout, ok(undefined))
     electron.ipcRenderer.invokeResults.set(bridgeChannels.endPatronSession, ok(undefined))
@@ -64,6 +65,7 @@ describe('preload/index', () => {
       kioskId: 'k1',
       version: '1.0.0',
       mode: 'production',
+      receiptPrinter: false,
     })
     kiosk.heartbeat()
     expect(electron.ipcRenderer.invocations.map((call) => call.channel)).toEqual([

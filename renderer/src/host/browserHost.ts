@@ -9,6 +9,7 @@ import {
   type CheckoutEvent,
   type KioskBridge,
   type KioskInfo,
+  type PrintReceiptResult,
 } from '../../../common/kioskBridge.ts'
 
 /** Where the service's CashNet `signouturl` lands. */
@@ -148,6 +149,16 @@ export function createBrowserHost(win: Window, options: BrowserHostOptions = {})
         kioskId: options.kioskId ?? 'browser',
         version: options.version ?? 'browser-preview',
         mode: 'browser',
+        receiptPrinter: false,
+      })
+    },
+
+    printReceipt(): Promise<PrintReceiptResult> {
+      // A browser tab has no silent printing; the receipt screens offer no print button here.
+      return Promise.resolve({
+        printed: false,
+        kind: 'no_printer',
+        message: 'The browser preview has no receipt printer.',
       })
     },
 

@@ -7,7 +7,12 @@ import { asElectron, recordingLog } from '../support/electronTypes.ts'
 
 vi.mock('electron', () => import('../../fakes/electron.ts'))
 
-const info = { kioskId: 'k1', version: '1.2.3', mode: 'production' as const }
+const info = {
+  kioskId: 'k1',
+  version: '1.2.3',
+  mode: 'production' as const,
+  receiptPrinter: false,
+}
 
 function setup() {
   const kiosk = new electron.FakeWebContents()
@@ -29,6 +34,7 @@ function setup() {
       return Promise.resolve()
     },
     kioskInfo: () => info,
+    printReceipt: () => Promise.resolve({ printed: true as const }),
     heartbeat: () => calls.push('heartbeat'),
     log,
   })
@@ -117,6 +123,7 @@ describe('main/bridge/bridgeHandlers', () => {
       closeCheckout: () => Promise.reject(new Error('view already gone')),
       endPatronSession: () => Promise.resolve(),
       kioskInfo: () => info,
+      printReceipt: () => Promise.resolve({ printed: true as const }),
       heartbeat: () => undefined,
       log: recordingLog(),
     })

@@ -36,6 +36,28 @@ describe('main/config/machineConfig', () => {
     )
   })
 
+  it('takes an optional receipt printer: a device name and 58 or 80 mm paper', () => {
+    const none = parseMachineConfig(valid)
+    expect(none.ok && none.config.receiptPrinter).toBeNull()
+    const printer = parseMachineConfig({
+      ...valid,
+      receiptPrinter: { deviceName: ' EPSON TM-T88VI ' },
+    })
+    expect(printer.ok && printer.config.receiptPrinter).toEqual({
+      deviceName: 'EPSON TM-T88VI',
+      paperWidthMm: 80,
+    })
+    expect(problemsOf({ ...valid, receiptPrinter: { deviceName: 'P', paperWidthMm: 76 } })).toEqual(
+      ['receiptPrinter.paperWidthMm: must be 58 or 80 (mm)'],
+    )
+    expect(problemsOf({ ...valid, receiptPrinter: { paperWidthMm: 58 } })).toEqual([
+      'receiptPrinter.deviceName: is required: the printer name as Windows lists it',
+    ])
+    expect(problemsOf({ ...valid, receiptPrinter: { deviceName: 'P', cutter: true } })).toEqual([
+      'unknown setting in receiptPrinter: "cutter"',
+    ])
+  })
+
   it('builds the return URL from the public URL and keeps a service path prefix', () => {
     const result = parseMachineConfig({
       ...valid,

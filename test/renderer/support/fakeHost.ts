@@ -1,4 +1,10 @@
-import type { CheckoutEvent, KioskBridge, OpenCheckoutArgs } from '../../../common/kioskBridge.ts'
+import type {
+  CheckoutEvent,
+  KioskBridge,
+  OpenCheckoutArgs,
+  PrintReceiptArgs,
+  PrintReceiptResult,
+} from '../../../common/kioskBridge.ts'
 
 /** A host that records what the renderer asked of it and lets the test play the CashNet page. */
 export class FakeHost implements KioskBridge {
@@ -8,6 +14,10 @@ export class FakeHost implements KioskBridge {
   heartbeats = 0
   open: OpenCheckoutArgs | null = null
   failOpen = false
+  /** A receipt printer is configured (getKioskInfo says so). */
+  receiptPrinter = false
+  readonly printed: PrintReceiptArgs[] = []
+  printAnswer: PrintReceiptResult = { printed: true }
   private readonly listeners = new Set<(event: CheckoutEvent) => void>()
 
   openCheckout(args: OpenCheckoutArgs): Promise<void> {
@@ -37,7 +47,17 @@ export class FakeHost implements KioskBridge {
   }
 
   getKioskInfo() {
-    return Promise.resolve({ kioskId: 'test', version: '0.0.0', mode: 'browser' as const })
+    return Promise.resolve({
+      kioskId: 'test',
+      version: '0.0.0',
+      mode: 'browser' as const,
+      receiptPrinter: this.receiptPrinter,
+    })
+  }
+
+  printReceipt(args: PrintReceiptArgs): Promise<PrintReceiptResult> {
+    this.printed.push(args)
+    return Promise.resolve(this.printAnswer)
   }
 
   heartbeat(): void {
