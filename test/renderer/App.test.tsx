@@ -1,5 +1,6 @@
 import { act, fireEvent, screen, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Receipt } from '../../common/api.ts'
 import { createBrowserHost } from '../../renderer/src/host/browserHost.ts'
 import { FakeHost } from './support/fakeHost.ts'
 import { FakeKioskApi } from './support/fakeKioskApi.ts'
@@ -22,6 +23,45 @@ async function start(...args: Parameters<typeof renderKiosk>) {
 async function swipeToFines() {
   swipe(';2000000001=2612?')
   await screen.findByRole('heading', { level: 1, name: 'Hello, Jane D.' })
+}
+
+/** Pays the first fees through the fake CashNet page until the service reports `receipt`. */
+async function payToReceipt(host: FakeHost, api: FakeKioskApi, receipt: Receipt = postedReceipt) {
+  await swipeToFines()
+  fireEvent.click(screen.getByRole('button', { name: 'Pay $42.75' }))
+  fireEvent.click(await screen.findByRole('button', { name: 'Continue to secure payment' }))
+  await screen.findByRole('heading', { level: 1, name: 'Secure payment: $42.75' })
+  expect(screen.getByRole('timer').textContent).toMatch(/^Time left: [45]:\d\d$/u)
+  const checkoutId = host.open?.checkoutId ?? ''
+  act(() => {
+    host.emit({ type: 'returned', checkoutId })
+  })
+  await screen.findByRole('heading', { level: 1, name: 'Confirming your payment…' })
+  expect(screen.getByRole('status').textContent).toBe('Waiting for confirmation from CashNet.')
+  act(() => {
+    api.setCheckout(checkoutId, {
+      status: 'posted',
+      receipt,
+    })
+  })
+}
+
+const postedReceipt: Receipt = {
+  transactionId: 'CN777',
+  amountCents: 4275,
+  postedAt: '2026-11-22T12:55:00.000Z',
+  lines: [
+    {
+      feeId: '1001',
+      description: 'Overdue fine',
+      title: null,
+      amountCents: 1250,
+      remainingCents: 0,
+    },
+  ],
+  unappliedCents: 0,
+  exceptionReference: null,
+  remainingBalanceCents: 0,
 }
 
 describe('renderer/App', () => {
@@ -149,41 +189,12 @@ describe('renderer/App', () => {
     const host = new FakeHost()
     const { api } = await start({ host })
     sessionStorage.setItem('left-behind', 'x')
-    await swipeToFines()
-    fireEvent.click(screen.getByRole('button', { name: 'Pay $42.75' }))
-    fireEvent.click(await screen.findByRole('button', { name: 'Continue to secure payment' }))
-    await screen.findByRole('heading', { level: 1, name: 'Secure payment: $42.75' })
-    expect(screen.getByRole('timer').textContent).toMatch(/^Time left: [45]:\d\d$/u)
-    const checkoutId = host.open?.checkoutId ?? ''
-    act(() => {
-      host.emit({ type: 'returned', checkoutId })
-    })
-    await screen.findByRole('heading', { level: 1, name: 'Confirming your payment…' })
-    expect(screen.getByRole('status').textContent).toBe('Waiting for confirmation from CashNet.')
-    act(() => {
-      api.setCheckout(checkoutId, {
-        status: 'posted',
-        receipt: {
-          transactionId: 'CN777',
-          amountCents: 4275,
-          postedAt: '2026-11-22T12:55:00.000Z',
-          lines: [
-            {
-              feeId: '1001',
-              description: 'Overdue fine',
-              title: null,
-              amountCents: 1250,
-              remainingCents: 0,
-            },
-          ],
-          unappliedCents: 0,
-          exceptionReference: null,
-          remainingBalanceCents: 0,
-        },
-      })
-    })
+    await payToReceipt(host, api)
     await screen.findByRole('heading', { level: 1, name: 'Payment complete' })
     expect(screen.getByText('CN777')).toBeTruthy()
+    // No receipt printer on this host: nothing printed, no button.
+    expect(screen.queryByRole('button', { name: 'Print receipt' })).toBeNull()
+    expect(host.printed).toEqual([])
 
     fireEvent.click(screen.getByRole('button', { name: 'Done' }))
     await screen.findByRole('heading', { level: 1, name: 'Swipe or tap your campus ID' })
@@ -191,6 +202,41 @@ describe('renderer/App', () => {
     for (const trace of ['Jane', 'CN777', 'Overdue fine', '42.75']) {
       expect(document.body.textContent).not.toContain(trace)
     }
+  })
+
+  it('prints the receipt by itself on a kiosk with a printer, and again on request', async () => {
+    const host = new FakeHost()
+    host.receiptPrinter = true
+    const { api } = await start({ host })
+    await payToReceipt(host, api)
+    await screen.findByText('Your receipt has been printed.')
+    expect(host.printed).toEqual([
+      expect.objectContaining({
+        patronName: 'Jane D.',
+        transactionId: 'CN777',
+        amountCents: 4275,
+        reference: null,
+        lines: [{ description: 'Overdue fine', amountCents: 1250 }],
+      }),
+    ])
+    fireEvent.click(screen.getByRole('button', { name: 'Print receipt' }))
+    await vi.waitFor(() => {
+      expect(host.printed).toHaveLength(2)
+    })
+  })
+
+  it('never holds the patron up when the printer fails: the screen shows the reference', async () => {
+    const host = new FakeHost()
+    host.receiptPrinter = true
+    host.printAnswer = { printed: false, kind: 'print_failed', message: 'Print job failed' }
+    const { api } = await start({ host })
+    await payToReceipt(host, api, { ...postedReceipt, exceptionReference: 'EXC-1234' })
+    await screen.findByText(
+      'Your receipt could not be printed. Please note your reference: EXC-1234',
+    )
+    expect(screen.getByRole('button', { name: 'Done' })).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Done' }))
+    await screen.findByRole('heading', { level: 1, name: 'Swipe or tap your campus ID' })
   })
 
   it('clears web storage through the browser host when the session ends', async () => {

@@ -112,6 +112,10 @@ export const en = {
     remaining: 'Left on this fee',
     remainingBalance: 'Remaining balance',
     unknownBalance: 'Ask at the service desk',
+    print: 'Print receipt',
+    printing: 'Printing your receipt…',
+    printed: 'Your receipt has been printed.',
+    printFailed: 'Your receipt could not be printed. Please note your reference: {{reference}}',
   },
   exceptionReceipt: {
     title: 'Payment received',

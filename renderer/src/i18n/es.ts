@@ -113,6 +113,10 @@ export const es: Translation = {
     remaining: 'Queda en este cargo',
     remainingBalance: 'Saldo pendiente',
     unknownBalance: 'Consulte en el mostrador de servicio',
+    print: 'Imprimir recibo',
+    printing: 'Imprimiendo su recibo…',
+    printed: 'Su recibo se imprimió.',
+    printFailed: 'No se pudo imprimir su recibo. Anote su referencia: {{reference}}',
   },
   exceptionReceipt: {
     title: 'Pago recibido',

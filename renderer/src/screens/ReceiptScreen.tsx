@@ -1,4 +1,4 @@
-import { useMemo, type ReactNode } from 'react'
+import { useEffect, useMemo, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Receipt } from '../../../common/api.ts'
 import { shortDisplayName } from '../../../common/displayName.ts'
@@ -22,6 +22,43 @@ function DoneButton() {
     >
       {t('common.done')}
     </Button>
+  )
+}
+
+/**
+ * Paper receipt, when the kiosk has a printer: printed once when the receipt appears, then a
+ * "Print receipt" button for a copy. If printing fails the patron reads the reference here instead.
+ */
+function ReceiptPrinting({ reference }: { reference: string }) {
+  const { t } = useTranslation()
+  const { printReceipt } = useKioskActions()
+  const printer = useKiosk((state) => state.receiptPrinter)
+  const checkoutId = useKiosk((state) => state.checkoutState?.checkoutId)
+  const hasReceipt = useKiosk((state) => Boolean(state.checkoutState?.receipt))
+  const print = useKiosk((state) =>
+    state.receiptPrint?.checkoutId === checkoutId ? state.receiptPrint : null,
+  )
+  const printedBefore = print !== null
+  useEffect(() => {
+    if (printer && hasReceipt && !printedBefore) void printReceipt()
+  }, [printer, hasReceipt, printedBefore, printReceipt])
+  if (!printer || !hasReceipt) return null
+  return (
+    <div className="receipt-print">
+      <p role="status" className="hint">
+        {print?.status === 'printing' && t('receipt.printing')}
+        {print?.status === 'printed' && t('receipt.printed')}
+        {print?.status === 'failed' && t('receipt.printFailed', { reference })}
+      </p>
+      <Button
+        disabled={print?.status === 'printing'}
+        onClick={() => {
+          void printReceipt()
+        }}
+      >
+        {t('receipt.print')}
+      </Button>
+    </div>
   )
 }
 
@@ -51,6 +88,7 @@ export function ReceiptScreen() {
           </dd>
         </div>
       </ReceiptFacts>
+      <ReceiptPrinting reference={receipt.transactionId} />
     </Screen>
   )
 }
@@ -95,6 +133,7 @@ export function ExceptionReceiptScreen() {
       </dl>
       <p className="hint">{t('exceptionReceipt.keepReference')}</p>
       {receipt && <ReceiptFacts receipt={receipt} />}
+      <ReceiptPrinting reference={reference} />
     </Screen>
   )
 }

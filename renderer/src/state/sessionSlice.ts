@@ -2,6 +2,7 @@ import { initialIdle } from './idleSlice.ts'
 import { initialPatron } from './patronSlice.ts'
 import { initialPayment } from './paymentSlice.ts'
 import { initialPreferences } from './preferencesSlice.ts'
+import { initialReceiptPrint } from './receiptPrintSlice.ts'
 import type { KioskSlice, SessionSlice } from './types.ts'
 
 export const createSessionSlice: KioskSlice<SessionSlice> = (deps) => (set, get) => ({
@@ -12,6 +13,7 @@ export const createSessionSlice: KioskSlice<SessionSlice> = (deps) => (set, get)
       ...initialPatron,
       ...initialPayment,
       ...initialIdle,
+      ...initialReceiptPrint,
       ...initialPreferences(get().settings),
     })
     await deps.host.endPatronSession().catch(() => undefined)

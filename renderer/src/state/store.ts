@@ -5,6 +5,7 @@ import { createIdleSlice } from './idleSlice.ts'
 import { createPatronSlice } from './patronSlice.ts'
 import { createPaymentSlice } from './paymentSlice.ts'
 import { createPreferencesSlice } from './preferencesSlice.ts'
+import { createReceiptPrintSlice } from './receiptPrintSlice.ts'
 import { createSessionScope } from './session.ts'
 import { createSessionSlice } from './sessionSlice.ts'
 import { noSettingsCache, type SettingsCache } from './settingsCache.ts'
@@ -43,6 +44,7 @@ export function createKioskStore(options: KioskStoreOptions): KioskStore {
     ...createIdleSlice(deps)(...a),
     ...createPatronSlice(deps)(...a),
     ...createPaymentSlice(deps)(...a),
+    ...createReceiptPrintSlice(deps)(...a),
     ...createSessionSlice(deps)(...a),
   }))
   const unsubscribe = options.host.onCheckoutEvent((event) => {

@@ -126,11 +126,21 @@ export interface SessionSlice {
   endSession: () => Promise<void>
 }
 
+export interface ReceiptPrintSlice {
+  /** The host has a receipt printer (from getKioskInfo): print, and offer "Print receipt". */
+  receiptPrinter: boolean
+  /** The last print for this patron's checkout; null before any. */
+  receiptPrint: { checkoutId: string; status: 'printing' | 'printed' | 'failed' } | null
+  /** Prints the current receipt; does nothing without a printer or a receipt. */
+  printReceipt: () => Promise<void>
+}
+
 export type KioskState = SettingsSlice &
   PreferencesSlice &
   IdleSlice &
   PatronSlice &
   PaymentSlice &
+  ReceiptPrintSlice &
   SessionSlice
 
 export type KioskSlice<T> = (deps: KioskDeps) => StateCreator<KioskState, [], [], T>
