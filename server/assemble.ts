@@ -56,11 +56,15 @@ import {
 } from './notify/service.ts'
 import { smtpTransport, type MailTransport } from './notify/transport.ts'
 import type { StaffRepository } from './store/staff.ts'
+import type { PayLinkRepository } from './store/payLinks.ts'
 import { staffRoutesPlugin } from './http/staffRoutes.ts'
 import { createReconciliationService } from './reconciliation/service.ts'
 import { createAccounts, type Accounts } from './staff/accounts.ts'
 import { createDeskService } from './staff/deskService.ts'
 import { createPayLinks, qrSvgOf, type PayLinks } from './pay/payLinks.ts'
+import { MemoryPaySessionStore, type PaySessionStore } from './pay/paySessionStore.ts'
+import { createPaySessions, type PaySessions, type VerifyPrimoToken } from './pay/paySessions.ts'
+import { payRoutesPlugin } from './http/payRoutes.ts'
 import { PaymentError } from './payments/errors.ts'
 import { kioskHolder } from './payments/holder.ts'
 import { createExceptionsService } from './staff/exceptionsService.ts'
@@ -104,6 +108,15 @@ export interface AssembleOverrides {
     producerPollMs?: number
     sender?: NotifyServiceDeps['sender']
   }
+  /** The built patron pay pages (default `out/pay`); null: entries and API only. */
+  payPagesDir?: string | null
+  /**
+   * Verifies a Primo VE token (`server/pay/primoToken.ts`); none: `/pay/primo` answers that
+   * paying from Primo is not set up.
+   */
+  verifyPrimoToken?: VerifyPrimoToken
+  /** Where the patron pages' sessions live (default: in memory). */
+  paySessionStore?: PaySessionStore
 }
 
 export interface InstitutionServices {
@@ -132,6 +145,10 @@ export interface AssembledService {
   payLinks: PayLinks
   /** Email: the queue and its loops; null when the service has no mail server. */
   mail: { queue: MailQueue; notify: NotifyService } | null
+  /** Where pay links are stored (staff revoke them there). */
+  payLinkStore: PayLinkRepository
+  /** The patron pay pages' sessions (`/pay`). */
+  paySessions: PaySessions
   /** One institution's services; throws for an unknown code. */
   institution(code: string): InstitutionServices
   /** Starts listening and the background work (posting worker, expiry sweeps). */
@@ -148,6 +165,7 @@ function returnPathFor(holder: PaymentHolder, checkoutId: string): string {
 
 const maxLongPollSeconds = 30
 const defaultStaffConsoleDir = fileURLToPath(new URL('../out/staff', import.meta.url))
+const defaultPayPagesDir = fileURLToPath(new URL('../out/pay', import.meta.url))
 const sweepIntervalMs = 30_000
 const defaultAlmaRetry: AlmaRetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 }
 
@@ -555,12 +573,43 @@ export async function assembleService(
     { prefix: staffPathPrefix },
   )
 
+  const settingsOf = (code: string): KioskSettings =>
+    overrides.kioskSettings?.(registry.get(code)) ?? registry.get(code).kioskSettings
+  const paySessions = createPaySessions({
+    store: overrides.paySessionStore ?? new MemoryPaySessionStore(),
+    payLinks,
+    verifyPrimoToken: overrides.verifyPrimoToken ?? null,
+    hasInstitution: (code) => services.has(code),
+    // Primo's return origins arrive with the Primo settings (PRIMO_RETURN_ORIGINS).
+    primoReturnOrigins: () => [],
+    lookupsFor: (code) => servicesOf(code).lookups,
+    checkoutsFor: (code) => servicesOf(code).checkouts,
+    settingsFor: settingsOf,
+    libraryNameOf: (code) => settingsOf(code).library.name,
+    clock,
+    idleMs: config.pay.sessionIdleMs,
+    maxWaitSeconds: maxLongPollSeconds,
+  })
+  await app.register(
+    payRoutesPlugin({
+      sessions: paySessions,
+      publicBaseUrl: config.publicBaseUrl,
+      trustProxy: config.trustProxy,
+      requestsPerMinute: config.pay.requestsPerMinute,
+      idleMs: config.pay.sessionIdleMs,
+      pagesDir: overrides.payPagesDir === undefined ? defaultPayPagesDir : overrides.payPagesDir,
+    }),
+  )
+
   let sweeper: NodeJS.Timeout | null = null
   let stopWakingMail: (() => void) | null = null
   const sweep = () => {
     lookupStore.sweep(clock.now())
     repo.expirePendingCheckouts(clock.now()).catch((error: unknown) => {
       app.log.error({ err: error }, 'expiring stale checkouts failed')
+    })
+    paySessions.sweep().catch((error: unknown) => {
+      app.log.error({ err: error }, 'ending idle pay sessions failed')
     })
     staffStore
       .deleteIdleSessions(clock.now() - config.staff.sessionIdleMs)
@@ -584,6 +633,8 @@ export async function assembleService(
     accounts,
     payLinks,
     mail,
+    payLinkStore: staffStore.payLinks,
+    paySessions,
     institution: servicesOf,
     listen: async (port = config.port, host = config.host) => {
       const address = await app.listen({ port, host })

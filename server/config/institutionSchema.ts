@@ -229,6 +229,8 @@ export const serviceSettingsSchema = z.strictObject({
   payLinkQrMinutes: int(5, 24 * 60).optional(),
   smtpUrl: z.string().min(1).optional(),
   mailFrom: z.string().min(1).optional(),
+  paySessionIdleMinutes: int(5, 24 * 60).optional(),
+  payRequestsPerMinute: int(1, 100_000).optional(),
 })
 
 /** The config file: service settings and the institutions. */

@@ -71,6 +71,8 @@ const serviceFileKeys: Readonly<Record<string, string>> = {
   payLinkQrMinutes: 'PAY_LINK_QR_MINUTES',
   smtpUrl: 'SMTP_URL',
   mailFrom: 'MAIL_FROM',
+  paySessionIdleMinutes: 'PAY_SESSION_IDLE_MINUTES',
+  payRequestsPerMinute: 'PAY_REQUESTS_PER_MINUTE',
 }
 
 function issuesOf(
@@ -375,6 +377,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       qrMs: env.PAY_LINK_QR_MINUTES * 60_000,
     },
     mail,
+    pay: {
+      sessionIdleMs: env.PAY_SESSION_IDLE_MINUTES * 60_000,
+      requestsPerMinute: env.PAY_REQUESTS_PER_MINUTE,
+    },
     institutions,
   }
 }

@@ -119,6 +119,8 @@ export const serviceEnvSchema = z.object({
   PAY_LINK_QR_MINUTES: int(5, 24 * 60).default(30),
   SMTP_URL: smtpUrl.optional(),
   MAIL_FROM: mailbox.optional(),
+  PAY_SESSION_IDLE_MINUTES: int(5, 24 * 60).default(30),
+  PAY_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
 })
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>
 

@@ -143,6 +143,8 @@ export interface ServiceConfig {
   /** How long pay links last: sent by email, or shown as a QR code (desk or kiosk). */
   payLinks: { emailMs: number; qrMs: number }
   mail: MailConfig | null
+  /** The patron pay pages (`/pay`): how long a pay session lasts idle, requests per address. */
+  pay: { sessionIdleMs: number; requestsPerMinute: number }
   /** At least one; codes, kiosk ids and postback secrets are unique across them. */
   institutions: InstitutionConfig[]
 }

@@ -4,7 +4,7 @@ import { AlmaError } from '../alma/errors.ts'
 import { PaymentError } from '../payments/errors.ts'
 import { PatronError } from '../patrons/errors.ts'
 
-const statusByCode: Record<ApiErrorCode, number> = {
+export const apiStatusByCode: Record<ApiErrorCode, number> = {
   invalid_request: 400,
   invalid_card: 422,
   not_found: 404,
@@ -59,7 +59,7 @@ export function sendApiError(
   message?: string,
   reason?: string,
 ): FastifyReply {
-  return reply.code(statusByCode[code]).send(apiError(code, message, reason))
+  return reply.code(apiStatusByCode[code]).send(apiError(code, message, reason))
 }
 
 /** Maps the domain's typed errors to API answers; anything else is a 500 with no details. */

@@ -96,6 +96,11 @@ export interface HarnessOptions {
   staffConsoleDir?: string | null
   /** Email tuning (the mail server itself comes from `env`: SMTP_URL, MAIL_FROM). */
   mail?: AssembleOverrides['mail']
+  /** The pay pages' Primo verifier, built pages, session store or a log stream. */
+  overrides?: Pick<
+    AssembleOverrides,
+    'verifyPrimoToken' | 'payPagesDir' | 'paySessionStore' | 'logger'
+  >
 }
 
 export interface Harness {
@@ -187,6 +192,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
     staffConsoleDir: options.staffConsoleDir ?? null,
     ...(options.mail ? { mail: options.mail } : {}),
+    payPagesDir: null,
+    ...options.overrides,
   })
   await service.listen(port, '127.0.0.1')
   const own = service.institution(institution)

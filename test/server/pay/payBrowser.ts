@@ -1,0 +1,84 @@
+import {
+  payApiPaths,
+  payCsrfHeader,
+  payPaths,
+  paySessionInfoSchema,
+} from '../../../common/payApi.ts'
+
+/** The parts of a Set-Cookie header for one cookie, attribute names lower-cased. */
+export function parseSetCookie(header: string): {
+  name: string
+  value: string
+  attrs: Map<string, string>
+} {
+  const [pair = '', ...rest] = header.split(';').map((part) => part.trim())
+  const eq = pair.indexOf('=')
+  const attrs = new Map<string, string>()
+  for (const attr of rest) {
+    const at = attr.indexOf('=')
+    attrs.set(
+      (at === -1 ? attr : attr.slice(0, at)).toLowerCase(),
+      at === -1 ? '' : attr.slice(at + 1),
+    )
+  }
+  return { name: pair.slice(0, eq), value: pair.slice(eq + 1), attrs }
+}
+
+/**
+ * A phone's browser as far as the pay pages care: one cookie jar (the pay session), requests
+ * to the service on loopback, redirects not followed so each hop can be checked.
+ */
+export class PayBrowser {
+  cookie: string | null = null
+  csrfToken: string | null = null
+
+  readonly baseUrl: string
+
+  constructor(baseUrl: string) {
+    this.baseUrl = baseUrl
+  }
+
+  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers)
+    if (this.cookie) headers.set('cookie', `pay_session=${this.cookie}`)
+    const response = await fetch(new URL(path, this.baseUrl), {
+      ...init,
+      headers,
+      redirect: 'manual',
+    })
+    for (const header of response.headers.getSetCookie()) {
+      const cookie = parseSetCookie(header)
+      if (cookie.name === 'pay_session') this.cookie = cookie.value || null
+    }
+    return response
+  }
+
+  /** Opens an entry URL (a pay link, Primo's link) and, when a session started, its token. */
+  async enter(url: string): Promise<Response> {
+    const response = await this.fetch(url)
+    if (response.status === 303) {
+      const info = paySessionInfoSchema.parse(await (await this.fetch(payApiPaths.session)).json())
+      this.csrfToken = info.csrfToken
+    }
+    return response
+  }
+
+  json(path: string): Promise<Response> {
+    return this.fetch(path)
+  }
+
+  post(path: string, body: unknown = {}, options: { csrf?: string | null; origin?: string } = {}) {
+    const csrf = options.csrf === undefined ? this.csrfToken : options.csrf
+    return this.fetch(path, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(csrf ? { [payCsrfHeader]: csrf } : {}),
+        ...(options.origin ? { origin: options.origin } : {}),
+      },
+      body: JSON.stringify(body),
+    })
+  }
+}
+
+export const pagesPath = `${payPaths.pages}/`
