@@ -39,7 +39,7 @@ export default defineConfig(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
+    files: ['renderer/**/*.{ts,tsx}', 'web/**/*.{ts,tsx}', 'test/renderer/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat['recommended-latest'],
     languageOptions: { globals: globals.browser },
   },
@@ -50,8 +50,8 @@ export default defineConfig(
   },
   // Architecture rules: who may import what (the common/ block comes last so it wins there).
   {
-    files: ['renderer/**/*.{ts,tsx}', 'server/**/*.ts', 'common/**/*.ts'],
-    ignores: ['renderer/vite.config.ts'],
+    files: ['renderer/**/*.{ts,tsx}', 'web/**/*.{ts,tsx}', 'server/**/*.ts', 'common/**/*.ts'],
+    ignores: ['renderer/vite.config.ts', 'web/pay/vite.config.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

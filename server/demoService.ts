@@ -163,6 +163,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
   const shown = campuses.find((campus) => campus.code === shownCode) ?? campuses[0]
   if (!shown) throw new Error('no demo campus')
   const state: DemoControlsState = { apiDown: false, settingsOverride: {} }
+  let assembled: AssembledService | null = null
   const service = await assembleService(config, {
     logger: loggerOptions(config.logLevel, options.logStream),
     ...(serveRenderer ? { rendererDir: builtRendererDir } : {}),
@@ -179,6 +180,16 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         cashnet: shown.cashnet,
         state,
         cashnetDefaults: shown.cashnetDefaults,
+        payLinkFor: async (cardNumber) => {
+          if (!assembled) throw new Error('the demo service is still starting')
+          const created = await assembled.payLinks.create({
+            institution: shown.code,
+            primaryId: shown.alma.primaryIdForCard(cardNumber),
+            delivery: 'qr',
+            createdBy: 'demo',
+          })
+          return created.url
+        },
       })
       if (options.autoKioskKey === false) return
       // The browser preview has no Electron proxy to add the kiosk key: the demo adds it itself.
@@ -190,6 +201,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
       })
     },
   })
+  assembled = service
   const url = await service.listen(port, '127.0.0.1')
   const institutions = campuses.map(({ code, name, kioskId, kioskKey, alma, cashnet }) => ({
     code,

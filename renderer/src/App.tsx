@@ -1,9 +1,10 @@
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useMemo, type ReactNode } from 'react'
 import type { i18n } from 'i18next'
 import { I18nextProvider, useTranslation } from 'react-i18next'
 import type { KioskBridge } from '../../common/kioskBridge.ts'
 import { Header } from './components/Header.tsx'
 import { IdleWarning } from './components/IdleWarning.tsx'
+import { DisplayProvider } from './format/DisplayContext.tsx'
 import { LiveAnnouncer } from './components/LiveAnnouncer.tsx'
 import { useCardReader } from './hooks/useCardReader.ts'
 import { useHostEffects } from './hooks/useHostEffects.ts'
@@ -26,10 +27,25 @@ export function KioskApp({ store, i18n, host }: KioskAppProps) {
   return (
     <KioskStoreProvider store={store}>
       <I18nextProvider i18n={i18n}>
-        <KioskShell host={host} />
+        <KioskDisplay>
+          <KioskShell host={host} />
+        </KioskDisplay>
       </I18nextProvider>
     </KioskStoreProvider>
   )
+}
+
+/** The shared components' display preferences, from the kiosk's store. */
+function KioskDisplay({ children }: { children: ReactNode }) {
+  const language = useKiosk((state) => state.language)
+  const currency = useKiosk((state) => state.patron?.currency ?? state.settings?.currency ?? 'USD')
+  const feeTypeNames = useKiosk((state) => state.settings?.feeTypeNames)
+  const showItemTitles = useKiosk((state) => state.settings?.showItemTitles ?? false)
+  const prefs = useMemo(
+    () => ({ language, currency, feeTypeNames, showItemTitles }),
+    [language, currency, feeTypeNames, showItemTitles],
+  )
+  return <DisplayProvider value={prefs}>{children}</DisplayProvider>
 }
 
 function KioskShell({ host }: { host: KioskBridge }) {

@@ -37,6 +37,8 @@ export const sandboxControlPaths = {
   cashnetHoldRelease: '/__sandbox/cashnet/hold/release',
   settings: '/__sandbox/settings',
   service: '/__sandbox/service',
+  /** A pay link (as a QR code would hold it) for a seed card's patron: `{url}`. */
+  payLink: '/__sandbox/pay-link',
 } as const
 
 const almaBody = z.strictObject({
@@ -135,6 +137,8 @@ export function registerDemoControls(
     state: DemoControlsState
     /** The CashNet settings `/__sandbox/reset` returns to. */
     cashnetDefaults: Parameters<SandboxCashnet['setOptions']>[0]
+    /** A pay link for the patron behind a seed card (the shown campus's). */
+    payLinkFor(cardNumber: string): Promise<string>
   },
 ): void {
   const { alma, cashnet, state } = deps
@@ -245,5 +249,9 @@ export function registerDemoControls(
 
   control(sandboxControlPaths.service, serviceBody, (body) => {
     state.apiDown = body.apiDown
+  })
+
+  control(sandboxControlPaths.payLink, closeFeesBody, async (body, reply) => {
+    await reply.code(201).send({ url: await deps.payLinkFor(body.cardNumber) })
   })
 }

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import { useFormat } from '../format/useFormat.ts'
-import { useKiosk } from '../state/StoreContext.tsx'
+import { useDisplayPrefs } from '../format/DisplayContext.tsx'
 
 export interface FeeLabelFee {
   /** Alma's type code; '' when unknown (the description is shown). */
@@ -11,12 +11,12 @@ export interface FeeLabelFee {
 
 /**
  * A fee's type in the patron's language (`common/feeTypes.ts`), with the item title only when the
- * kiosk settings allow titles.
+ * settings allow titles.
  */
 export function FeeLabel({ fee }: { fee: FeeLabelFee }) {
   const { t } = useTranslation()
   const format = useFormat()
-  const showTitles = useKiosk((state) => state.settings?.showItemTitles ?? false)
+  const showTitles = useDisplayPrefs().showItemTitles
   return (
     <span className="fee-label">
       <span className="fee-description">{format.feeName(fee)}</span>

@@ -1,16 +1,14 @@
 import { useMemo } from 'react'
 import { feeTypeName } from '../../../common/feeTypes.ts'
-import { useKiosk } from '../state/StoreContext.tsx'
+import { useDisplayPrefs } from './DisplayContext.tsx'
 import { formatCalendarDate, formatDate, formatDateTime, formatMoney } from './format.ts'
 
 /**
- * Formatters bound to the patron's language and the kiosk's currency, and fee type names in that
+ * Formatters bound to the patron's language and the currency, and fee type names in that
  * language (with the institution's own names from the settings).
  */
 export function useFormat() {
-  const language = useKiosk((state) => state.language)
-  const currency = useKiosk((state) => state.patron?.currency ?? state.settings?.currency ?? 'USD')
-  const feeTypeNames = useKiosk((state) => state.settings?.feeTypeNames)
+  const { language, currency, feeTypeNames } = useDisplayPrefs()
   return useMemo(
     () => ({
       money: (cents: number) => formatMoney(cents, currency, language),

@@ -1,9 +1,8 @@
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Button } from '../components/Button.tsx'
-import { FeeLabel } from '../components/FeeLabel.tsx'
+import { AllocationTable } from '../components/AllocationTable.tsx'
 import { Screen } from '../components/Screen.tsx'
-import { FeeTable } from '../components/FeeTable.tsx'
 import { useFormat } from '../format/useFormat.ts'
 import { allocationPreview, paymentAmountCents } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
@@ -37,28 +36,7 @@ export function ConfirmScreen() {
           <Button onClick={backFromConfirm}>{t('common.back')}</Button>
         </>
       }
-      list={
-        <FeeTable
-          caption={t('confirm.allocationCaption')}
-          feeColumn={t('confirm.fee')}
-          columns={[
-            { label: t('confirm.balance'), className: 'num owed-now' },
-            { label: t('confirm.paying'), className: 'num' },
-            { label: t('confirm.remaining'), className: 'num' },
-          ]}
-        >
-          {lines.map((line) => (
-            <tr key={line.feeId}>
-              <th scope="row">
-                <FeeLabel fee={line.fee} />
-              </th>
-              <td className="num owed-now">{format.money(line.fee.balanceCents)}</td>
-              <td className="num strong">{format.money(line.amountCents)}</td>
-              <td className="num">{format.money(line.remainingCents)}</td>
-            </tr>
-          ))}
-        </FeeTable>
-      }
+      list={<AllocationTable lines={lines} />}
     >
       <p className="amount-summary">
         <span className="amount-summary-label">{t('confirm.amountLabel')}</span>

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { shortDisplayName } from '../../../common/displayName.ts'
 import { Button } from '../components/Button.tsx'
-import { FeeLabel } from '../components/FeeLabel.tsx'
+import { FeeChecklist } from '../components/FeeChecklist.tsx'
 import { FeesBeingPosted } from '../components/FeesBeingPosted.tsx'
 import { PatronNotices } from '../components/PatronNotices.tsx'
 import { Screen } from '../components/Screen.tsx'
@@ -22,7 +22,6 @@ export function FinesScreen() {
     [patron, selectedFeeIds],
   )
   if (!patron) return null
-  const allSelected = selectedFeeIds.length === patron.fees.length
   const noneSelected = selectedFeeIds.length === 0
 
   return (
@@ -59,43 +58,12 @@ export function FinesScreen() {
         <>
           <PatronNotices notices={patron.patron.notices} />
           <ScrollArea label={t('fines.tableCaption')} itemSelector=".fee-row">
-            <div className="fee-list" role="group" aria-labelledby="fees-caption">
-              <div className="list-head">
-                <h2 id="fees-caption" className="list-caption">
-                  {t('fines.tableCaption')}
-                </h2>
-                {patron.fees.length > 1 && (
-                  <label className="select-all">
-                    <input
-                      type="checkbox"
-                      checked={allSelected}
-                      onChange={() => {
-                        setAllFeesSelected(!allSelected)
-                      }}
-                    />
-                    <span>{t('fines.selectAll')}</span>
-                  </label>
-                )}
-              </div>
-              <ul>
-                {patron.fees.map((fee) => (
-                  <li key={fee.id} className="fee-row">
-                    <label className="fee-option">
-                      <input
-                        type="checkbox"
-                        checked={selectedFeeIds.includes(fee.id)}
-                        onChange={() => {
-                          toggleFee(fee.id)
-                        }}
-                      />
-                      <FeeLabel fee={fee} />
-                      <span className="fee-date">{format.date(fee.createdAt)}</span>
-                      <span className="fee-amount">{format.money(fee.balanceCents)}</span>
-                    </label>
-                  </li>
-                ))}
-              </ul>
-            </div>
+            <FeeChecklist
+              fees={patron.fees}
+              selectedFeeIds={selectedFeeIds}
+              onToggle={toggleFee}
+              onSelectAll={setAllFeesSelected}
+            />
             <FeesBeingPosted fees={patron.feesBeingPosted} />
           </ScrollArea>
         </>

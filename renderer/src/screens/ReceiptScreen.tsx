@@ -1,11 +1,10 @@
-import { useEffect, useMemo, type ReactNode } from 'react'
+import { useEffect, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Receipt } from '../../../common/api.ts'
 import { shortDisplayName } from '../../../common/displayName.ts'
 import { Button } from '../components/Button.tsx'
-import { FeeLabel } from '../components/FeeLabel.tsx'
 import { Screen } from '../components/Screen.tsx'
-import { FeeTable } from '../components/FeeTable.tsx'
+import { ReceiptFacts, ReceiptLines } from '../components/ReceiptParts.tsx'
 import { useFormat } from '../format/useFormat.ts'
 import { feeTypesById } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
@@ -76,7 +75,7 @@ export function ReceiptScreen() {
       title={t('receipt.title')}
       lead={t('receipt.lead', { name })}
       actions={<DoneButton />}
-      list={<ReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />}
+      list={<KioskReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />}
     >
       <ReceiptFacts receipt={receipt}>
         <div>
@@ -115,7 +114,7 @@ export function ExceptionReceiptScreen() {
       list={
         receipt &&
         receipt.lines.length > 0 && (
-          <ReceiptLines receipt={receipt} caption={t('exceptionReceipt.postedSoFar')} />
+          <KioskReceiptLines receipt={receipt} caption={t('exceptionReceipt.postedSoFar')} />
         )
       }
     >
@@ -138,53 +137,9 @@ export function ExceptionReceiptScreen() {
   )
 }
 
-function ReceiptFacts({ receipt, children }: { receipt: Receipt; children?: ReactNode }) {
-  const { t } = useTranslation()
-  const format = useFormat()
-  return (
-    <dl className="facts">
-      <div>
-        <dt>{t('receipt.amountPaid')}</dt>
-        <dd className="money">{format.money(receipt.amountCents)}</dd>
-      </div>
-      <div>
-        <dt>{t('receipt.transaction')}</dt>
-        <dd>{receipt.transactionId}</dd>
-      </div>
-      {receipt.postedAt && (
-        <div>
-          <dt>{t('receipt.postedAt')}</dt>
-          <dd>{format.dateTime(receipt.postedAt)}</dd>
-        </div>
-      )}
-      {children}
-    </dl>
-  )
-}
-
-function ReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string }) {
-  const { t } = useTranslation()
-  const format = useFormat()
+/** The receipt's lines, fee types named from the patron's lookup. */
+function KioskReceiptLines({ receipt, caption }: { receipt: Receipt; caption: string }) {
   const patron = useKiosk((state) => state.patron)
-  const types = useMemo(() => feeTypesById(patron), [patron])
-  return (
-    <FeeTable
-      caption={caption}
-      feeColumn={t('receipt.fee')}
-      columns={[
-        { label: t('receipt.paid'), className: 'num' },
-        { label: t('receipt.remaining'), className: 'num' },
-      ]}
-    >
-      {receipt.lines.map((line) => (
-        <tr key={line.feeId}>
-          <th scope="row">
-            <FeeLabel fee={{ ...line, type: types.get(line.feeId) ?? '' }} />
-          </th>
-          <td className="num strong">{format.money(line.amountCents)}</td>
-          <td className="num">{format.money(line.remainingCents)}</td>
-        </tr>
-      ))}
-    </FeeTable>
-  )
+  const feeTypes = useMemo(() => feeTypesById(patron), [patron])
+  return <ReceiptLines receipt={receipt} caption={caption} feeTypes={feeTypes} />
 }

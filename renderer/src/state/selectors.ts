@@ -9,7 +9,11 @@ import {
 import { centsFromAmountDigits } from './keypad.ts'
 import type { KioskState } from './types.ts'
 
-type Selection = Pick<KioskState, 'patron' | 'selectedFeeIds'>
+/** A patron's payable fees and the selection: the kiosk's state, or the pay pages'. */
+type Selection = {
+  patron: Pick<LookupResponse, 'fees'> | null
+  selectedFeeIds: KioskState['selectedFeeIds']
+}
 
 export function selectedFees({ patron, selectedFeeIds }: Selection): Fee[] {
   if (!patron) return []
@@ -67,7 +71,9 @@ export function allocationPreview(
  * Each of the patron's fees' Alma type code by fee id, from the lookup: receipt lines carry only
  * Alma's description, and the kiosk names fee types in the patron's language by code.
  */
-export function feeTypesById(patron: LookupResponse | null): ReadonlyMap<string, string> {
+export function feeTypesById(
+  patron: Pick<LookupResponse, 'fees' | 'feesBeingPosted'> | null,
+): ReadonlyMap<string, string> {
   if (!patron) return new Map()
   return new Map([...patron.fees, ...patron.feesBeingPosted].map((fee) => [fee.id, fee.type]))
 }

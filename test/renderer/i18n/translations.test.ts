@@ -5,6 +5,8 @@ import { en } from '../../../renderer/src/i18n/en.ts'
 import { es } from '../../../renderer/src/i18n/es.ts'
 
 const sourceRoot = join(import.meta.dirname, '../../../renderer/src')
+// The patron pay pages share these strings.
+const payRoot = join(import.meta.dirname, '../../../web/pay/src')
 const i18nDir = join(sourceRoot, 'i18n')
 
 function flatten(tree: object, prefix = ''): Map<string, string> {
@@ -31,7 +33,7 @@ function sourceFiles(dir: string): string[] {
 const resources = { en: { translation: en }, es: { translation: es } } as const
 const languages = Object.keys(resources) as (keyof typeof resources)[]
 const english = flatten(resources.en.translation)
-const sources = sourceFiles(sourceRoot).map((path) => ({
+const sources = [...sourceFiles(sourceRoot), ...sourceFiles(payRoot)].map((path) => ({
   path: relative(sourceRoot, path),
   text: readFileSync(path, 'utf8'),
 }))

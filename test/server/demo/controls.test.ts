@@ -15,6 +15,7 @@ import { checkoutQuery, submit } from '../sandbox/cashnet/support.ts'
 describe('server/demo/controls', () => {
   let app: FastifyInstance
   let baseUrl: string
+  const payLinksAsked: string[] = []
   let alma: SandboxAlma
   let cashnet: SandboxCashnet
   const postbacks: string[] = []
@@ -73,7 +74,16 @@ describe('server/demo/controls', () => {
     baseUrl = `http://127.0.0.1:${port}`
     const cashnetDefaults = { postbackUrl: serviceUrl(baseUrl, cashnetPostbackPath('s3cret')) }
     cashnet = await startSandboxCashnet(cashnetDefaults)
-    registerDemoControls(app, { alma, cashnet, state, cashnetDefaults })
+    registerDemoControls(app, {
+      alma,
+      cashnet,
+      state,
+      cashnetDefaults,
+      payLinkFor: (cardNumber) => {
+        payLinksAsked.push(cardNumber)
+        return Promise.resolve(`${baseUrl}/pay/l/${'t'.repeat(43)}`)
+      },
+    })
     await app.listen({ port, host: '127.0.0.1' })
   })
   afterEach(async () => {
@@ -98,11 +108,19 @@ describe('server/demo/controls', () => {
       [sandboxControlPaths.cashnet, { returnMethod: 'PUT' }, /^returnMethod: /],
       [sandboxControlPaths.service, {}, /^apiDown: /],
       [sandboxControlPaths.settings, ['not', 'an', 'object'], /^body: /],
+      [sandboxControlPaths.payLink, {}, /^cardNumber: /],
     ])('%s refuses %j with 400 and what is wrong', async (path, body, message) => {
       const answer = await control(path, body)
       expect(answer.status).toBe(400)
       expect((answer.body as { error: string }).error).toMatch(message)
     })
+  })
+
+  it('makes a pay link for a seed card’s patron', async () => {
+    const answer = await control(sandboxControlPaths.payLink, { cardNumber: '2000000001' })
+    expect(answer.status).toBe(201)
+    expect(answer.body).toEqual({ url: `${baseUrl}/pay/l/${'t'.repeat(43)}` })
+    expect(payLinksAsked).toEqual(['2000000001'])
   })
 
   describe('Alma', () => {
