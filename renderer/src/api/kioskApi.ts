@@ -12,6 +12,7 @@ import {
   type CheckoutState,
   type CheckoutStatus,
   type KioskApiRoute,
+  type KioskPayLink,
   type KioskSettings,
   type LookupResponse,
 } from '../../../common/api.ts'
@@ -31,6 +32,8 @@ export interface KioskApi {
   createCheckout(request: CheckoutRequest, signal?: AbortSignal): Promise<CheckoutCreated>
   getCheckout(checkoutId: string, options?: CheckoutWatchOptions): Promise<CheckoutState>
   cancelCheckout(checkoutId: string, signal?: AbortSignal): Promise<CheckoutState>
+  /** "Pay on your phone": a pay link (and its QR code) for the patron of this lookup. */
+  createPayLink(lookupId: string, signal?: AbortSignal): Promise<KioskPayLink>
 }
 
 export interface KioskApiOptions {
@@ -101,7 +104,8 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
     )
   }
 
-  const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings } = kioskApiRoutes
+  const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings, payLink } =
+    kioskApiRoutes
   return {
     getKioskSettings: (signal) => call(kioskSettings, { signal }),
     lookup: (cardNumber, signal) => call(lookup, { body: { cardNumber }, signal }),
@@ -120,6 +124,7 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
     },
     cancelCheckout: (checkoutId, signal) =>
       call(cancelCheckout, { params: { id: checkoutId }, body: {}, signal }),
+    createPayLink: (lookupId, signal) => call(payLink, { body: { lookupId }, signal }),
   }
 }
 

@@ -180,6 +180,16 @@ export const en = {
       'A payment for one of these fees is still being recorded on your account, so it cannot be paid again yet. No payment was made. Please start over to see your fees.',
     title: 'Payment could not start',
   },
+  payOnPhone: {
+    button: 'Pay on your phone',
+    title: 'Pay on your phone',
+    lead: 'Scan this code with your phone’s camera to open your fees there and pay by card.',
+    qrLabel: 'QR code of your payment link',
+    expires:
+      'The code works until {{time}}. It shows your fees only to whoever scans it, so scan it yourself.',
+    unavailable: 'The code could not be made. Please pay here instead.',
+    close: 'Back to my fees',
+  },
   pay: {
     title: 'Pay library fines and fees',
     switchLanguage: 'Español',

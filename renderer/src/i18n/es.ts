@@ -181,6 +181,16 @@ export const es: Translation = {
       'Un pago de uno de estos cargos todavía se está registrando en su cuenta, así que no se puede pagar de nuevo por ahora. No se realizó ningún pago. Vuelva a empezar para ver sus cargos.',
     title: 'No se pudo iniciar el pago',
   },
+  payOnPhone: {
+    button: 'Pagar en su teléfono',
+    title: 'Pagar en su teléfono',
+    lead: 'Escanee este código con la cámara de su teléfono para ver allí sus cargos y pagar con tarjeta.',
+    qrLabel: 'Código QR de su enlace de pago',
+    expires:
+      'El código funciona hasta las {{time}}. Muestra sus cargos a quien lo escanee, así que escanéelo usted.',
+    unavailable: 'No se pudo crear el código. Pague aquí, por favor.',
+    close: 'Volver a mis cargos',
+  },
   pay: {
     title: 'Pagar multas y cargos de la biblioteca',
     switchLanguage: 'English',

@@ -8,6 +8,7 @@ import { PatronNotices } from '../components/PatronNotices.tsx'
 import { Screen } from '../components/Screen.tsx'
 import { ScrollArea } from '../components/ScrollArea.tsx'
 import { useFormat } from '../format/useFormat.ts'
+import { PayOnPhoneScreen } from './PayOnPhoneScreen.tsx'
 import { selectedTotalCents } from '../state/selectors.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
 
@@ -16,12 +17,16 @@ export function FinesScreen() {
   const format = useFormat()
   const patron = useKiosk((state) => state.patron)
   const selectedFeeIds = useKiosk((state) => state.selectedFeeIds)
-  const { toggleFee, setAllFeesSelected, paySelected, chooseAmount, endSession } = useKioskActions()
+  const payOnPhone = useKiosk((state) => state.settings?.payOnPhone ?? false)
+  const phoneLinkShown = useKiosk((state) => state.phoneLink !== null)
+  const { toggleFee, setAllFeesSelected, paySelected, chooseAmount, endSession, showPhoneLink } =
+    useKioskActions()
   const selectedTotal = useMemo(
     () => selectedTotalCents({ patron, selectedFeeIds }),
     [patron, selectedFeeIds],
   )
   if (!patron) return null
+  if (phoneLinkShown) return <PayOnPhoneScreen />
   const noneSelected = selectedFeeIds.length === 0
 
   return (
@@ -44,6 +49,15 @@ export function FinesScreen() {
           <Button disabled={noneSelected} onClick={chooseAmount}>
             {t('fines.payOtherAmount')}
           </Button>
+          {payOnPhone && (
+            <Button
+              onClick={() => {
+                void showPhoneLink()
+              }}
+            >
+              {t('payOnPhone.button')}
+            </Button>
+          )}
           <Button
             variant="quiet"
             onClick={() => {

@@ -12,6 +12,7 @@ export const initialPatron = {
   amountDigits: '',
   partialAmountCents: null,
   manualDigits: '',
+  phoneLink: null,
 }
 
 const blockCodes: readonly AccountBlock[] = ['blocked', 'inactive', 'expired']
@@ -117,6 +118,23 @@ export const createPatronSlice: KioskSlice<PatronSlice> = (deps) => (set, get) =
     const name = get().screen.name
     if (name !== 'amount' && name !== 'confirm') return
     set({ partialAmountCents: null, amountDigits: '', screen: { name: 'fines' } })
+  },
+
+  async showPhoneLink() {
+    const { screen, patron, settings } = get()
+    if (screen.name !== 'fines' || !patron || !settings?.payOnPhone) return
+    const { signal } = deps.scope
+    set({ phoneLink: 'loading' })
+    try {
+      const link = await deps.api.createPayLink(patron.lookupId, signal)
+      if (!ended(signal)) set({ phoneLink: link })
+    } catch {
+      if (!ended(signal)) set({ phoneLink: 'failed' })
+    }
+  },
+
+  hidePhoneLink() {
+    set({ phoneLink: null })
   },
 
   backFromConfirm() {

@@ -2,6 +2,7 @@ import type { StateCreator } from 'zustand/vanilla'
 import type {
   CheckoutCreated,
   CheckoutState,
+  KioskPayLink,
   KioskSettings,
   Language,
   LookupResponse,
@@ -88,6 +89,8 @@ export interface PatronSlice {
   partialAmountCents: number | null
   /** Digits typed on the manual id keypad. */
   manualDigits: string
+  /** "Pay on your phone": the QR code shown, being made, failed, or none. */
+  phoneLink: KioskPayLink | 'loading' | 'failed' | null
   /** A card swipe (or manual entry) produced this id: look the patron up. */
   cardRead: (id: string) => Promise<void>
   startManualEntry: () => void
@@ -102,6 +105,9 @@ export interface PatronSlice {
   submitAmount: () => void
   backToFines: () => void
   backFromConfirm: () => void
+  /** Shows a QR code of a pay link for this patron (when the settings offer it). */
+  showPhoneLink: () => Promise<void>
+  hidePhoneLink: () => void
 }
 
 export interface PaymentSlice {

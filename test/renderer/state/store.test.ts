@@ -65,6 +65,23 @@ describe('renderer/state/store', () => {
       expect(api.lookups).toEqual(['2000000001'])
     })
 
+    it('shows a pay link for the phone only when the library offers it, and forgets it', async () => {
+      const { store, api } = await setup()
+      await store.getState().cardRead('2000000001')
+      await store.getState().showPhoneLink()
+      expect(store.getState().phoneLink).toBeNull()
+      expect(api.payLinkRequests).toEqual([])
+
+      api.settings = { ...api.settings, payOnPhone: true }
+      await store.getState().loadSettings()
+      await store.getState().showPhoneLink()
+      const link = store.getState().phoneLink
+      expect(typeof link === 'object' && link?.qrSvg.startsWith('<svg')).toBe(true)
+      expect(api.payLinkRequests).toEqual([store.getState().patron?.lookupId])
+      await store.getState().endSession()
+      expect(store.getState().phoneLink).toBeNull()
+    })
+
     it('shows no fines for a patron who owes nothing', async () => {
       const { store, api } = await setup()
       api.patrons.set('2000000003', lookupFixture({ fees: [], totalCents: 0 }))
@@ -459,6 +476,7 @@ describe('renderer/state/store', () => {
         amountDigits: state.amountDigits,
         partialAmountCents: state.partialAmountCents,
         manualDigits: state.manualDigits,
+        phoneLink: state.phoneLink,
       }).toEqual(initialPatron)
       expect({
         checkout: state.checkout,

@@ -8,6 +8,7 @@ import type {
   CheckoutCreated,
   CheckoutRequest,
   CheckoutState,
+  KioskPayLink,
   KioskSettings,
   LookupResponse,
 } from '../../../common/api.ts'
@@ -146,6 +147,21 @@ export class FakeKioskApi implements KioskApi {
 
   checkout(checkoutId: string): CheckoutState | undefined {
     return this.checkouts.get(checkoutId)
+  }
+
+  readonly payLinkRequests: string[] = []
+
+  createPayLink(lookupId: string, signal?: AbortSignal): Promise<KioskPayLink> {
+    return this.answer(() => {
+      this.payLinkRequests.push(lookupId)
+      if (!this.settings.payOnPhone) throw rejected('not_found')
+      return {
+        url: 'http://127.0.0.1/pay/l/' + 'q'.repeat(43),
+        qrSvg:
+          '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>',
+        expiresAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+      }
+    }, signal)
   }
 
   private answer<T>(work: () => T, signal?: AbortSignal): Promise<T> {
