@@ -65,6 +65,8 @@ import { createPayLinks, qrSvgOf, type PayLinks } from './pay/payLinks.ts'
 import { MemoryPaySessionStore, type PaySessionStore } from './pay/paySessionStore.ts'
 import { createPaySessions, type PaySessions, type VerifyPrimoToken } from './pay/paySessions.ts'
 import { payRoutesPlugin } from './http/payRoutes.ts'
+import { createPrimoTokenVerifier } from './pay/primoToken.ts'
+import { primoReturnUrl } from './pay/primoReturnUrl.ts'
 import { PaymentError } from './payments/errors.ts'
 import { kioskHolder } from './payments/holder.ts'
 import { createExceptionsService } from './staff/exceptionsService.ts'
@@ -111,8 +113,8 @@ export interface AssembleOverrides {
   /** The built patron pay pages (default `out/pay`); null: entries and API only. */
   payPagesDir?: string | null
   /**
-   * Verifies a Primo VE token (`server/pay/primoToken.ts`); none: `/pay/primo` answers that
-   * paying from Primo is not set up.
+   * Verifies a Primo VE token instead of `server/pay/primoToken.ts` against the configured key
+   * sets (tests). Without either (no institution has Primo settings) `/pay/primo` answers 503.
    */
   verifyPrimoToken?: VerifyPrimoToken
   /** Where the patron pages' sessions live (default: in memory). */
@@ -575,13 +577,17 @@ export async function assembleService(
 
   const settingsOf = (code: string): KioskSettings =>
     overrides.kioskSettings?.(registry.get(code)) ?? registry.get(code).kioskSettings
+  const primoVerifier = createPrimoTokenVerifier({ institutions: config.institutions })
   const paySessions = createPaySessions({
     store: overrides.paySessionStore ?? new MemoryPaySessionStore(),
     payLinks,
-    verifyPrimoToken: overrides.verifyPrimoToken ?? null,
+    verifyPrimoToken:
+      overrides.verifyPrimoToken ??
+      (config.institutions.some((institution) => institution.primo !== null)
+        ? (jwt: string) => primoVerifier.verify(jwt)
+        : null),
     hasInstitution: (code) => services.has(code),
-    // Primo's return origins arrive with the Primo settings (PRIMO_RETURN_ORIGINS).
-    primoReturnOrigins: () => [],
+    primoReturnUrl: (code, candidate) => primoReturnUrl(registry.get(code).primo, candidate),
     lookupsFor: (code) => servicesOf(code).lookups,
     checkoutsFor: (code) => servicesOf(code).checkouts,
     settingsFor: settingsOf,

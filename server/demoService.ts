@@ -180,7 +180,9 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         cashnet: shown.cashnet,
         state,
         cashnetDefaults: shown.cashnetDefaults,
-        payLinkFor: async (cardNumber) => {
+        payLinkFor: async (cardNumber, via) => {
+          if (via === 'primo')
+            return primo.payLink(shown.code, shown.alma.primaryIdForCard(cardNumber))
           if (!assembled) throw new Error('the demo service is still starting')
           const created = await assembled.payLinks.create({
             institution: shown.code,

@@ -37,7 +37,7 @@ export const sandboxControlPaths = {
   cashnetHoldRelease: '/__sandbox/cashnet/hold/release',
   settings: '/__sandbox/settings',
   service: '/__sandbox/service',
-  /** A pay link (as a QR code would hold it) for a seed card's patron: `{url}`. */
+  /** A pay link (as a QR code holds it) or Primo's Pay fines link for a seed card's patron: `{url}`. */
   payLink: '/__sandbox/pay-link',
 } as const
 
@@ -56,6 +56,11 @@ const cashnetBody = z.strictObject({
   postbackDelayMs: z.number().int().min(0).max(120_000).optional(),
   duplicatePostbacks: z.number().int().min(0).max(10).optional(),
   returnMethod: z.enum(['GET', 'POST']).optional(),
+})
+const payLinkBody = z.strictObject({
+  cardNumber: z.string().min(1),
+  /** A staff or kiosk pay link (default), or the sandbox Primo's "Pay fines" link. */
+  via: z.enum(['link', 'primo']).optional(),
 })
 const kindBody = z.strictObject({ kind: z.enum(sandboxAlmaCallKinds) })
 const arrivals = {
@@ -138,7 +143,7 @@ export function registerDemoControls(
     /** The CashNet settings `/__sandbox/reset` returns to. */
     cashnetDefaults: Parameters<SandboxCashnet['setOptions']>[0]
     /** A pay link for the patron behind a seed card (the shown campus's). */
-    payLinkFor(cardNumber: string): Promise<string>
+    payLinkFor(cardNumber: string, via: 'link' | 'primo'): Promise<string>
   },
 ): void {
   const { alma, cashnet, state } = deps
@@ -251,7 +256,7 @@ export function registerDemoControls(
     state.apiDown = body.apiDown
   })
 
-  control(sandboxControlPaths.payLink, closeFeesBody, async (body, reply) => {
-    await reply.code(201).send({ url: await deps.payLinkFor(body.cardNumber) })
+  control(sandboxControlPaths.payLink, payLinkBody, async (body, reply) => {
+    await reply.code(201).send({ url: await deps.payLinkFor(body.cardNumber, body.via ?? 'link') })
   })
 }

@@ -20,12 +20,8 @@ import { PaymentError } from '../payments/errors.ts'
 import { patronHolder, type PaymentHolder } from '../payments/holder.ts'
 import { PayLinkError, type PayLinks } from './payLinks.ts'
 import type { PaySession, PaySessionStore } from './paySessionStore.ts'
+import type { PrimoPatron } from './primoToken.ts'
 
-/** A Primo VE token's patron, as the verifier (`server/pay/primoToken.ts`) answers it. */
-export interface PrimoPatron {
-  institution: string
-  userId: string
-}
 /** Verifies a Primo VE JWT; rejects (a `PrimoTokenError` with a `kind`) for any bad token. */
 export type VerifyPrimoToken = (jwt: string) => Promise<PrimoPatron>
 
@@ -47,8 +43,8 @@ export interface PaySessionsDeps {
   verifyPrimoToken: VerifyPrimoToken | null
   /** Whether an institution is served here (a Primo token naming another is refused). */
   hasInstitution(code: string): boolean
-  /** Origins a Primo entry's `returnUrl` may point to, per institution (none: never accepted). */
-  primoReturnOrigins(institution: string): readonly string[]
+  /** A Primo entry's `returnUrl` if it is one of the institution's Primo origins, else null. */
+  primoReturnUrl(institution: string, candidate: string | undefined): string | null
   lookupsFor(institution: string): Pick<LookupService, 'lookupPatron'>
   checkoutsFor(
     institution: string,
@@ -68,17 +64,6 @@ export interface StartedSession {
 
 export function paySessionHash(cookieValue: string): string {
   return createHash('sha256').update(cookieValue, 'utf8').digest('hex')
-}
-
-function accepted(returnUrl: string | undefined, origins: readonly string[]): string | null {
-  if (!returnUrl) return null
-  try {
-    const url = new URL(returnUrl)
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null
-    return origins.includes(url.origin) ? url.href : null
-  } catch {
-    return null
-  }
 }
 
 export function createPaySessions(deps: PaySessionsDeps) {
@@ -153,7 +138,7 @@ export function createPaySessions(deps: PaySessionsDeps) {
         institution: patron.institution,
         primaryId: patron.userId,
         channel: 'primo',
-        returnUrl: accepted(returnUrl, deps.primoReturnOrigins(patron.institution)),
+        returnUrl: deps.primoReturnUrl(patron.institution, returnUrl),
       })
     },
 

@@ -112,3 +112,26 @@ test('says there is nothing to pay, and explains an unknown link', async ({ page
   await expectAccessible(page)
   await expectFits(page)
 })
+
+test('pays from Primo VE’s Pay fines link, and refuses a tampered token', async ({ page }) => {
+  const response = await page.request.post('/__sandbox/pay-link', {
+    data: { cardNumber: cards.oneFee, via: 'primo' },
+  })
+  const { url } = (await response.json()) as { url: string }
+  const tampered = new URL(url)
+  const jwt = tampered.searchParams.get('jwt') ?? ''
+  tampered.searchParams.set('jwt', `${jwt.slice(0, -4)}AAAA`)
+  const refused = await page.goto(tampered.href)
+  expect(refused?.status()).toBe(401)
+  await expect(page.getByRole('heading', { name: 'Please sign in to Primo again' })).toBeVisible()
+
+  await page.goto(url)
+  await expect(page).toHaveURL(/\/pay\/$/u)
+  await expectPayScreen(page, 'fees')
+  await page.getByRole('button', { name: /^Pay all/u }).click()
+  await expectPayScreen(page, 'confirm')
+  await page.getByRole('button', { name: 'Continue to secure payment' }).click()
+  await payOnCashnetPage(page)
+  await expectPayScreen(page, 'receipt')
+  await expect(page.getByRole('link', { name: 'Back to the library search' })).toBeVisible()
+})

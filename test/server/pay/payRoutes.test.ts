@@ -12,7 +12,7 @@ import {
   paySessionInfoSchema,
 } from '../../../common/payApi.ts'
 import { loggerOptions } from '../../../server/ops/logger.ts'
-import type { PrimoPatron } from '../../../server/pay/paySessions.ts'
+import type { PrimoPatron } from '../../../server/pay/primoToken.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { drainOutbox, payOnSandbox, startHarness, type Harness } from '../payments/harness.ts'
 import { PayBrowser, pagesPath, parseSetCookie } from './payBrowser.ts'
