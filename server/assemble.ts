@@ -41,13 +41,7 @@ import {
   type PostingWorkerDeps,
 } from './payments/posting/worker.ts'
 import type { PaymentsRepository, PostbackOutcome } from './store/repository.ts'
-import {
-  openSqliteMailQueue,
-  openSqliteRepository,
-  openSqliteStaffStore,
-  type SqliteRepository,
-  type SqliteStaffStore,
-} from './store/sqlite/index.ts'
+import { openStore, type OpenedStore } from './store/index.ts'
 import type { MailQueue } from './store/mailQueue.ts'
 import {
   createNotifyService,
@@ -191,21 +185,23 @@ async function adoptUnassignedRows(
 }
 
 /**
- * The database as every process opens it (the service, `npm run staff`): the payments repository,
- * migrated and with pre-institution rows adopted, then the staff store on the same file.
+ * The database as every process opens it (the service, `npm run staff`): `DATABASE_URL` picks the
+ * engine (a SQLite file, or PostgreSQL shared by several instances); migrated, with pre-institution
+ * rows adopted.
  */
 export async function openStorage(
   config: Pick<ServiceConfig, 'databaseUrl' | 'institutions'>,
   warn: (message: string) => void,
-): Promise<{ repository: SqliteRepository; staffStore: SqliteStaffStore }> {
-  const repository = await openSqliteRepository(config.databaseUrl)
+  onPoolError?: (error: Error) => void,
+): Promise<OpenedStore> {
+  const opened = await openStore(config, onPoolError ? { onPoolError } : {})
   try {
-    await adoptUnassignedRows(repository, config, warn)
+    await adoptUnassignedRows(opened.repo, config, warn)
   } catch (error) {
-    await repository.close()
+    await opened.close()
     throw error
   }
-  return { repository, staffStore: await openSqliteStaffStore(config.databaseUrl) }
+  return opened
 }
 
 export interface StaffAdmin {
@@ -224,13 +220,14 @@ export async function assembleStaffAdmin(
   overrides: { clock?: Clock; warn?: (message: string) => void } = {},
 ): Promise<StaffAdmin> {
   const registry = createInstitutionRegistry(config.institutions)
-  const { repository, staffStore } = await openStorage(
+  const opened = await openStorage(
     config,
     overrides.warn ??
       ((message) => {
         console.warn(message)
       }),
   )
+  const staffStore = opened.staff
   const accounts = createAccounts({
     store: staffStore,
     registry,
@@ -241,8 +238,7 @@ export async function assembleStaffAdmin(
     staffStore,
     accounts,
     close: async () => {
-      await staffStore.close()
-      await repository.close()
+      await opened.close()
     },
   }
 }
@@ -262,9 +258,17 @@ export async function assembleService(
   })
   const log = (component: string) => app.log.child({ component })
 
-  const { repository: store, staffStore } = await openStorage(config, (message) => {
-    app.log.warn(message)
-  })
+  const opened = await openStorage(
+    config,
+    (message) => {
+      app.log.warn(message)
+    },
+    (error) => {
+      app.log.error({ err: error }, 'an idle database connection failed')
+    },
+  )
+  const store = opened.repo
+  const staffStore = opened.staff
   const notifier = createCheckoutNotifier()
   const repo = withStatusNotifications(store, notifier)
   const lookupStore = new MemoryLookupStore()
@@ -403,7 +407,7 @@ export async function assembleService(
   const mailConfig = config.mail
   const mail = mailConfig
     ? await (async () => {
-        const queue = await openSqliteMailQueue(config.databaseUrl)
+        const queue = await opened.openMailQueue()
         const notify = createNotifyService({
           queue,
           transport: overrides.mail?.transport ?? smtpTransport(mailConfig),
@@ -669,8 +673,7 @@ export async function assembleService(
         await mail.notify.stop()
         await mail.queue.close()
       }
-      await staffStore.close()
-      await store.close()
+      await opened.close()
     },
   }
 }

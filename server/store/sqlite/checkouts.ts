@@ -4,7 +4,7 @@
  */
 import type { CheckoutRecord, CheckoutTransition, NewCheckout } from '../repository.ts'
 import type { SqliteDb } from './db.ts'
-import { checkoutFromRow, idRowSchema } from './rows.ts'
+import { checkoutFromRow, idRowSchema } from '../rows.ts'
 
 export function insertCheckout(db: SqliteDb, checkout: NewCheckout): void {
   db.run(

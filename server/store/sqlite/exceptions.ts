@@ -14,7 +14,7 @@ import {
   type UnmatchedPaymentResult,
 } from '../repository.ts'
 import type { SqliteDb } from './db.ts'
-import { eventFromRow, exceptionFromRow } from './rows.ts'
+import { eventFromRow, exceptionFromRow } from '../rows.ts'
 
 const referenceRowSchema = z.object({ reference: z.string() })
 const kindCountRowSchema = z.object({ kind: z.enum(paymentExceptionKinds), n: z.number().int() })

@@ -1,7 +1,6 @@
 /** `MailQueue` over `node:sqlite`, on its own connection to the payments file. */
 import { z } from 'zod'
 import {
-  mailKinds,
   type MailCursorAdvance,
   type MailKind,
   type MailQueue,
@@ -10,48 +9,10 @@ import {
 } from '../mailQueue.ts'
 import type { EventRecord } from '../repository.ts'
 import type { SqliteDb } from './db.ts'
-import { eventFromRow } from './rows.ts'
+import { eventFromRow } from '../rows.ts'
+import { mailFromRow } from '../mailRows.ts'
 
 const int = z.number().int()
-const mailRowSchema = z.object({
-  id: int,
-  institution: z.string(),
-  dedupe_key: z.string(),
-  kind: z.enum(mailKinds),
-  checkout_id: z.string().nullable(),
-  recipients: z.string(),
-  subject: z.string(),
-  text_body: z.string(),
-  html_body: z.string(),
-  status: z.enum(['pending', 'sent']),
-  attempts: int,
-  next_attempt_at: int,
-  last_error: z.string().nullable(),
-  created_at: int,
-  sent_at: int.nullable(),
-})
-
-function mailFromRow(row: unknown): MailRecord {
-  const m = mailRowSchema.parse(row)
-  return {
-    id: m.id,
-    institution: m.institution,
-    dedupeKey: m.dedupe_key,
-    kind: m.kind,
-    checkoutId: m.checkout_id,
-    to: z.array(z.string()).parse(JSON.parse(m.recipients)),
-    subject: m.subject,
-    text: m.text_body,
-    html: m.html_body,
-    notBefore: m.next_attempt_at,
-    createdAt: m.created_at,
-    status: m.status,
-    attempts: m.attempts,
-    nextAttemptAt: m.next_attempt_at,
-    lastError: m.last_error,
-    sentAt: m.sent_at,
-  }
-}
 
 const placeholders = (values: readonly unknown[]) => values.map(() => '?').join(', ')
 

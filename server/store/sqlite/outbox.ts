@@ -20,7 +20,7 @@ import {
   insertPostingException,
   listExceptions,
 } from './exceptions.ts'
-import { countRowSchema, idRowSchema, postingFromRow } from './rows.ts'
+import { countRowSchema, idRowSchema, postingFromRow } from '../rows.ts'
 
 const feeSumRowSchema = z.object({ fee_id: z.string(), cents: z.number().int() })
 const minRowSchema = z.object({ oldest: z.number().int().nullable() })

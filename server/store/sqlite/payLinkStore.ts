@@ -1,44 +1,7 @@
 /** `PayLinkRepository` over `node:sqlite`, on the staff store's connection. */
-import { z } from 'zod'
-import {
-  payLinkDeliveries,
-  type NewPayLink,
-  type PayLinkRecord,
-  type PayLinkRepository,
-} from '../payLinks.ts'
+import type { NewPayLink, PayLinkRecord, PayLinkRepository } from '../payLinks.ts'
+import { payLinkFromRow } from '../staffRows.ts'
 import type { SqliteDb } from './db.ts'
-
-const int = z.number().int()
-const payLinkRowSchema = z.object({
-  id: int,
-  institution: z.string(),
-  token_hash: z.string(),
-  primary_id: z.string(),
-  delivery: z.enum(payLinkDeliveries),
-  created_by: z.string(),
-  created_at: int,
-  expires_at: int,
-  revoked_at: int.nullable(),
-  revoked_by: z.string().nullable(),
-  opened_at: int.nullable(),
-})
-
-function payLinkFromRow(row: unknown): PayLinkRecord {
-  const l = payLinkRowSchema.parse(row)
-  return {
-    id: l.id,
-    institution: l.institution,
-    tokenHash: l.token_hash,
-    primaryId: l.primary_id,
-    delivery: l.delivery,
-    createdBy: l.created_by,
-    createdAt: l.created_at,
-    expiresAt: l.expires_at,
-    revokedAt: l.revoked_at,
-    revokedBy: l.revoked_by,
-    openedAt: l.opened_at,
-  }
-}
 
 export class SqlitePayLinkStore implements PayLinkRepository {
   private readonly db: SqliteDb

@@ -16,7 +16,7 @@ import type {
 import { readCheckout, requireCheckout } from './checkouts.ts'
 import type { SqliteDb } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
-import { idRowSchema, postbackFromRow, refusedRequestFromRow } from './rows.ts'
+import { idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
 
 export function insertRawPostback(db: SqliteDb, postback: NewPostback): number {
   return db.insert(

@@ -20,7 +20,7 @@ import type {
 } from '../staffQueries.ts'
 import { readCheckout } from './checkouts.ts'
 import type { SqliteDb } from './db.ts'
-import { exceptionFromRow, idRowSchema, postbackFromRow, postingFromRow } from './rows.ts'
+import { exceptionFromRow, idRowSchema, postbackFromRow, postingFromRow } from '../rows.ts'
 
 const sortColumns = {
   createdAt: 'created_at',

@@ -2,8 +2,7 @@
  * `StaffRepository` over `node:sqlite`, on the payments database (one file, one backup).
  */
 import type { DatabaseSync } from 'node:sqlite'
-import { z } from 'zod'
-import { staffRoles, type StaffRole } from '../../../common/staffApi.ts'
+import type { StaffRole } from '../../../common/staffApi.ts'
 import {
   StaffStoreConflict,
   type AuditEntry,
@@ -18,85 +17,7 @@ import {
 import type { PayLinkRepository } from '../payLinks.ts'
 import { SqliteDb } from './db.ts'
 import { SqlitePayLinkStore } from './payLinkStore.ts'
-
-const int = z.number().int()
-const accountRowSchema = z.object({
-  username: z.string(),
-  role: z.enum(staffRoles),
-  institutions: z.string(),
-  method: z.enum(['local', 'sso']),
-  password_hash: z.string().nullable(),
-  disabled: z.union([z.literal(0), z.literal(1)]),
-  failed_sign_ins: int,
-  locked_until: int.nullable(),
-  created_at: int,
-  last_sign_in_at: int.nullable(),
-})
-const sessionRowSchema = z.object({
-  id_hash: z.string(),
-  username: z.string(),
-  csrf_token: z.string(),
-  method: z.enum(['local', 'sso']),
-  created_at: int,
-  last_seen_at: int,
-})
-const ssoStateRowSchema = z.object({
-  state: z.string(),
-  institution: z.string(),
-  code_verifier: z.string(),
-  nonce: z.string(),
-  expires_at: int,
-})
-const auditRowSchema = z.object({
-  id: int,
-  at: int,
-  actor: z.string(),
-  institution: z.string().nullable(),
-  action: z.string(),
-  target: z.string().nullable(),
-  detail: z.string(),
-})
-
-function accountFromRow(row: unknown): StaffAccountRecord {
-  const a = accountRowSchema.parse(row)
-  return {
-    username: a.username,
-    role: a.role,
-    institutions: z.array(z.string()).parse(JSON.parse(a.institutions)),
-    method: a.method,
-    passwordHash: a.password_hash,
-    disabled: a.disabled === 1,
-    failedSignIns: a.failed_sign_ins,
-    lockedUntil: a.locked_until,
-    createdAt: a.created_at,
-    lastSignInAt: a.last_sign_in_at,
-  }
-}
-
-function sessionFromRow(row: unknown): StaffSessionRecord {
-  const s = sessionRowSchema.parse(row)
-  return {
-    idHash: s.id_hash,
-    username: s.username,
-    csrfToken: s.csrf_token,
-    method: s.method,
-    createdAt: s.created_at,
-    lastSeenAt: s.last_seen_at,
-  }
-}
-
-function auditFromRow(row: unknown): AuditEntry {
-  const a = auditRowSchema.parse(row)
-  return {
-    id: a.id,
-    at: a.at,
-    actor: a.actor,
-    institution: a.institution,
-    action: a.action,
-    target: a.target,
-    detail: z.record(z.string(), z.unknown()).parse(JSON.parse(a.detail)),
-  }
-}
+import { accountFromRow, auditFromRow, sessionFromRow, ssoStateFromRow } from '../staffRows.ts'
 
 export class SqliteStaffStore implements StaffRepository {
   private readonly db: SqliteDb
@@ -307,15 +228,8 @@ export class SqliteStaffStore implements StaffRepository {
       const row = db.get('SELECT * FROM sso_login_states WHERE state = ?', state)
       if (row === undefined) return null
       db.run('DELETE FROM sso_login_states WHERE state = ?', state)
-      const s = ssoStateRowSchema.parse(row)
-      if (s.expires_at <= now) return null
-      return {
-        state: s.state,
-        institution: s.institution,
-        codeVerifier: s.code_verifier,
-        nonce: s.nonce,
-        expiresAt: s.expires_at,
-      }
+      const saved = ssoStateFromRow(row)
+      return saved.expiresAt <= now ? null : saved
     })
   }
 

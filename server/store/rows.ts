@@ -1,9 +1,10 @@
 /**
- * Row shapes as SQLite returns them, checked with zod on the way out so a schema drift fails loudly
+ * Row shapes as SQLite and PostgreSQL return them (same column names; PostgreSQL bigints arrive
+ * as numbers, see postgres/pool.ts), checked with zod on the way out so a schema drift fails loudly
  * instead of handing `undefined` money to the worker.
  */
 import { z } from 'zod'
-import { checkoutStatusSchema } from '../../../common/api.ts'
+import { checkoutStatusSchema } from '../../common/api.ts'
 import {
   attemptOutcomes,
   paymentExceptionKinds,
@@ -17,11 +18,14 @@ import {
   type PostbackRecord,
   type PostingRecord,
   type RefusedRequestRecord,
-} from '../repository.ts'
+} from './repository.ts'
 
 const int = z.number().int()
 const nullableInt = int.nullable()
-const flag = z.union([z.literal(0), z.literal(1)]).transform((value) => value === 1)
+// SQLite answers 0/1, PostgreSQL a boolean.
+const flag = z
+  .union([z.literal(0), z.literal(1), z.boolean()])
+  .transform((value) => value === 1 || value === true)
 
 const checkoutRowSchema = z.object({
   id: z.string(),

@@ -1,0 +1,110 @@
+/**
+ * The checkout aggregate in PostgreSQL: a checkout with its lines, its guarded status changes
+ * (the row locked FOR UPDATE while the guard is checked) and its expiry. Called inside the
+ * repository's transactions.
+ */
+import type { CheckoutRecord, CheckoutTransition, NewCheckout } from '../repository.ts'
+import { checkoutFromRow, idRowSchema } from '../rows.ts'
+import type { Sql } from './db.ts'
+
+export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<void> {
+  await sql.run(
+    `INSERT INTO checkouts
+       (id, institution, kiosk_id, channel, primary_id, patron_name, currency, amount_cents,
+        status, created_at, expires_at, updated_at, fee_balances)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11)`,
+    [
+      checkout.id,
+      checkout.institution,
+      checkout.kioskId,
+      checkout.channel,
+      checkout.primaryId,
+      checkout.patronName,
+      checkout.currency,
+      checkout.amountCents,
+      checkout.createdAt,
+      checkout.expiresAt,
+      JSON.stringify(checkout.feeBalances),
+    ],
+  )
+  // One statement for every line.
+  await sql.run(
+    `INSERT INTO checkout_lines
+       (checkout_id, line_no, fee_id, fee_type, description, title, fee_created_at, amount_cents,
+        item_code)
+     SELECT $1, n, l->>'feeId', l->>'feeType', l->>'description', l->>'title', l->>'feeCreatedAt',
+            (l->>'amountCents')::bigint, l->>'itemCode'
+     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(l, n)`,
+    [checkout.id, JSON.stringify(checkout.lines)],
+  )
+  await sql.event(checkout.institution, checkout.createdAt, checkout.id, 'checkout_created', {
+    kioskId: checkout.kioskId,
+    channel: checkout.channel,
+    amountCents: checkout.amountCents,
+    lines: checkout.lines.map((line) => ({ feeId: line.feeId, amountCents: line.amountCents })),
+  })
+}
+
+/** The checkout with its lines; `lock` holds the row until the transaction ends. */
+export async function readCheckout(
+  sql: Sql,
+  checkoutId: string,
+  lock = false,
+): Promise<CheckoutRecord | null> {
+  const row = await sql.get(`SELECT * FROM checkouts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
+    checkoutId,
+  ])
+  if (row === undefined) return null
+  const lines = await sql.all(
+    'SELECT * FROM checkout_lines WHERE checkout_id = $1 ORDER BY line_no',
+    [checkoutId],
+  )
+  return checkoutFromRow(row, lines)
+}
+
+export async function requireCheckout(sql: Sql, checkoutId: string): Promise<CheckoutRecord> {
+  const checkout = await readCheckout(sql, checkoutId)
+  if (!checkout) throw new Error(`Checkout ${checkoutId} vanished inside a transaction.`)
+  return checkout
+}
+
+export async function transitionCheckout(
+  sql: Sql,
+  checkoutId: string,
+  transition: CheckoutTransition,
+): Promise<CheckoutRecord | null> {
+  const checkout = await readCheckout(sql, checkoutId, true)
+  if (!checkout || !transition.from.includes(checkout.status)) return null
+  await sql.run(
+    'UPDATE checkouts SET status = $1, message = COALESCE($2, message), updated_at = $3 WHERE id = $4',
+    [transition.to, transition.message ?? null, transition.now, checkoutId],
+  )
+  await sql.event(checkout.institution, transition.now, checkoutId, transition.event, {
+    from: checkout.status,
+    to: transition.to,
+    ...(transition.message ? { message: transition.message } : {}),
+  })
+  return requireCheckout(sql, checkoutId)
+}
+
+export async function expirePendingCheckouts(sql: Sql, now: number): Promise<string[]> {
+  // SKIP LOCKED: a checkout another instance is changing right now is left to the next sweep.
+  const ids = (
+    await sql.all(
+      `SELECT id FROM checkouts WHERE status = 'pending' AND expires_at <= $1
+       ORDER BY expires_at FOR UPDATE SKIP LOCKED`,
+      [now],
+    )
+  ).map((row) => idRowSchema.parse(row).id)
+  const expired: string[] = []
+  for (const id of ids) {
+    const changed = await transitionCheckout(sql, id, {
+      from: ['pending'],
+      to: 'expired',
+      now,
+      event: 'checkout_expired',
+    })
+    if (changed) expired.push(id)
+  }
+  return expired
+}
