@@ -27,11 +27,15 @@ import { createInstitutionRegistry, type InstitutionRegistry } from './instituti
 import { systemClock, type Clock } from './ops/clock.ts'
 import { Metrics } from './ops/metrics.ts'
 import { createLookupService, type LookupService } from './patrons/lookupService.ts'
-import { MemoryLookupStore } from './patrons/lookupStore.ts'
+import { MemoryLookupStore, type LookupStore } from './patrons/lookupStore.ts'
 import { createCheckoutService, type CheckoutService } from './payments/checkoutService.ts'
 import type { PaymentHolder } from './payments/holder.ts'
 import type { PaymentsLogger } from './payments/logger.ts'
-import { createCheckoutNotifier, type CheckoutNotifier } from './payments/notifier.ts'
+import {
+  acrossInstances,
+  createCheckoutNotifier,
+  type CheckoutNotifier,
+} from './payments/notifier.ts'
 import { withStatusNotifications } from './payments/notifyingRepository.ts'
 import { createPostbackIngest, type PostbackIngest } from './payments/postback/ingest.ts'
 import { createIpAllowlist } from './payments/postback/verify.ts'
@@ -49,6 +53,9 @@ import {
   type NotifyServiceDeps,
 } from './notify/service.ts'
 import { smtpTransport, type MailTransport } from './notify/transport.ts'
+import { PgAlmaLimiter } from './store/postgres/almaLimiter.ts'
+import { PgLookupStore } from './store/postgres/lookupStore.ts'
+import { openStatusChannel, type StatusChannel } from './store/postgres/statusChannel.ts'
 import type { StaffRepository } from './store/staff.ts'
 import type { PayLinkRepository } from './store/payLinks.ts'
 import { staffRoutesPlugin } from './http/staffRoutes.ts'
@@ -130,7 +137,10 @@ export interface AssembledService {
   /** The repository, wrapped so that every status change it makes is published. */
   repo: PaymentsRepository
   notifier: CheckoutNotifier
-  lookupStore: MemoryLookupStore
+  /** PostgreSQL: the LISTEN/NOTIFY link to the other instances; null on SQLite. */
+  statusChannel: StatusChannel | null
+  /** In memory on SQLite (one instance); in the database on PostgreSQL (shared). */
+  lookupStore: LookupStore
   ingest: PostbackIngest
   worker: PostingWorker
   /** Staff accounts, sessions and the audit log. */
@@ -269,9 +279,29 @@ export async function assembleService(
   )
   const store = opened.repo
   const staffStore = opened.staff
-  const notifier = createCheckoutNotifier()
+  // On PostgreSQL several instances share the database: status changes cross them by
+  // LISTEN/NOTIFY, lookups and the Alma limit live in the database.
+  const shared = opened.postgres
+  const localNotifier = createCheckoutNotifier()
+  const statusChannel = shared
+    ? openStatusChannel(shared.db, shared.connection, {
+        onChange: (change) => {
+          localNotifier.publish(change)
+        },
+        onError: (error) => {
+          app.log.warn({ err: error }, 'status notifications between instances interrupted')
+        },
+      })
+    : null
+  const notifier = statusChannel
+    ? acrossInstances(localNotifier, (change) => {
+        statusChannel.publish(change).catch((error: unknown) => {
+          app.log.warn({ err: error }, 'a status notification was not sent to other instances')
+        })
+      })
+    : localNotifier
   const repo = withStatusNotifications(store, notifier)
-  const lookupStore = new MemoryLookupStore()
+  const lookupStore: LookupStore = shared ? new PgLookupStore(shared.db) : new MemoryLookupStore()
 
   const services = new Map<string, InstitutionServices>()
   for (const institution of config.institutions) {
@@ -279,6 +309,15 @@ export async function assembleService(
       baseUrl: institution.alma.baseUrl,
       apiKey: institution.alma.apiKey,
       maxRequestsPerSecond: institution.alma.maxRequestsPerSecond,
+      ...(shared
+        ? {
+            limiter: new PgAlmaLimiter(shared.db, {
+              institution: institution.code,
+              limit: institution.alma.maxRequestsPerSecond,
+              maxCallMs: institution.alma.timeoutMs,
+            }),
+          }
+        : {}),
       timeoutMs: institution.alma.timeoutMs,
       retry: overrides.almaRetry ?? defaultAlmaRetry,
       onCall: (operation, status) => {
@@ -465,7 +504,7 @@ export async function assembleService(
         const settings =
           overrides.kioskSettings?.(registry.get(code)) ?? registry.get(code).kioskSettings
         if (!settings.payOnPhone) return null
-        const lookup = lookupStore.get(lookupId, clock.now())
+        const lookup = await lookupStore.get(lookupId, clock.now())
         if (lookup?.holder !== kioskHolder(kioskId).id || lookup.institution !== code) {
           throw new PaymentError(
             'lookup_expired',
@@ -614,7 +653,9 @@ export async function assembleService(
   let sweeper: NodeJS.Timeout | null = null
   let stopWakingMail: (() => void) | null = null
   const sweep = () => {
-    lookupStore.sweep(clock.now())
+    lookupStore.sweep(clock.now()).catch((error: unknown) => {
+      app.log.error({ err: error }, 'dropping expired lookups failed')
+    })
     repo.expirePendingCheckouts(clock.now()).catch((error: unknown) => {
       app.log.error({ err: error }, 'expiring stale checkouts failed')
     })
@@ -635,6 +676,7 @@ export async function assembleService(
     registry,
     repo,
     notifier,
+    statusChannel,
     lookupStore,
     ingest,
     worker,
@@ -673,6 +715,7 @@ export async function assembleService(
         await mail.notify.stop()
         await mail.queue.close()
       }
+      await statusChannel?.close()
       await opened.close()
     },
   }

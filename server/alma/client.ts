@@ -1,5 +1,5 @@
 /**
- * The Alma Users API over HTTP (axios): one instance per institution, with its own rate limiter.
+ * The Alma Users API over HTTP (axios): one instance per institution, behind its rate limiter.
  * The API key travels only in the Authorization header; parameters go in the query string and the
  * pay POST has an empty body, as every public Alma client does.
  */
@@ -11,7 +11,7 @@ import { backoffDelayMs } from '../../common/backoff.ts'
 import { decimalStringFromCents } from '../../common/money.ts'
 import { AlmaError } from './errors.ts'
 import type { AlmaFee, AlmaFeeList, AlmaPayment, AlmaPort, AlmaUser } from './port.ts'
-import { SlidingWindowLimiter } from './rateLimiter.ts'
+import { SlidingWindowLimiter, type CallLimiter } from './rateLimiter.ts'
 import {
   almaErrorFromResponse,
   invalidResponse,
@@ -42,6 +42,11 @@ export interface AlmaClientOptions {
   apiKey: string
   /** The institution's per-second threshold (25 by default in the configuration). */
   maxRequestsPerSecond: number
+  /**
+   * Where the threshold is kept: default this process (`SlidingWindowLimiter`); several instances
+   * pass one shared through the database.
+   */
+  limiter?: CallLimiter
   /** Per request (per attempt). */
   timeoutMs: number
   retry: AlmaRetryOptions
@@ -68,7 +73,8 @@ const defaultSleep = (ms: number) =>
 
 export function createAlmaClient(options: AlmaClientOptions): AlmaPort {
   if (!options.apiKey) throw new Error('Alma client: an API key is required')
-  const limiter = new SlidingWindowLimiter({ limit: options.maxRequestsPerSecond })
+  const limiter =
+    options.limiter ?? new SlidingWindowLimiter({ limit: options.maxRequestsPerSecond })
   const random = options.random ?? Math.random
   const sleep = options.sleep ?? defaultSleep
   const maxAttempts = Math.max(1, Math.floor(options.retry.maxAttempts))

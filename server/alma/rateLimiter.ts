@@ -12,6 +12,15 @@
  * plus one round trip per `limit` requests, which only matters under a sustained burst.
  */
 
+/**
+ * What the Alma client calls every request through: runs `task` when the institution's threshold
+ * allows. In one process `SlidingWindowLimiter`; shared by several instances,
+ * `server/store/postgres/almaLimiter.ts`.
+ */
+export interface CallLimiter {
+  run<T>(task: () => Promise<T>): Promise<T>
+}
+
 export interface RateLimiterOptions {
   /** Requests allowed per window. */
   limit: number
@@ -21,7 +30,7 @@ export interface RateLimiterOptions {
   now?: () => number
 }
 
-export class SlidingWindowLimiter {
+export class SlidingWindowLimiter implements CallLimiter {
   private readonly limit: number
   private readonly windowMs: number
   private readonly now: () => number

@@ -173,7 +173,7 @@ export function createLookupService(o: LookupServiceOptions): LookupService {
     const totalCents = payable.reduce((sum, fee) => sum + fee.balanceCents, 0)
     const expiresAt = now + o.lookupTtlMs
     const lookupId = newId()
-    o.lookups.save({
+    await o.lookups.save({
       lookupId,
       institution: o.institution,
       holder: holder.id,

@@ -103,7 +103,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
   async function create(ref: HolderRef, request: CheckoutRequest): Promise<CheckoutCreated> {
     const holder = holderOf(ref)
     const now = clock.now()
-    const lookup = lookups.get(request.lookupId, now)
+    const lookup = await lookups.get(request.lookupId, now)
     if (
       lookup?.holder !== holder.id ||
       lookup.channel !== holder.channel ||

@@ -1,7 +1,8 @@
 /**
- * In-process status change notifications: the postback ingest and the posting worker publish, the
- * kiosk long-poll and the worker's wake-up subscribe. Not durable and not shared between processes:
- * the database stays the truth, this only shortens the wait.
+ * Status change notifications: the postback ingest and the posting worker publish, the kiosk
+ * long-poll and the worker's wake-up subscribe. In-process, and across instances when given a
+ * transport (`acrossInstances`, PostgreSQL's LISTEN/NOTIFY). Not durable: the database stays the
+ * truth, this only shortens the wait.
  */
 import { EventEmitter } from 'node:events'
 import type { CheckoutStatus } from '../../common/api.ts'
@@ -46,5 +47,23 @@ export function createCheckoutNotifier(): CheckoutNotifier {
     subscribeAll: (listener) => on(everything, listener),
     listenerCount: () =>
       emitter.eventNames().reduce((sum, name) => sum + emitter.listenerCount(name), 0),
+  }
+}
+
+/**
+ * Publishes every change here and to the other instances through `send` (which must not throw:
+ * a lost notification only lengthens a wait). Changes the others send arrive by the caller
+ * publishing them on `local`.
+ */
+export function acrossInstances(
+  local: CheckoutNotifier,
+  send: (change: CheckoutChange) => void,
+): CheckoutNotifier {
+  return {
+    ...local,
+    publish(change) {
+      local.publish(change)
+      send(change)
+    },
   }
 }

@@ -154,15 +154,15 @@ export function createDeskService(deps: DeskServiceDeps) {
     const lookup = await translated(() =>
       deps.lookupsFor(institution).lookupPatron(deskHolder(staff.username), request.patronId),
     )
-    const saved = deps.lookupStore.get(lookup.lookupId, clock.now())
+    const saved = await deps.lookupStore.get(lookup.lookupId, clock.now())
     if (!saved) throw new Error('a lookup just made is gone')
     await audit(staff, institution, 'patron_looked_up', `patron:${saved.primaryId}`)
     return { patron: { primaryId: saved.primaryId, name: saved.patronName }, lookup }
   }
 
   /** The desk's own lookup (made by this staff member), or a refusal. */
-  function ownLookup(staff: DeskStaff, lookupId: string) {
-    const lookup = deps.lookupStore.get(lookupId, clock.now())
+  async function ownLookup(staff: DeskStaff, lookupId: string) {
+    const lookup = await deps.lookupStore.get(lookupId, clock.now())
     if (
       lookup?.holder !== deskHolder(staff.username).id ||
       !staff.institutions.includes(lookup.institution)
@@ -176,7 +176,7 @@ export function createDeskService(deps: DeskServiceDeps) {
   }
 
   async function takePayment(staff: DeskStaff, request: CheckoutRequest): Promise<CheckoutCreated> {
-    const lookup = ownLookup(staff, request.lookupId)
+    const lookup = await ownLookup(staff, request.lookupId)
     const created = await translated(() =>
       deps.checkoutsFor(lookup.institution).create(deskHolder(staff.username), request),
     )

@@ -5,7 +5,12 @@
  */
 import type { MailQueue } from './mailQueue.ts'
 import type { PayLinkRepository } from './payLinks.ts'
-import { isPostgresUrl, openPostgresStore, type PostgresStore } from './postgres/index.ts'
+import {
+  connectionFromUrl,
+  isPostgresUrl,
+  openPostgresStore,
+  type PostgresStore,
+} from './postgres/index.ts'
 import type { PaymentsRepository } from './repository.ts'
 import { openSqliteMailQueue, openSqliteRepository, openSqliteStaffStore } from './sqlite/index.ts'
 import type { StaffRepository } from './staff.ts'
@@ -39,7 +44,7 @@ export async function openStore(
   if (isPostgresUrl(config.databaseUrl)) {
     const postgres = await openPostgresStore(
       {
-        url: config.databaseUrl,
+        ...connectionFromUrl(config.databaseUrl),
         ...(options.schema ? { schema: options.schema } : {}),
         ...(options.poolSize ? { max: options.poolSize } : {}),
       },

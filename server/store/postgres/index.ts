@@ -12,7 +12,7 @@ import { PgStaffStore } from './staffStore.ts'
 
 export { PgRepository } from './pgRepository.ts'
 export { PgStaffStore } from './staffStore.ts'
-export { isPostgresUrl, type PgConnectionOptions } from './pool.ts'
+export { connectionFromUrl, isPostgresUrl, type PgConnectionOptions } from './pool.ts'
 
 export interface PostgresStore {
   repo: PgRepository

@@ -28,6 +28,17 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url.trim())
 }
 
+/**
+ * The connection a `DATABASE_URL` describes. `?schema=name` (ours, not libpq's) keeps the tables in
+ * that schema, e.g. one database for several services or test runs.
+ */
+export function connectionFromUrl(databaseUrl: string): PgConnectionOptions {
+  const parsed = new URL(databaseUrl.trim())
+  const schema = parsed.searchParams.get('schema')
+  parsed.searchParams.delete('schema')
+  return { url: parsed.toString(), ...(schema ? { schema: checkedSchema(schema) } : {}) }
+}
+
 /** A schema name we put in SQL unquoted: plain lower-case identifiers only. */
 export function checkedSchema(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {

@@ -7,21 +7,10 @@ import {
   startSandboxAlma,
   type SandboxAlma,
 } from '../../../server/sandbox/alma/index.ts'
+import { maxStartsInAnySecond } from '../payments/harness.ts'
 
 const perSecond = 25
 const lookupCount = 200
-
-/** The most request arrivals the sandbox saw within any one-second window. */
-function maxStartsInAnySecond(starts: number[]): number {
-  const sorted = [...starts].sort((a, b) => a - b)
-  let most = 0
-  let first = 0
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[last] ?? 0) - (sorted[first] ?? 0) >= 1000) first++
-    most = Math.max(most, last - first + 1)
-  }
-  return most
-}
 
 describe('server/alma/client', () => {
   let sandbox: SandboxAlma

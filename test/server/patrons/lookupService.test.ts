@@ -117,7 +117,7 @@ describe('server/patrons/lookupService', () => {
       expect(response.lookupId).toMatch(/^[A-Za-z0-9_-]{22,}$/)
       expect(response.expiresAt).toBe(new Date(now + 15 * 60 * 1000).toISOString())
 
-      const saved = lookups.get(response.lookupId, now)
+      const saved = await lookups.get(response.lookupId, now)
       expect(saved).toEqual({
         lookupId: response.lookupId,
         institution: 'test',
@@ -129,7 +129,7 @@ describe('server/patrons/lookupService', () => {
         currency: 'USD',
         expiresAt: now + 15 * 60 * 1000,
       })
-      expect(lookups.get(response.lookupId, now + 15 * 60 * 1000)).toBeNull()
+      expect(await lookups.get(response.lookupId, now + 15 * 60 * 1000)).toBeNull()
     })
 
     it('never sends the Alma primary id to the kiosk', async () => {
@@ -236,14 +236,16 @@ describe('server/patrons/lookupService', () => {
       expect(response.fees.map((fee) => fee.id)).toEqual([oldest.id, process.id])
       expect(response.feesBeingPosted).toEqual([{ ...lost, postingCents: 1000 }])
       expect(response.totalCents).toBe(oldest.balanceCents + process.balanceCents)
-      expect(lookups.get(response.lookupId, now)?.feeIds).toEqual([oldest.id, process.id])
+      expect((await lookups.get(response.lookupId, now))?.feeIds).toEqual([oldest.id, process.id])
     })
 
     it('uses the injected id generator', async () => {
       const { service, lookups } = setup(sandbox, { newId: () => 'fixed-id-for-test' })
       const response = await service.lookup('k', sandboxCards.oneFee)
       expect(response.lookupId).toBe('fixed-id-for-test')
-      expect(lookups.get('fixed-id-for-test', now)?.feeIds).toEqual(response.fees.map((f) => f.id))
+      expect((await lookups.get('fixed-id-for-test', now))?.feeIds).toEqual(
+        response.fees.map((f) => f.id),
+      )
     })
   })
 
@@ -255,7 +257,9 @@ describe('server/patrons/lookupService', () => {
         { kind: 'blocked', description: 'Blocked: overdue items' },
       ])
       expect([blocked.fees.length, blocked.totalCents]).toEqual([1, 950])
-      expect(lookups.get(blocked.lookupId, now)?.feeIds).toEqual(blocked.fees.map((f) => f.id))
+      expect((await lookups.get(blocked.lookupId, now))?.feeIds).toEqual(
+        blocked.fees.map((f) => f.id),
+      )
 
       const expired = await service.lookup('k', sandboxCards.expired)
       expect(expired.patron.notices).toEqual([
@@ -282,7 +286,7 @@ describe('server/patrons/lookupService', () => {
         expect(error.kind).toBe(kind)
         expect(error.reason).toMatch(reason)
         expect(error.message).not.toContain(card)
-        expect(lookups.get('anything', now)).toBeNull()
+        expect(await lookups.get('anything', now)).toBeNull()
       })
     }
 

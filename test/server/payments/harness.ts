@@ -21,7 +21,7 @@ import { loadConfig, type ServiceConfig } from '../../../server/config/load.ts'
 import { freeLoopbackPort } from '../../../server/demo/freePort.ts'
 import type { Clock } from '../../../server/ops/clock.ts'
 import type { LookupService } from '../../../server/patrons/lookupService.ts'
-import type { MemoryLookupStore } from '../../../server/patrons/lookupStore.ts'
+import type { LookupStore } from '../../../server/patrons/lookupStore.ts'
 import type { CheckoutService } from '../../../server/payments/checkoutService.ts'
 import type { PaymentsLogger } from '../../../server/payments/logger.ts'
 import type { CheckoutNotifier } from '../../../server/payments/notifier.ts'
@@ -37,6 +37,7 @@ import {
   type SandboxCashnetOptions,
 } from '../../../server/sandbox/cashnet/index.ts'
 import type { PaymentsRepository, PostbackOutcome } from '../../../server/store/repository.ts'
+import { expect } from 'vitest'
 
 export const kioskId = 'kiosk-1'
 
@@ -101,6 +102,15 @@ export interface HarnessOptions {
     AssembleOverrides,
     'verifyPrimoToken' | 'payPagesDir' | 'paySessionStore' | 'logger'
   >
+  /** Where the service stores (default: a SQLite file in the temp dir); `postgres://…` too. */
+  databaseUrl?: string
+  /** A sandbox Alma another harness started (several instances, one Alma); not closed here. */
+  sharedSandboxAlma?: SandboxAlma
+  /** The postback secret and kiosk key, to give several instances the same institution. */
+  secret?: string
+  kioskKey?: string
+  /** Safety-net re-read of a waiting kiosk (default 200 ms); long, to prove a notification woke it. */
+  checkoutWaitPollMs?: number
 }
 
 export interface Harness {
@@ -113,7 +123,7 @@ export interface Harness {
   institution: string
   sandboxAlma: SandboxAlma
   alma: AlmaPort
-  lookups: MemoryLookupStore
+  lookups: LookupStore
   lookupService: LookupService
   notifier: CheckoutNotifier
   checkouts: CheckoutService
@@ -136,7 +146,7 @@ export const institution = '01CALS_TEST'
 
 /**
  * The payments side as the service assembles it (`assembleService`), on loopback: a SQLite file
- * in a temp dir, the sandbox Alma behind the real Alma client, the sandbox CashNet posting back to
+ * in a temp dir (or the PostgreSQL database `databaseUrl` names), the sandbox Alma behind the real Alma client, the sandbox CashNet posting back to
  * the real routes. Tests override only what they must: a test clock, millisecond backoffs, and the
  * posting worker left stopped so each test drives it.
  */
@@ -144,19 +154,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'kiosk-payments-'))
   const dbPath = join(dir, 'data', 'kiosk.sqlite')
   const clock = new TestClock()
-  const sandboxAlma = await startSandboxAlma(options.sandboxAlma)
+  const sandboxAlma = options.sharedSandboxAlma ?? (await startSandboxAlma(options.sandboxAlma))
   const port = await freeLoopbackPort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const secret = randomBytes(24).toString('hex')
+  const secret = options.secret ?? randomBytes(24).toString('hex')
   const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
   const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
   const almaTimeoutMs = options.almaTimeoutMs ?? 5_000
-  const kioskKey = randomBytes(24).toString('hex')
+  const kioskKey = options.kioskKey ?? randomBytes(24).toString('hex')
   const loaded = loadConfig({
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_BASE_URL: baseUrl,
-    DATABASE_URL: dbPath,
+    DATABASE_URL: options.databaseUrl ?? dbPath,
     INSTITUTION_CODE: institution,
     ALMA_API_BASE_URL: sandboxAlma.url,
     ALMA_API_KEY: sandboxAlma.apiKey,
@@ -186,7 +196,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     almaRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
     worker: { backoff: { baseMs: 5, maxMs: 40 }, logger: workerLogger, ...workerTuning },
     workerPollMs: pollIntervalMs ?? 50,
-    checkoutWaitPollMs: 200,
+    checkoutWaitPollMs: options.checkoutWaitPollMs ?? 200,
     onPostbackOutcome: (outcome) => outcomes.push(outcome),
     ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
     ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
@@ -231,7 +241,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close() {
       await service.close()
       await cashnet.close()
-      await sandboxAlma.close()
+      if (!options.sharedSandboxAlma) await sandboxAlma.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }
@@ -330,4 +340,33 @@ export async function postForm(url: string, body: string, headers: Record<string
     body,
   })
   return { status: response.status, text: await response.text() }
+}
+
+/** Every line of every checkout paid in Alma exactly once under its CashNet tx, and nothing else. */
+export function expectPaidExactlyOnce(
+  sandboxAlma: Pick<SandboxAlma, 'ledger'>,
+  checkouts: { tx: string; lines: { feeId: string; amountCents: number }[] }[],
+): void {
+  const ledger = sandboxAlma.ledger()
+  for (const checkout of checkouts) {
+    // Deferred lines may be retried in any order; each must be there exactly once.
+    const paid = ledger
+      .filter((payment) => payment.externalTransactionId === checkout.tx)
+      .map((payment) => `${payment.feeId}:${payment.amountCents}`)
+      .sort()
+    expect(paid).toEqual(checkout.lines.map((line) => `${line.feeId}:${line.amountCents}`).sort())
+  }
+  expect(ledger).toHaveLength(checkouts.reduce((sum, c) => sum + c.lines.length, 0))
+}
+
+/** The most request arrivals a sandbox saw within any one-second window. */
+export function maxStartsInAnySecond(starts: number[]): number {
+  const sorted = [...starts].sort((a, b) => a - b)
+  let most = 0
+  let first = 0
+  for (let last = 0; last < sorted.length; last++) {
+    while ((sorted[last] ?? 0) - (sorted[first] ?? 0) >= 1000) first++
+    most = Math.max(most, last - first + 1)
+  }
+  return most
 }

@@ -6,6 +6,7 @@ import { sandboxCards } from '../../../../server/sandbox/alma/index.ts'
 import { openSqliteRepository } from '../../../../server/store/sqlite/index.ts'
 import {
   drainOutbox,
+  expectPaidExactlyOnce,
   kioskId,
   postForm,
   seededRandom,
@@ -39,16 +40,7 @@ function expectExactlyOnce(
   h: Harness,
   checkouts: { tx: string; lines: { feeId: string; amountCents: number }[] }[],
 ) {
-  const ledger = h.sandboxAlma.ledger()
-  for (const checkout of checkouts) {
-    // Deferred lines may be retried in any order; each must be there exactly once.
-    const paid = ledger
-      .filter((payment) => payment.externalTransactionId === checkout.tx)
-      .map((payment) => `${payment.feeId}:${payment.amountCents}`)
-      .sort()
-    expect(paid).toEqual(checkout.lines.map((line) => `${line.feeId}:${line.amountCents}`).sort())
-  }
-  expect(ledger).toHaveLength(checkouts.reduce((sum, c) => sum + c.lines.length, 0))
+  expectPaidExactlyOnce(h.sandboxAlma, checkouts)
 }
 
 /** Another worker's own Alma client for the same sandbox, as a second process would build it. */

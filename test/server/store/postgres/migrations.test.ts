@@ -10,7 +10,7 @@ async function query(connection: PgConnectionOptions, sql: string): Promise<unkn
   const client = createClient(connection)
   await client.connect()
   try {
-    return (await client.query(sql)).rows
+    return (await client.query<Record<string, unknown>>(sql)).rows
   } finally {
     await client.end()
   }
