@@ -9,6 +9,7 @@ import { benchLookupLatency } from './service/lookupLatency.ts'
 import { benchPayAllToPosted } from './service/payAllToPosted.ts'
 import { benchPostbackIngest } from './service/postbackIngest.ts'
 import { benchStatusNotify } from './service/statusNotify.ts'
+import { benchStorageEngines } from './service/storageEngines.ts'
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url))
 mkdirSync(resultsDir, { recursive: true })
@@ -38,6 +39,10 @@ if (!only || only === 'service') {
     postbackIngestion: await benchPostbackIngest(),
     statusNotification: await benchStatusNotify(),
   })
+}
+
+if (!only || only === 'storage') {
+  write('storage', await benchStorageEngines())
 }
 
 if (!only || only === 'renderer') {

@@ -28,19 +28,25 @@ export async function startBenchService(options: {
   almaLatencyMs: number
   almaRequestsPerSecond: number
   backgroundWork: boolean
+  /** Default: a SQLite file in a temp dir. `postgres://…` for PostgreSQL. */
+  databaseUrl?: string
+  /** Another instance's sandbox Alma (two instances, one Alma); not closed here. */
+  sharedAlma?: SandboxAlma
 }): Promise<BenchService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-bench-'))
   const port = await freeLoopbackPort()
-  const alma = await startSandboxAlma({
-    latencyMs: options.almaLatencyMs,
-    maxRequestsPerSecond: options.almaRequestsPerSecond,
-  })
+  const alma =
+    options.sharedAlma ??
+    (await startSandboxAlma({
+      latencyMs: options.almaLatencyMs,
+      maxRequestsPerSecond: options.almaRequestsPerSecond,
+    }))
   const kioskKey = 'bench-kiosk-key'
   const secret = 'bench-postback-secret'
   const config = loadConfig({
     PORT: String(port),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: join(dataDir, 'bench.sqlite'),
+    DATABASE_URL: options.databaseUrl ?? join(dataDir, 'bench.sqlite'),
     ALMA_API_BASE_URL: alma.url,
     ALMA_API_KEY: alma.apiKey,
     ALMA_USER_ID_TYPE: 'BARCODE',
@@ -66,7 +72,7 @@ export async function startBenchService(options: {
     secret,
     close: async () => {
       await service.close()
-      await alma.close()
+      if (!options.sharedAlma) await alma.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
@@ -87,11 +93,15 @@ export async function kioskPost(
 }
 
 /** A service with fast Alma for ingestion benchmarks, and a lookup to make checkouts from. */
-export async function startIngestBench(cardNumber: string) {
+export async function startIngestBench(
+  cardNumber: string,
+  storage: { databaseUrl?: string; sharedAlma?: SandboxAlma } = {},
+) {
   const bench = await startBenchService({
     almaLatencyMs: 0,
     almaRequestsPerSecond: 1000,
     backgroundWork: false,
+    ...storage,
   })
   const { lookupId } = lookupAnswer.parse(await kioskPost(bench, '/api/v1/lookups', { cardNumber }))
   const checkout = async () =>

@@ -97,8 +97,9 @@ export class PgAlmaLimiter implements CallLimiter {
     try {
       return await task()
     } finally {
-      // The window starts at the answer; a failure here only means the slot frees a little later.
-      await this.db
+      // The window starts at the answer. Not awaited: the caller has its answer now, and until this
+      // lands the slot only stays taken a little longer (never shorter), so the limit still holds.
+      void this.db
         .read((sql) =>
           sql.run(
             `UPDATE alma_rate_slots SET free_at = ${nowSql} + $3
