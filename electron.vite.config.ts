@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { rendererOutDir, rendererRoot } from './renderer/vite.config.ts'
+import { kioskCspMeta, rendererOutDir, rendererRoot } from './renderer/vite.config.ts'
 
 /** The package a bundled module came from, e.g. ".../node_modules/@scope/name/x.js" → "@scope/name". */
 function packageOf(moduleId: string): { name: string; dir: string } | null {
@@ -80,7 +80,7 @@ export default defineConfig({
   renderer: {
     root: rendererRoot,
     base: './',
-    plugins: [react()],
+    plugins: [react(), kioskCspMeta('electron')],
     build: {
       outDir: rendererOutDir,
       emptyOutDir: true,

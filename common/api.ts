@@ -183,6 +183,7 @@ export type FeeTypeNames = z.infer<typeof feeTypeNamesSchema>
 export const kioskSettingsSchema = z.object({
   library: z.object({
     name: z.string().min(1),
+    /** The logo's path on the kiosk API (`/api/v1/logo`), or null: no logo. */
     logoUrl: z.string().nullable(),
     primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
     accentColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
@@ -291,6 +292,8 @@ export const kioskApiRoutes = {
     response: checkoutStateSchema,
   },
   kioskSettings: { method: 'GET', path: '/api/v1/kiosk-settings', response: kioskSettingsSchema },
+  /** The institution's logo image (PNG, JPEG or WebP bytes; 404 when it has none). */
+  logo: { method: 'GET', path: '/api/v1/logo', response: z.instanceof(Uint8Array) },
   /** "Pay on your phone": a QR code of a pay link for the patron on screen. */
   payLink: {
     method: 'POST',
@@ -326,6 +329,7 @@ export const apiPaths = {
   cancelCheckout: (checkoutId: string) =>
     kioskApiPath(kioskApiRoutes.cancelCheckout.path, { id: checkoutId }),
   kioskSettings: kioskApiRoutes.kioskSettings.path,
+  logo: kioskApiRoutes.logo.path,
   payLinks: kioskApiRoutes.payLink.path,
   emailReceipt: (checkoutId: string) =>
     kioskApiPath(kioskApiRoutes.emailReceipt.path, { id: checkoutId }),

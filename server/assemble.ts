@@ -8,6 +8,7 @@
  * ingest (the secret says whose postback it is) and one posting worker for every institution.
  */
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { staffConsolePages, staffPath, staffPathPrefix } from '../common/staffApi.ts'
 import fastifyStatic from '@fastify/static'
@@ -19,6 +20,7 @@ import { createAlmaClient, type AlmaRetryOptions } from './alma/client.ts'
 import type { AlmaPort } from './alma/port.ts'
 import { ConfigError } from './config/load.ts'
 import type { InstitutionConfig, ServiceConfig } from './config/types.ts'
+import { createLogoStore } from './logo/logoStore.ts'
 import { cashnetRoutes } from './http/cashnetRoutes.ts'
 import { kioskRoutes } from './http/kioskRoutes.ts'
 import { opsRoutes } from './http/opsRoutes.ts'
@@ -78,6 +80,8 @@ import { todayView } from './staff/today.ts'
 
 export interface AssembleOverrides {
   clock?: Clock
+  /** How the service fetches a library logo given as a URL (default: global fetch). */
+  fetch?: typeof fetch
   logger?: FastifyServerOptions['logger']
   /** Serve the built renderer at `/` (browser preview only). */
   rendererDir?: string
@@ -267,6 +271,18 @@ export async function assembleService(
     genReqId: () => randomUUID(),
   })
   const log = (component: string) => app.log.child({ component })
+
+  const logos = createLogoStore({
+    institutions: config.institutions,
+    readFile: (path) => readFile(path),
+    fetch: overrides.fetch ?? fetch,
+    timeoutMs: 5000,
+    retryAfterMs: 60_000,
+    now: () => clock.now(),
+    logger: log('logo'),
+  })
+  // A bad logo file is a configuration error: refuse to start rather than show a broken kiosk.
+  await logos.loadFiles()
 
   const opened = await openStorage(
     config,
@@ -495,6 +511,7 @@ export async function assembleService(
           cancel: (kioskId, checkoutId) => checkouts.cancel(kioskId, checkoutId),
         }
       },
+      logoFor: (code) => logos.get(code),
       kioskSettingsFor: (code) => {
         const institution = registry.get(code)
         return overrides.kioskSettings?.(institution) ?? institution.kioskSettings

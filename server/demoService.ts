@@ -21,6 +21,7 @@ import {
 } from './sandbox/cashnet/index.ts'
 import { startSandboxPrimo, type SandboxPrimo } from './sandbox/primo/index.ts'
 import { assembleService, type AssembledService } from './assemble.ts'
+import { demoLogoPng } from './demo/demoLogo.ts'
 
 /** One of the demo's campuses: its code, its kiosk, and its own sandbox Alma and CashNet. */
 export interface DemoInstitution {
@@ -72,8 +73,18 @@ export interface DemoOptions {
 
 /** The two demo campuses: two institutions, as one service for several CSU campuses runs them. */
 export const demoCampuses = [
-  { code: '01CALS_DMU', name: 'Demo University Library', kioskId: 'demo-kiosk' },
-  { code: '01CALS_DSU', name: 'Demo State University Library', kioskId: 'state-kiosk' },
+  {
+    code: '01CALS_DMU',
+    name: 'Demo University Library',
+    kioskId: 'demo-kiosk',
+    logoColour: '#00386b',
+  },
+  {
+    code: '01CALS_DSU',
+    name: 'Demo State University Library',
+    kioskId: 'state-kiosk',
+    logoColour: '#8a1c1c',
+  },
 ] as const
 
 export async function startDemoService(options: DemoOptions): Promise<DemoService> {
@@ -120,6 +131,14 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     })
   }
 
+  // Each campus its own logo file, served to its kiosks through `/api/v1/logo`.
+  const logoFileOf = ({ code }: { code: string }) => {
+    const colour = demoCampuses.find((campus) => campus.code === code)?.logoColour ?? '#00386b'
+    const file = join(dataDir, `logo-${code}.png`)
+    writeFileSync(file, demoLogoPng(120, 40, colour))
+    return file
+  }
+
   // The demo describes its campuses the way a multi-campus site does: a config file.
   const configFile = join(dataDir, 'demo-config.json')
   writeFileSync(
@@ -149,7 +168,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
           },
         },
         kiosks: [{ id: campus.kioskId, key: campus.kioskKey }],
-        kiosk: { allowManualEntry: true },
+        kiosk: { allowManualEntry: true, logoFile: logoFileOf(campus) },
         primo: {
           jwksUrl: primo.jwksUrl(campus.code),
           institutionCode: campus.code,

@@ -3,6 +3,7 @@
  * by the protocol handler, so they apply before any byte of the page runs.
  */
 import { createHash } from 'node:crypto'
+import { rendererHeaderCsp } from '../../common/kioskCsp.ts'
 
 const lockedDown = [
   "base-uri 'none'",
@@ -14,20 +15,12 @@ const lockedDown = [
 ]
 
 /**
- * The renderer: its own scripts, styles and fonts only; API calls to its own origin (main proxies
- * them); images also from https and data: (a library logo URL from the kiosk settings).
+ * The renderer: its own scripts, styles, fonts and images only (the logo comes through the proxied
+ * API); API calls to its own origin (main proxies them). The same list as index.html's meta
+ * element, from common/kioskCsp.ts.
  */
 export function rendererCsp(): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: https:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "manifest-src 'self'",
-    ...lockedDown,
-  ].join('; ')
+  return rendererHeaderCsp()
 }
 
 export function sha256Source(text: string): string {

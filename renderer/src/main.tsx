@@ -1,3 +1,5 @@
+// First: configures zod before any schema parses.
+import './zodConfig.ts'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createKioskApi } from './api/kioskApi.ts'

@@ -77,6 +77,7 @@ export function institutionFromEnv(env: InstitutionEnv): InstitutionInput {
       patronReceipt: env.PATRON_RECEIPT_EMAIL,
     },
     kiosk: {
+      ...(env.LIBRARY_LOGO_FILE ? { logoFile: env.LIBRARY_LOGO_FILE } : {}),
       ...(env.LIBRARY_LOGO_URL ? { logoUrl: env.LIBRARY_LOGO_URL } : {}),
       primaryColor: env.LIBRARY_PRIMARY_COLOR,
       accentColor: env.LIBRARY_ACCENT_COLOR,
@@ -107,6 +108,8 @@ export const envKeyForField: Readonly<Record<string, string>> = {
   'cashnet.postbackSecret': 'CASHNET_POSTBACK_SECRET',
   'cashnet.allowedIps': 'CASHNET_ALLOWED_IPS',
   kiosks: 'KIOSK_KEYS',
+  'kiosk.logoFile': 'LIBRARY_LOGO_FILE',
+  'kiosk.logoUrl': 'LIBRARY_LOGO_URL',
   'kiosk.idleWarningSeconds': 'KIOSK_IDLE_WARNING_SECONDS',
   'kiosk.defaultLanguage': 'KIOSK_DEFAULT_LANGUAGE',
   'sso.issuer': 'STAFF_SSO_ISSUER',

@@ -37,6 +37,12 @@ const code = z
 const itemCode = z.string().trim().min(1, 'is required').max(64)
 const codeMap = z.record(z.string().trim().min(1), itemCode)
 
+/** https, or http to this machine only (a logo fetched in clear text could be swapped on the way). */
+const logoUrl = url.refine((value) => {
+  const { protocol, hostname } = new URL(value)
+  return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname)
+}, 'must be an https URL (http only to 127.0.0.1, ::1 or localhost)')
+
 export const kioskCredentialSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, . _ or -'),
   /** A secret, or `sha256:<hex>` already hashed. */
@@ -150,7 +156,10 @@ export const institutionSchema = z
       .strictObject({
         /** Shown in the kiosk header; the institution's name when absent. */
         libraryName: z.string().trim().min(1).optional(),
-        logoUrl: z.string().min(1).optional(),
+        /** A PNG, JPEG or WebP file on the service machine (read and checked at start). */
+        logoFile: z.string().trim().min(1).optional(),
+        /** A PNG, JPEG or WebP image the service fetches (https; http only on loopback). */
+        logoUrl: logoUrl.optional(),
         primaryColor: hexColor.default('#00386b'),
         accentColor: hexColor.default('#c4820e'),
         languages: z.array(languageSchema).min(1).default(['en', 'es']),
@@ -187,6 +196,13 @@ export const institutionSchema = z
   })
   .superRefine((institution, context) => {
     const { kiosk } = institution
+    if (kiosk.logoFile && kiosk.logoUrl) {
+      context.addIssue({
+        code: 'custom',
+        path: ['kiosk', 'logoUrl'],
+        message: 'give the logo as a file or a URL, not both',
+      })
+    }
     if (kiosk.idleWarningSeconds >= kiosk.idleSeconds.default) {
       context.addIssue({
         code: 'custom',

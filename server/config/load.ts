@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { z } from 'zod'
-import type { KioskSettings } from '../../common/api.ts'
+import { apiPaths, type KioskSettings } from '../../common/api.ts'
 import { ConfigFileError, readConfigFile } from './configFile.ts'
 import { envKeyForField, institutionFromEnv } from './fromEnv.ts'
 import {
@@ -18,7 +18,7 @@ import {
 } from './institutionSchema.ts'
 import { institutionProductionProblems, serviceProductionProblems } from './production.ts'
 import { institutionEnvSchema, serviceEnvSchema } from './schema.ts'
-import type { InstitutionConfig, ServiceConfig } from './types.ts'
+import type { InstitutionConfig, LogoSource, ServiceConfig } from './types.ts'
 
 export type { InstitutionConfig, KioskCredential, ServiceConfig } from './types.ts'
 
@@ -92,7 +92,8 @@ function kioskSettingsOf(institution: ParsedInstitution): KioskSettings {
   return {
     library: {
       name: kiosk.libraryName ?? institution.name,
-      logoUrl: kiosk.logoUrl ?? null,
+      // The renderer loads it same-origin (`img-src 'self'`), through main's proxy in Electron.
+      logoUrl: kiosk.logoFile || kiosk.logoUrl ? apiPaths.logo : null,
       primaryColor: kiosk.primaryColor,
       accentColor: kiosk.accentColor,
     },
@@ -111,7 +112,23 @@ function kioskSettingsOf(institution: ParsedInstitution): KioskSettings {
   }
 }
 
-function toInstitutionConfig(institution: ParsedInstitution): InstitutionConfig {
+function logoOf(
+  { kiosk }: ParsedInstitution,
+  nameOf: (field: string) => string,
+): LogoSource | null {
+  if (kiosk.logoFile) {
+    return { kind: 'file', location: kiosk.logoFile, configKey: nameOf('kiosk.logoFile') }
+  }
+  if (kiosk.logoUrl) {
+    return { kind: 'url', location: kiosk.logoUrl, configKey: nameOf('kiosk.logoUrl') }
+  }
+  return null
+}
+
+function toInstitutionConfig(
+  institution: ParsedInstitution,
+  nameOf: (field: string) => string,
+): InstitutionConfig {
   return {
     code: institution.code,
     name: institution.name,
@@ -141,6 +158,7 @@ function toInstitutionConfig(institution: ParsedInstitution): InstitutionConfig 
         : hashKioskKey(key),
     })),
     kioskSettings: kioskSettingsOf(institution),
+    logo: logoOf(institution, nameOf),
     sso: institution.sso
       ? {
           issuer: institution.sso.issuer,
@@ -314,7 +332,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
       problems.push(...issuesOf(parsed.error, source.nameOf, source.given))
       continue
     }
-    institutions.push(toInstitutionConfig(parsed.data))
+    institutions.push(toInstitutionConfig(parsed.data, source.nameOf))
     plainKeys.push(parsed.data.kiosks.map(({ id, key }) => ({ kioskId: id, key })))
   }
   if (problems.length > 0 || !service.success) throw new ConfigError(problems)

@@ -156,6 +156,7 @@ export const institutionEnvSchema = z.object({
   CARD_NUMBER_PATTERN: regexPattern.default('^[0-9]{5,19}$'),
   CURRENCY: currencyCode.default('USD'),
 
+  LIBRARY_LOGO_FILE: z.string().optional(),
   LIBRARY_LOGO_URL: z.string().optional(),
   LIBRARY_PRIMARY_COLOR: hexColor.default('#00386b'),
   LIBRARY_ACCENT_COLOR: hexColor.default('#c4820e'),

@@ -59,6 +59,8 @@ export interface InstitutionConfig {
   }
   kiosks: KioskCredential[]
   kioskSettings: KioskSettings
+  /** Where the kiosk logo comes from; null: no logo. */
+  logo: LogoSource | null
   /** Staff console single sign-on (OpenID Connect); null: local accounts only. */
   sso: SsoConfig | null
   /** The Primo VE "Pay fines" link (a signed JWT of the patron); null: not offered. */
@@ -147,4 +149,12 @@ export interface ServiceConfig {
   pay: { sessionIdleMs: number; requestsPerMinute: number }
   /** At least one; codes, kiosk ids and postback secrets are unique across them. */
   institutions: InstitutionConfig[]
+}
+
+/** A library logo: a file on the service machine or an http(s) URL the service fetches. */
+export interface LogoSource {
+  kind: 'file' | 'url'
+  location: string
+  /** The config key that named it, for errors (`LIBRARY_LOGO_FILE`, `institutions[1] (b).kiosk.logoUrl`). */
+  configKey: string
 }

@@ -10,6 +10,7 @@ import {
 } from '../../common/api.ts'
 import type { KioskIdentity } from '../institutions/registry.ts'
 import type { CheckoutService } from '../payments/checkoutService.ts'
+import type { ServedLogo } from '../logo/logoStore.ts'
 import { sendApiError, sendDomainError } from './apiErrors.ts'
 
 /** What the kiosk routes need; the service assembly passes the real services in. */
@@ -25,6 +26,8 @@ export interface KioskRouteDeps {
     institution: string,
   ): Pick<CheckoutService, 'create' | 'getState' | 'waitForChange' | 'cancel'>
   kioskSettingsFor(institution: string): KioskSettings
+  /** The institution's logo (checked PNG, JPEG or WebP bytes); null: none to show. */
+  logoFor(institution: string): Promise<ServedLogo | null>
   /** A pay link for the patron of the kiosk's lookup (null: the kiosk does not offer it). */
   payLinkFor(institution: string, kioskId: string, lookupId: string): Promise<KioskPayLink | null>
   /** Queues "Email my receipt" for the kiosk's own posted checkout. */
@@ -72,6 +75,7 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       checkoutState,
       cancelCheckout,
       kioskSettings,
+      logo,
       payLink,
       emailReceipt,
     } = kioskApiRoutes
@@ -156,6 +160,23 @@ export function kioskRoutes(deps: KioskRouteDeps) {
       method: kioskSettings.method,
       url: kioskSettings.path,
       handler: (request) => deps.kioskSettingsFor(request.kiosk.institution),
+    })
+
+    app.route({
+      method: logo.method,
+      url: logo.path,
+      handler: async (request, reply) => {
+        const image = await deps.logoFor(request.kiosk.institution)
+        if (!image) return sendApiError(reply, 'not_found', 'This library has no logo.')
+        // Private: it answers per kiosk key; revalidated hourly so a new logo shows the same day.
+        void reply
+          .header('content-type', image.contentType)
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, max-age=3600')
+          .header('etag', image.etag)
+        if (request.headers['if-none-match'] === image.etag) return reply.code(304).send()
+        return reply.send(image.bytes)
+      },
     })
 
     app.route({

@@ -23,7 +23,17 @@ export function Header() {
   return (
     <header className="kiosk-header">
       <div className="brand">
-        {library?.logoUrl && <img className="brand-logo" src={library.logoUrl} alt="" />}
+        {library?.logoUrl && (
+          <img
+            className="brand-logo"
+            src={library.logoUrl}
+            alt=""
+            // A logo URL the service cannot fetch right now answers 404: show the name alone.
+            onError={(event) => {
+              event.currentTarget.hidden = true
+            }}
+          />
+        )}
         <span className="brand-name">{library?.name ?? t('app.defaultLibraryName')}</span>
       </div>
       <div className="header-tools" hidden={placedCheckout}>
