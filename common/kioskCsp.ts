@@ -2,8 +2,8 @@
  * The kiosk renderer's Content-Security-Policy, defined once. Main sends it as a header on every
  * `app://kiosk` page (main/security/csp.ts); the renderer build writes the same policy into
  * index.html's meta element (renderer/vite.config.ts), so the page is as strict when opened any
- * other way. Images come from the renderer's own origin only: the library logo arrives through the
- * kiosk API (`/api/v1/logo`), which main proxies, never from a third-party host.
+ * other way. Images come from the renderer's own origin (and data: URLs it makes itself): the library
+ * logo arrives through the kiosk API (`/api/v1/logo`), which main proxies, never from another host.
  */
 
 /** Where the renderer runs: Electron's kiosk, or the browser preview (`npm run demo`, e2e). */
@@ -15,7 +15,8 @@ const shared: Directives = {
   'default-src': ["'none'"],
   'script-src': ["'self'"],
   'style-src': ["'self'"],
-  'img-src': ["'self'"],
+  // data: for the "Pay on your phone" QR code (an SVG drawn as an image, where it runs no script).
+  'img-src': ["'self'", 'data:'],
   'font-src': ["'self'"],
   'connect-src': ["'self'"],
   'manifest-src': ["'self'"],

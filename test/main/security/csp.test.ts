@@ -25,7 +25,7 @@ describe('main/security/csp', () => {
     expect(csp.get('frame-src')).toBe("'none'")
     expect(csp.get('base-uri')).toBe("'none'")
     expect(csp.get('form-action')).toBe("'none'")
-    expect(csp.get('img-src')).toBe("'self'")
+    expect(csp.get('img-src')).toBe("'self' data:")
     expect(rendererCsp()).not.toContain('unsafe')
   })
 
