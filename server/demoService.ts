@@ -1,6 +1,7 @@
 /**
- * The demo: the companion service on loopback with the sandbox Alma, CashNet and Primo behind it, serving
- * the built renderer. `npm run demo`, `npm start` (Electron) and the e2e tests all run this.
+ * The demo: the companion service on loopback with the sandbox Alma, CashNet and Primo behind it,
+ * serving the built renderer and, at `/staff`, the built staff console. `npm run demo`, `npm start`
+ * (Electron) and the e2e tests all run this.
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -12,6 +13,7 @@ import { cashnetPostbackPath, serviceUrl } from '../common/cashnet.ts'
 import { loadConfig } from './config/load.ts'
 import { mergeSettings, registerDemoControls, type DemoControlsState } from './demo/controls.ts'
 import { freeLoopbackPort } from './demo/freePort.ts'
+import { seedStaffDemo } from './demo/staffSeed.ts'
 import { loggerOptions } from './ops/logger.ts'
 import { startSandboxAlma, type SandboxAlma } from './sandbox/alma/index.ts'
 import {
@@ -69,6 +71,11 @@ export interface DemoOptions {
   institution?: string
   /** Extra pino options (tests capture the log through `stream`). */
   logStream?: NodeJS.WritableStream
+  /**
+   * Seed staff accounts and payments for the staff console (`server/demo/staffSeed.ts`; default
+   * false). `/healthz` answers 503 until the seed is in, so nothing starts against half of it.
+   */
+  seedStaff?: boolean
 }
 
 /** The two demo campuses: two institutions, as one service for several CSU campuses runs them. */
@@ -183,6 +190,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
   if (!shown) throw new Error('no demo campus')
   const state: DemoControlsState = { apiDown: false, settingsOverride: {} }
   let assembled: AssembledService | null = null
+  let seeding = options.seedStaff === true
   const service = await assembleService(config, {
     logger: loggerOptions(config.logLevel, options.logStream),
     ...(serveRenderer ? { rendererDir: builtRendererDir } : {}),
@@ -194,6 +202,11 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
           )
         : institution.kioskSettings,
     extend: (app) => {
+      app.addHook('onRequest', async (request, reply) => {
+        if (seeding && request.url === '/healthz') {
+          return reply.code(503).send({ status: 'seeding the staff demo' })
+        }
+      })
       registerDemoControls(app, {
         alma: shown.alma,
         cashnet: shown.cashnet,
@@ -224,6 +237,15 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
   })
   assembled = service
   const url = await service.listen(port, '127.0.0.1')
+  if (seeding) {
+    await seedStaffDemo(service, {
+      code: shown.code,
+      kioskId: shown.kioskId,
+      alma: shown.alma,
+      postbackUrl: shown.cashnetDefaults.postbackUrl ?? '',
+    })
+    seeding = false
+  }
   const institutions = campuses.map(({ code, name, kioskId, kioskKey, alma, cashnet }) => ({
     code,
     name,

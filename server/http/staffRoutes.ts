@@ -538,6 +538,9 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
           .send(consoleIndex)
       app.get('/', sendIndex)
       // Client-side routes (/staff/payments/…): the console's page; its script picks the screen.
+      // A route of its own, not only the not-found handler: a wildcard route registered at `/`
+      // (the demo's kiosk preview) would otherwise answer them first.
+      app.get('/*', sendIndex)
       app.setNotFoundHandler(async (request, reply) => {
         if (request.method !== 'GET') {
           return sendStaffError(reply, new StaffRequestError('not_found', 'Not found.'))

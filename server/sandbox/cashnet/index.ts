@@ -9,3 +9,4 @@ export { sandboxCancel, sandboxDecline, type SandboxCashnetTransaction } from '.
 export type { SandboxPostbackAttempt } from './postbackDelivery.ts'
 export { approvedTestCard, declinedTestCard } from './pages.ts'
 export type { SandboxLine } from './checkoutRequest.ts'
+export { payOnSandbox, type SandboxPayResult } from './payPage.ts'

@@ -247,38 +247,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 }
 
-export interface SandboxPayResult {
-  status: number
-  location: string | null
-  body: string
-}
-
-/** Drives the sandbox CashNet page like a browser: open the checkout URL, press Pay or Cancel. */
-export async function payOnSandbox(
-  checkoutUrl: string,
-  options: { card?: string; action?: 'pay' | 'cancel' } = {},
-): Promise<SandboxPayResult> {
-  const page = await fetch(checkoutUrl)
-  const html = await page.text()
-  if (page.status !== 200) throw new Error(`checkout page answered ${page.status}: ${html}`)
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1]
-  if (!action) throw new Error('no form on the checkout page')
-  const form = new URLSearchParams({
-    action: options.action ?? 'pay',
-    card: options.card ?? '4111 1111 1111 1111',
-  })
-  const response = await fetch(new URL(action.replace(/&#38;/g, '&'), checkoutUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: form.toString(),
-    redirect: 'manual',
-  })
-  return {
-    status: response.status,
-    location: response.headers.get('location'),
-    body: await response.text(),
-  }
-}
+export { payOnSandbox, type SandboxPayResult } from '../../../server/sandbox/cashnet/index.ts'
 
 /**
  * Runs the worker until nothing is pending (bounded). Time is virtual: when every pending row waits
