@@ -43,6 +43,17 @@ export async function expectStaffScreen(
   const original = page.viewportSize() ?? desktop
   for (const size of [desktop, tablet]) {
     await page.setViewportSize(size)
+    // Two frames: layout, then what the console changes when it sees the new size (ResizeObserver).
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          requestAnimationFrame(() => {
+            requestAnimationFrame(() => {
+              resolve()
+            })
+          })
+        }),
+    )
     await expectAccessible(page)
     const overflow = await page.evaluate(
       () => document.documentElement.scrollWidth - window.innerWidth,

@@ -13,6 +13,7 @@ import {
   type SortingState,
 } from '@tanstack/react-table'
 import { useState } from 'react'
+import { TableWrap } from './TableWrap.tsx'
 
 export interface DataTableProps<Row> {
   caption: string
@@ -44,7 +45,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
   })
 
   return (
-    <div className="table-wrap">
+    <TableWrap label={props.caption}>
       <table className="data-table">
         <caption className="visually-hidden">{props.caption}</caption>
         <thead>
@@ -105,6 +106,6 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           )}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   )
 }

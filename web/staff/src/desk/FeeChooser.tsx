@@ -13,6 +13,7 @@ import {
 import type { CheckoutRequest, LookupResponse } from '../../../../common/api.ts'
 import { centsFromDecimalString } from '../../../../common/money.ts'
 import { feeName, money } from '../format.ts'
+import { TableWrap } from '../components/TableWrap.tsx'
 
 export interface FeeChoice {
   request: Omit<CheckoutRequest, 'lookupId'>
@@ -88,7 +89,7 @@ export function FeeChooser({
     >
       <fieldset>
         <legend>Fees to pay</legend>
-        <div className="table-wrap">
+        <TableWrap label="The patron's fees, oldest first">
           <table className="data-table">
             <caption className="visually-hidden">The patron's fees, oldest first</caption>
             <thead>
@@ -142,7 +143,7 @@ export function FeeChooser({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       </fieldset>
 
       <fieldset className="amount-choice">

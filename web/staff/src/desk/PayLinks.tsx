@@ -10,6 +10,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx'
 import { when, words } from '../format.ts'
 import { useApi } from '../session/session.tsx'
 import { useLoad } from '../useLoad.ts'
+import { TableWrap } from '../components/TableWrap.tsx'
 
 export function PayLinks({
   patronId,
@@ -103,7 +104,7 @@ export function PayLinks({
       )}
       {links.data?.links.length === 0 && <p>None yet.</p>}
       {links.data && links.data.links.length > 0 && (
-        <div className="table-wrap">
+        <TableWrap label="The patron's payment links">
           <table className="data-table">
             <caption className="visually-hidden">The patron's payment links</caption>
             <thead>
@@ -144,7 +145,7 @@ export function PayLinks({
               ))}
             </tbody>
           </table>
-        </div>
+        </TableWrap>
       )}
     </section>
   )

@@ -12,6 +12,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx'
 import { channelLabel, feeName, money, when, words } from '../format.ts'
 import { useApi } from '../session/session.tsx'
 import { useLoad } from '../useLoad.ts'
+import { TableWrap } from '../components/TableWrap.tsx'
 
 const refreshMs = 3_000
 
@@ -87,7 +88,7 @@ function PaymentView({ payment, waiting }: { payment: Detail; waiting: boolean }
       </dl>
 
       <h2>Fees paid</h2>
-      <div className="table-wrap">
+      <TableWrap label="Fee lines of this payment">
         <table className="data-table">
           <caption className="visually-hidden">Fee lines of this payment</caption>
           <thead>
@@ -118,7 +119,7 @@ function PaymentView({ payment, waiting }: { payment: Detail; waiting: boolean }
             ))}
           </tbody>
         </table>
-      </div>
+      </TableWrap>
 
       <h2>Timeline</h2>
       <ol className="timeline">
