@@ -4,7 +4,7 @@ import type { Receipt } from '../../common/api.ts'
 import { createBrowserHost } from '../../renderer/src/host/browserHost.ts'
 import { FakeHost } from './support/fakeHost.ts'
 import { FakeKioskApi } from './support/fakeKioskApi.ts'
-import { settingsFixture } from './support/fixtures.ts'
+import { receiptFixture, settingsFixture } from './support/fixtures.ts'
 import { renderKiosk, swipe, type RenderedKiosk } from './support/renderKiosk.tsx'
 
 let kiosk: RenderedKiosk | undefined
@@ -46,23 +46,7 @@ async function payToReceipt(host: FakeHost, api: FakeKioskApi, receipt: Receipt 
   })
 }
 
-const postedReceipt: Receipt = {
-  transactionId: 'CN777',
-  amountCents: 4275,
-  postedAt: '2026-11-22T12:55:00.000Z',
-  lines: [
-    {
-      feeId: '1001',
-      description: 'Overdue fine',
-      title: null,
-      amountCents: 1250,
-      remainingCents: 0,
-    },
-  ],
-  unappliedCents: 0,
-  exceptionReference: null,
-  remainingBalanceCents: 0,
-}
+const postedReceipt = receiptFixture()
 
 describe('renderer/App', () => {
   it('starts on the attract screen with the library name', async () => {

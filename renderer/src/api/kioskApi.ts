@@ -11,9 +11,11 @@ import {
   type CheckoutRequest,
   type CheckoutState,
   type CheckoutStatus,
+  type EmailReceiptResponse,
   type KioskApiRoute,
   type KioskPayLink,
   type KioskSettings,
+  type Language,
   type LookupResponse,
 } from '../../../common/api.ts'
 import { KioskApiError } from './kioskApiError.ts'
@@ -34,6 +36,12 @@ export interface KioskApi {
   cancelCheckout(checkoutId: string, signal?: AbortSignal): Promise<CheckoutState>
   /** "Pay on your phone": a pay link (and its QR code) for the patron of this lookup. */
   createPayLink(lookupId: string, signal?: AbortSignal): Promise<KioskPayLink>
+  /** "Email my receipt": queues this posted checkout's receipt to the patron's preferred email. */
+  emailReceipt(
+    checkoutId: string,
+    language: Language,
+    signal?: AbortSignal,
+  ): Promise<EmailReceiptResponse>
 }
 
 export interface KioskApiOptions {
@@ -104,8 +112,15 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
     )
   }
 
-  const { lookup, createCheckout, checkoutState, cancelCheckout, kioskSettings, payLink } =
-    kioskApiRoutes
+  const {
+    lookup,
+    createCheckout,
+    checkoutState,
+    cancelCheckout,
+    kioskSettings,
+    payLink,
+    emailReceipt,
+  } = kioskApiRoutes
   return {
     getKioskSettings: (signal) => call(kioskSettings, { signal }),
     lookup: (cardNumber, signal) => call(lookup, { body: { cardNumber }, signal }),
@@ -125,6 +140,8 @@ export function createKioskApi(options: KioskApiOptions = {}): KioskApi {
     cancelCheckout: (checkoutId, signal) =>
       call(cancelCheckout, { params: { id: checkoutId }, body: {}, signal }),
     createPayLink: (lookupId, signal) => call(payLink, { body: { lookupId }, signal }),
+    emailReceipt: (checkoutId, language, signal) =>
+      call(emailReceipt, { params: { id: checkoutId }, body: { language }, signal }),
   }
 }
 

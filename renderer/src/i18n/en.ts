@@ -116,6 +116,15 @@ export const en = {
     printing: 'Printing your receipt…',
     printed: 'Your receipt has been printed.',
     printFailed: 'Your receipt could not be printed. Please note your reference: {{reference}}',
+    email: 'Email my receipt',
+    emailSending: 'Sending your receipt…',
+    emailSent: 'Sent to {{address}}',
+    emailNoAddress:
+      'There is no email address on your library account. Ask at the service desk for a copy of your receipt.',
+    emailUnavailable:
+      'Receipts cannot be emailed right now. Please note your CashNet transaction number.',
+    emailNotReady: 'Your receipt is not ready to email yet. Please try again in a moment.',
+    emailFailed: 'Your receipt could not be emailed. Please try again.',
   },
   exceptionReceipt: {
     title: 'Payment received',

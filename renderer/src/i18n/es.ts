@@ -117,6 +117,15 @@ export const es: Translation = {
     printing: 'Imprimiendo su recibo…',
     printed: 'Su recibo se imprimió.',
     printFailed: 'No se pudo imprimir su recibo. Anote su referencia: {{reference}}',
+    email: 'Enviar mi recibo por correo',
+    emailSending: 'Enviando su recibo…',
+    emailSent: 'Enviado a {{address}}',
+    emailNoAddress:
+      'Su cuenta de la biblioteca no tiene correo electrónico. Pida una copia de su recibo en el mostrador de servicio.',
+    emailUnavailable:
+      'Ahora no se pueden enviar recibos por correo. Anote su número de transacción de CashNet.',
+    emailNotReady: 'Su recibo aún no está listo para enviarse. Inténtelo de nuevo en un momento.',
+    emailFailed: 'No se pudo enviar su recibo por correo. Inténtelo de nuevo.',
   },
   exceptionReceipt: {
     title: 'Pago recibido',

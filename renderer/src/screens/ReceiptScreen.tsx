@@ -6,7 +6,9 @@ import { Button } from '../components/Button.tsx'
 import { Screen } from '../components/Screen.tsx'
 import { ReceiptFacts, ReceiptLines } from '../components/ReceiptParts.tsx'
 import { useFormat } from '../format/useFormat.ts'
+import { receiptEmailFinal } from '../state/receiptEmailSlice.ts'
 import { feeTypesById } from '../state/selectors.ts'
+import type { ReceiptEmailFailure } from '../state/types.ts'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
 
 function DoneButton() {
@@ -43,7 +45,7 @@ function ReceiptPrinting({ reference }: { reference: string }) {
   }, [printer, hasReceipt, printedBefore, printReceipt])
   if (!printer || !hasReceipt) return null
   return (
-    <div className="receipt-print">
+    <div className="receipt-copy">
       <p role="status" className="hint">
         {print?.status === 'printing' && t('receipt.printing')}
         {print?.status === 'printed' && t('receipt.printed')}
@@ -60,6 +62,54 @@ function ReceiptPrinting({ reference }: { reference: string }) {
     </div>
   )
 }
+
+/**
+ * "Email my receipt", when the library offers it and the payment is posted: the receipt goes to the
+ * patron's preferred email in Alma, in the kiosk language. Sent once; whatever happens, Done works.
+ */
+function ReceiptEmail() {
+  const { t } = useTranslation()
+  const { emailReceipt } = useKioskActions()
+  const offered = useKiosk(
+    (state) =>
+      state.settings?.emailReceipt === true &&
+      state.checkoutState?.status === 'posted' &&
+      Boolean(state.checkoutState.receipt),
+  )
+  const checkoutId = useKiosk((state) => state.checkoutState?.checkoutId)
+  const email = useKiosk((state) =>
+    state.receiptEmail?.checkoutId === checkoutId ? state.receiptEmail : null,
+  )
+  if (!offered) return null
+  const done =
+    email?.status === 'sending' ||
+    email?.status === 'sent' ||
+    (email?.status === 'failed' && receiptEmailFinal(email.failure))
+  return (
+    <div className="receipt-copy">
+      <Button
+        disabled={done}
+        onClick={() => {
+          void emailReceipt()
+        }}
+      >
+        {t('receipt.email')}
+      </Button>
+      <p role="status" className="hint">
+        {email?.status === 'sending' && t('receipt.emailSending')}
+        {email?.status === 'sent' && t('receipt.emailSent', { address: email.sentTo })}
+        {email?.status === 'failed' && t(receiptEmailMessages[email.failure])}
+      </p>
+    </div>
+  )
+}
+
+const receiptEmailMessages = {
+  no_email: 'receipt.emailNoAddress',
+  unavailable: 'receipt.emailUnavailable',
+  not_posted: 'receipt.emailNotReady',
+  error: 'receipt.emailFailed',
+} as const satisfies Record<ReceiptEmailFailure, string>
 
 /** Payment posted to Alma: amount, CashNet transaction, each fee paid, what is left. */
 export function ReceiptScreen() {
@@ -87,7 +137,10 @@ export function ReceiptScreen() {
           </dd>
         </div>
       </ReceiptFacts>
-      <ReceiptPrinting reference={receipt.transactionId} />
+      <div className="receipt-copies">
+        <ReceiptPrinting reference={receipt.transactionId} />
+        <ReceiptEmail />
+      </div>
     </Screen>
   )
 }

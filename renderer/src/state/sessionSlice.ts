@@ -2,6 +2,7 @@ import { initialIdle } from './idleSlice.ts'
 import { initialPatron } from './patronSlice.ts'
 import { initialPayment } from './paymentSlice.ts'
 import { initialPreferences } from './preferencesSlice.ts'
+import { initialReceiptEmail } from './receiptEmailSlice.ts'
 import { initialReceiptPrint } from './receiptPrintSlice.ts'
 import type { KioskSlice, SessionSlice } from './types.ts'
 
@@ -14,6 +15,7 @@ export const createSessionSlice: KioskSlice<SessionSlice> = (deps) => (set, get)
       ...initialPayment,
       ...initialIdle,
       ...initialReceiptPrint,
+      ...initialReceiptEmail,
       ...initialPreferences(get().settings),
     })
     await deps.host.endPatronSession().catch(() => undefined)

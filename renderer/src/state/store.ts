@@ -5,6 +5,7 @@ import { createIdleSlice } from './idleSlice.ts'
 import { createPatronSlice } from './patronSlice.ts'
 import { createPaymentSlice } from './paymentSlice.ts'
 import { createPreferencesSlice } from './preferencesSlice.ts'
+import { createReceiptEmailSlice } from './receiptEmailSlice.ts'
 import { createReceiptPrintSlice } from './receiptPrintSlice.ts'
 import { createSessionScope } from './session.ts'
 import { createSessionSlice } from './sessionSlice.ts'
@@ -45,6 +46,7 @@ export function createKioskStore(options: KioskStoreOptions): KioskStore {
     ...createPatronSlice(deps)(...a),
     ...createPaymentSlice(deps)(...a),
     ...createReceiptPrintSlice(deps)(...a),
+    ...createReceiptEmailSlice(deps)(...a),
     ...createSessionSlice(deps)(...a),
   }))
   const unsubscribe = options.host.onCheckoutEvent((event) => {

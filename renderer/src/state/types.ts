@@ -141,12 +141,27 @@ export interface ReceiptPrintSlice {
   printReceipt: () => Promise<void>
 }
 
+/** Why "Email my receipt" did not work, as the screen explains it. */
+export type ReceiptEmailFailure = 'no_email' | 'unavailable' | 'not_posted' | 'error'
+
+export interface ReceiptEmailSlice {
+  /** The last "Email my receipt" for this patron's checkout; null before any. */
+  receiptEmail:
+    | { checkoutId: string; status: 'sending' }
+    | { checkoutId: string; status: 'sent'; sentTo: string }
+    | { checkoutId: string; status: 'failed'; failure: ReceiptEmailFailure }
+    | null
+  /** Asks the service to email the posted receipt; once per checkout, never after a final failure. */
+  emailReceipt: () => Promise<void>
+}
+
 export type KioskState = SettingsSlice &
   PreferencesSlice &
   IdleSlice &
   PatronSlice &
   PaymentSlice &
   ReceiptPrintSlice &
+  ReceiptEmailSlice &
   SessionSlice
 
 export type KioskSlice<T> = (deps: KioskDeps) => StateCreator<KioskState, [], [], T>

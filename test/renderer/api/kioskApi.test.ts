@@ -168,4 +168,20 @@ describe('renderer/api/kioskApi', () => {
     expect(created.amountCents).toBe(500)
     expect((await api().cancelCheckout('c_3')).status).toBe('cancelled')
   })
+
+  it('asks for the receipt by email in the patron language and reads the masked address', async () => {
+    routes.set('POST /api/v1/checkouts/c_4/email-receipt', (_request, _body, response) => {
+      json(response, 202, { sentTo: 'j•••@example.edu' })
+    })
+    routes.set('POST /api/v1/checkouts/c_5/email-receipt', (_request, _body, response) => {
+      json(response, 409, { error: { code: 'no_email', message: 'No email' } })
+    })
+    expect(await api().emailReceipt('c_4', 'es')).toEqual({ sentTo: 'j•••@example.edu' })
+    const sent = seen.filter((request) => request.url.endsWith('/email-receipt'))
+    expect(sent.map(({ method, body }) => ({ method, body: JSON.parse(body) as unknown }))).toEqual(
+      [{ method: 'POST', body: { language: 'es' } }],
+    )
+    const error = await failure(api().emailReceipt('c_5', 'en'))
+    expect([error.kind, error.code, error.status]).toEqual(['rejected', 'no_email', 409])
+  })
 })

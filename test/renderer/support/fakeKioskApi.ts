@@ -8,8 +8,10 @@ import type {
   CheckoutCreated,
   CheckoutRequest,
   CheckoutState,
+  EmailReceiptResponse,
   KioskPayLink,
   KioskSettings,
+  Language,
   LookupResponse,
 } from '../../../common/api.ts'
 import { allocateOldestFirst } from '../../../common/allocation.ts'
@@ -34,6 +36,14 @@ export class FakeKioskApi implements KioskApi {
   readonly lookups: string[] = []
   readonly checkoutRequests: CheckoutRequest[] = []
   readonly cancelled: string[] = []
+  /** Every "Email my receipt" request, as the service received it. */
+  readonly receiptEmails: { checkoutId: string; language: Language }[] = []
+  /** The error the next emailReceipt call answers with (the service's no_email, …). */
+  nextEmailError: ApiErrorCode | null = null
+  /** While set, emailReceipt answers only after this settles (the "sending" state). */
+  emailGate: Promise<void> | null = null
+  /** The masked preferred email the service answers with. */
+  sentTo = 'j•••@example.edu'
   private readonly checkouts = new Map<string, CheckoutState>()
   private readonly waiters = new Map<string, Set<Waiter>>()
   private sequence = 0
@@ -132,6 +142,26 @@ export class FakeKioskApi implements KioskApi {
       if (state.status === 'pending') this.setCheckout(checkoutId, { status: 'cancelled' })
       return structuredClone(this.checkouts.get(checkoutId) ?? state)
     })
+  }
+
+  async emailReceipt(
+    checkoutId: string,
+    language: Language,
+    signal?: AbortSignal,
+  ): Promise<EmailReceiptResponse> {
+    if (this.emailGate) await this.emailGate
+    return this.answer(() => {
+      this.receiptEmails.push({ checkoutId, language })
+      const state = this.checkouts.get(checkoutId)
+      if (!state) throw rejected('checkout_not_found')
+      if (this.nextEmailError) {
+        const code = this.nextEmailError
+        this.nextEmailError = null
+        throw rejected(code)
+      }
+      if (state.status !== 'posted') throw rejected('not_posted')
+      return { sentTo: this.sentTo }
+    }, signal)
   }
 
   /** The service's side: CashNet postbacks, postings, expiry. Wakes up waiting long-polls. */

@@ -3,6 +3,7 @@ import {
   type Fee,
   type KioskSettings,
   type LookupResponse,
+  type Receipt,
 } from '../../../common/api.ts'
 
 export function settingsFixture(overrides: Partial<KioskSettings> = {}): KioskSettings {
@@ -63,6 +64,28 @@ export function lookupFixture(overrides: Partial<LookupResponse> = {}): LookupRe
     totalCents: fees.reduce((sum, fee) => sum + fee.balanceCents, 0),
     currency: 'USD',
     expiresAt: '2099-01-01T00:00:00.000Z',
+    ...overrides,
+  }
+}
+
+/** A receipt of 42.75 paid on the first fee, posted in full: CashNet transaction CN777. */
+export function receiptFixture(overrides: Partial<Receipt> = {}): Receipt {
+  return {
+    transactionId: 'CN777',
+    amountCents: 4275,
+    postedAt: '2026-11-22T12:55:00.000Z',
+    lines: [
+      {
+        feeId: '1001',
+        description: 'Overdue fine',
+        title: null,
+        amountCents: 1250,
+        remainingCents: 0,
+      },
+    ],
+    unappliedCents: 0,
+    exceptionReference: null,
+    remainingBalanceCents: 0,
     ...overrides,
   }
 }
