@@ -21,6 +21,7 @@ import {
   type SandboxCashnet,
   type SandboxCashnetSettings,
 } from './sandbox/cashnet/index.ts'
+import { startSandboxMail, type SandboxMail } from './sandbox/mail/index.ts'
 import { startSandboxPrimo, type SandboxPrimo } from './sandbox/primo/index.ts'
 import { assembleService, type AssembledService } from './assemble.ts'
 import { demoLogoPng } from './demo/demoLogo.ts'
@@ -49,6 +50,8 @@ export interface DemoService {
   cashnet: SandboxCashnet
   /** Primo VE's "Pay fines" link for the seed patrons of both campuses, and their key sets. */
   primo: SandboxPrimo
+  /** The loopback mail server the demo sends its email to ("Email my receipt"). */
+  mail: SandboxMail
   service: AssembledService
   /** Where a campus's CashNet posts back (its secret in the path): for tests of postbacks. */
   postbackUrlOf(code: string): string
@@ -114,6 +117,9 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     institutionCodes: demoCampuses.map((campus) => campus.code),
   })
 
+  // Email goes to a mail server on loopback, so "Email my receipt" works in the demo.
+  const mail = await startSandboxMail()
+
   const campuses: (DemoInstitution & {
     secret: string
     cashnetDefaults: SandboxCashnetSettings
@@ -160,6 +166,8 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         kioskRequestsPerMinute: 6000,
         // The demo's kiosk, its CashNet and its tests all come from 127.0.0.1.
         cashnetRequestsPerMinute: 6000,
+        smtpUrl: mail.url,
+        mailFrom: 'Demo Library <library@example.edu>',
       },
       institutions: campuses.map((campus) => ({
         code: campus.code,
@@ -176,6 +184,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         },
         kiosks: [{ id: campus.kioskId, key: campus.kioskKey }],
         kiosk: { allowManualEntry: true, logoFile: logoFileOf(campus) },
+        notify: { patronReceipt: true },
         primo: {
           jwksUrl: primo.jwksUrl(campus.code),
           institutionCode: campus.code,
@@ -210,6 +219,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
       registerDemoControls(app, {
         alma: shown.alma,
         cashnet: shown.cashnet,
+        mail,
         state,
         cashnetDefaults: shown.cashnetDefaults,
         payLinkFor: async (cardNumber, via) => {
@@ -265,6 +275,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     alma: shown.alma,
     cashnet: shown.cashnet,
     primo,
+    mail,
     service,
     postbackUrlOf: (code) => {
       const campus = campuses.find((candidate) => candidate.code === code)
@@ -278,6 +289,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
         await campus.alma.close()
       }
       await primo.close()
+      await mail.close()
       rmSync(dataDir, { recursive: true, force: true })
     },
   }

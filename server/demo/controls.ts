@@ -14,6 +14,7 @@ import {
   type SandboxAlmaCallKind,
 } from '../sandbox/alma/index.ts'
 import type { SandboxCashnet } from '../sandbox/cashnet/index.ts'
+import type { SandboxMail } from '../sandbox/mail/index.ts'
 import { SandboxGateError, type SandboxGate } from '../sandbox/gate.ts'
 
 export interface DemoControlsState {
@@ -21,7 +22,7 @@ export interface DemoControlsState {
   settingsOverride: Record<string, unknown>
 }
 
-/** Every control route, for the e2e helpers that call them (all POST but `almaCalls`, a GET). */
+/** Every control route, for the e2e helpers that call them (all POST but `almaCalls` and `mail`, GETs). */
 export const sandboxControlPaths = {
   reset: '/__sandbox/reset',
   alma: '/__sandbox/alma',
@@ -35,6 +36,7 @@ export const sandboxControlPaths = {
   cashnetHold: '/__sandbox/cashnet/hold',
   cashnetHoldArrived: '/__sandbox/cashnet/hold/arrived',
   cashnetHoldRelease: '/__sandbox/cashnet/hold/release',
+  mail: '/__sandbox/mail',
   settings: '/__sandbox/settings',
   service: '/__sandbox/service',
   /** A pay link (as a QR code holds it) or Primo's Pay fines link for a seed card's patron: `{url}`. */
@@ -139,6 +141,8 @@ export function registerDemoControls(
   deps: {
     alma: SandboxAlma
     cashnet: SandboxCashnet
+    /** The demo's loopback mail server: `mail` lists what arrived. */
+    mail: SandboxMail
     state: DemoControlsState
     /** The CashNet settings `/__sandbox/reset` returns to. */
     cashnetDefaults: Parameters<SandboxCashnet['setOptions']>[0]
@@ -180,6 +184,7 @@ export function registerDemoControls(
     almaGates.clear()
     cashnet.reset()
     cashnet.setOptions(deps.cashnetDefaults)
+    deps.mail.reset()
     postbackGate = undefined
     state.apiDown = false
     state.settingsOverride = {}
@@ -194,6 +199,8 @@ export function registerDemoControls(
   })
 
   app.get(sandboxControlPaths.almaCalls, () => alma.callCounts())
+
+  app.get(sandboxControlPaths.mail, () => deps.mail.messages())
 
   control(sandboxControlPaths.almaHold, kindBody, (body, reply) => {
     const gate = startHold(reply, () => alma.hold(body.kind))

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify'
+import { createTransport } from 'nodemailer'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { cashnetPaths, cashnetPostbackPath, serviceUrl } from '../../../common/cashnet.ts'
 import { registerDemoControls, sandboxControlPaths } from '../../../server/demo/controls.ts'
@@ -9,6 +10,7 @@ import {
   type SandboxAlma,
 } from '../../../server/sandbox/alma/index.ts'
 import { startSandboxCashnet, type SandboxCashnet } from '../../../server/sandbox/cashnet/index.ts'
+import { startSandboxMail, type SandboxMail } from '../../../server/sandbox/mail/index.ts'
 import { checkoutQuery, submit } from '../sandbox/cashnet/support.ts'
 
 /** The demo's control routes on a Fastify app of their own, steering real sandboxes over HTTP. */
@@ -18,6 +20,7 @@ describe('server/demo/controls', () => {
   const payLinksAsked: string[] = []
   let alma: SandboxAlma
   let cashnet: SandboxCashnet
+  let mail: SandboxMail
   const postbacks: string[] = []
   const state = { apiDown: false, settingsOverride: {} as Record<string, unknown> }
 
@@ -74,9 +77,11 @@ describe('server/demo/controls', () => {
     baseUrl = `http://127.0.0.1:${port}`
     const cashnetDefaults = { postbackUrl: serviceUrl(baseUrl, cashnetPostbackPath('s3cret')) }
     cashnet = await startSandboxCashnet(cashnetDefaults)
+    mail = await startSandboxMail()
     registerDemoControls(app, {
       alma,
       cashnet,
+      mail,
       state,
       cashnetDefaults,
       payLinkFor: (cardNumber) => {
@@ -94,6 +99,7 @@ describe('server/demo/controls', () => {
     await app.close()
     await cashnet.close()
     await alma.close()
+    await mail.close()
   })
 
   describe('bodies', () => {
@@ -121,6 +127,26 @@ describe('server/demo/controls', () => {
     expect(answer.status).toBe(201)
     expect(answer.body).toEqual({ url: `${baseUrl}/pay/l/${'t'.repeat(43)}` })
     expect(payLinksAsked).toEqual(['2000000001'])
+  })
+
+  describe('mail', () => {
+    it('lists what the sandbox mail server received over SMTP, until reset', async () => {
+      const transport = createTransport({ url: mail.url })
+      await transport.sendMail({
+        from: 'library@example.edu',
+        to: 'jane@example.edu',
+        subject: 'Your payment receipt',
+        text: 'Paid',
+      })
+      transport.close()
+      const received = async () =>
+        (await fetch(`${baseUrl}${sandboxControlPaths.mail}`)).json() as Promise<unknown>
+      expect(await received()).toEqual([
+        { to: ['jane@example.edu'], subject: 'Your payment receipt' },
+      ])
+      expect((await control(sandboxControlPaths.reset, {})).status).toBe(204)
+      expect(await received()).toEqual([])
+    })
   })
 
   describe('Alma', () => {
