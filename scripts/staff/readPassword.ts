@@ -45,8 +45,10 @@ function typedLines(
   return new Promise((resolve, reject) => {
     const lines: string[] = []
     let value = ''
-    output.write(prompts[0] ?? '')
+    // Echo off before the prompt: a person (or a script) answering the prompt at once must not see
+    // their password echoed by the terminal.
     input.setRawMode?.(true)
+    output.write(prompts[0] ?? '')
     input.setEncoding('utf8')
     const finish = (error: Error | null) => {
       input.off('data', onData)
