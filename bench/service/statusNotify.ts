@@ -12,9 +12,12 @@ const rounds = 30
 export async function benchStatusNotify() {
   const { bench, checkout: newCheckout } = await startIngestBench(sandboxCards.oneFee)
   try {
+    // Every checkout is made first: once one is paid (and, with the worker off, not yet posted)
+    // the service refuses a new checkout of the same fee, which is what stops a double charge.
+    const checkouts = []
+    for (let i = 0; i < rounds; i++) checkouts.push(await newCheckout())
     const delays: number[] = []
-    for (let i = 0; i < rounds; i++) {
-      const checkout = await newCheckout()
+    for (const [i, checkout] of checkouts.entries()) {
       let answeredAt = 0
       const waiting = fetch(
         `${bench.url}/api/v1/checkouts/${checkout.checkoutId}?status=pending&wait=10`,
