@@ -218,24 +218,30 @@ function apply(
 
 /**
  * One transaction: the raw postback first, then what it does. Should applying fail (a bug, a full
- * disk), the raw record is still kept, alone and unsettled, before the error goes on: the evidence
- * of what CashNet said is never lost, and CashNet, answered 500, sends it again.
+ * disk), what it did is undone and the raw record is kept alone and unsettled, in the same commit,
+ * before the error goes on: the evidence of what CashNet said is never lost, and CashNet, answered
+ * 500, sends it again. Concurrent postbacks share one commit (`SqliteDb.groupCommit`).
  */
-export function storePostback(
+export async function storePostback(
   db: SqliteDb,
   postback: NewPostback,
   action: PostbackAction,
   now: number,
-): StoredPostback {
-  try {
-    return db.transaction(() => {
-      const postbackId = insertRawPostback(db, postback)
-      return apply(db, postbackId, postback.institution, action, now)
-    })
-  } catch (error) {
-    db.transaction(() => insertRawPostback(db, postback))
-    throw error
-  }
+): Promise<StoredPostback> {
+  const done = await db.groupCommit((): { stored: StoredPostback } | { failed: Error } => {
+    try {
+      return {
+        stored: db.savepoint(() =>
+          apply(db, insertRawPostback(db, postback), postback.institution, action, now),
+        ),
+      }
+    } catch (error) {
+      insertRawPostback(db, postback)
+      return { failed: error instanceof Error ? error : new Error(String(error)) }
+    }
+  })
+  if ('failed' in done) throw done.failed
+  return done.stored
 }
 
 export function insertRefusedRequest(db: SqliteDb, request: NewRefusedRequest, keep: number): void {

@@ -82,8 +82,9 @@ export class SqliteRepository implements PaymentsRepository {
     action: PostbackAction,
     now: number,
   ): Promise<StoredPostback> {
-    // storePostback runs its own transactions: the raw row survives a failed apply.
-    return this.read((db) => postbacks.storePostback(db, postback, action, now))
+    // storePostback commits on its own (grouped with concurrent postbacks); the raw row survives
+    // a failed apply.
+    return postbacks.storePostback(this.db, postback, action, now)
   }
   recordRefusedRequest(request: NewRefusedRequest, keep: number): Promise<void> {
     return this.write((db) => {

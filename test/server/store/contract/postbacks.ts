@@ -207,6 +207,62 @@ export function postbackContract(open: RepositoryFactory): void {
     })
   })
 
+  it('keeps the raw postback, alone and unsettled, when applying it fails', async () => {
+    await using(open, async ({ repo }) => {
+      const broken = {
+        kind: 'unmatched' as const,
+        checkoutId: null,
+        tx: 'tx-broken',
+        amountCents: 100,
+        // The exception's reason is NOT NULL: applying this fails inside the database.
+        reason: null as unknown as string,
+      }
+      await expect(
+        repo.storePostback(rawPostback({ rawBody: 'result=0&tx=tx-broken' }), broken, t0),
+      ).rejects.toThrow()
+      const kept = await repo.listPostbacks()
+      expect(kept.map((postback) => [postback.rawBody, postback.outcome])).toEqual([
+        ['result=0&tx=tx-broken', null],
+      ])
+      expect(await repo.listExceptions()).toEqual([])
+    })
+  })
+
+  it('stores concurrent postbacks each once, whatever else fails beside them', async () => {
+    await using(open, async ({ repo }) => {
+      for (const id of ['c1', 'c2', 'c3']) await repo.createCheckout(checkout(id))
+      const results = await Promise.allSettled([
+        repo.storePostback(rawPostback(), accept('c1', 'tx-1'), t0),
+        repo.storePostback(
+          rawPostback(),
+          // Fails inside the database (NOT NULL reason), between the others.
+          {
+            kind: 'unmatched',
+            checkoutId: null,
+            tx: 'tx-x',
+            amountCents: 100,
+            reason: null as unknown as string,
+          },
+          t0,
+        ),
+        repo.storePostback(rawPostback(), accept('c2', 'tx-2'), t0),
+        repo.storePostback(rawPostback(), accept('c3', 'tx-3'), t0),
+        repo.storePostback(rawPostback(), accept('c1', 'tx-1'), t0),
+      ])
+      const kinds = results.map((result) =>
+        result.status === 'fulfilled' ? result.value.kind : 'failed',
+      )
+      // The two postbacks of tx-1 may settle in either order (PostgreSQL runs them in parallel).
+      expect([kinds[0], kinds[4]].sort()).toEqual(['accepted', 'duplicate'])
+      expect(kinds.slice(1, 4)).toEqual(['failed', 'accepted', 'accepted'])
+      for (const id of ['c1', 'c2', 'c3']) {
+        expect((await repo.getCheckout(id))?.status).toBe('paid')
+      }
+      expect(await repo.listPostbacks()).toHaveLength(5)
+      expect((await repo.listPostings('c1')).length).toBe(checkout('c1').lines.length)
+    })
+  })
+
   it('keeps only the newest refused requests, never a body', async () => {
     await using(open, async ({ repo }) => {
       for (let i = 0; i < 7; i++) {
