@@ -3,9 +3,13 @@
  * (the row locked FOR UPDATE while the guard is checked) and its expiry. Called inside the
  * repository's transactions.
  */
+import { z } from 'zod'
 import type { CheckoutRecord, CheckoutTransition, NewCheckout } from '../repository.ts'
 import { checkoutFromRow, idRowSchema } from '../rows.ts'
 import type { Sql } from './db.ts'
+
+/** The lines' rows, as `json_agg` hands them over (each row is checked by `checkoutFromRow`). */
+const lineRowsSchema = z.array(z.unknown())
 
 export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<void> {
   await sql.run(
@@ -46,20 +50,25 @@ export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<v
 }
 
 /** The checkout with its lines; `lock` holds the row until the transaction ends. */
+/**
+ * A checkout and its lines in one round trip: the lines come as a JSON array beside the row. With
+ * `lock`, the checkout's row is locked (FOR UPDATE) until the transaction ends.
+ */
 export async function readCheckout(
   sql: Sql,
   checkoutId: string,
   lock = false,
 ): Promise<CheckoutRecord | null> {
-  const row = await sql.get(`SELECT * FROM checkouts WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [
-    checkoutId,
-  ])
-  if (row === undefined) return null
-  const lines = await sql.all(
-    'SELECT * FROM checkout_lines WHERE checkout_id = $1 ORDER BY line_no',
+  const row = await sql.get(
+    `SELECT c.*,
+            (SELECT COALESCE(json_agg(l ORDER BY l.line_no), '[]'::json)
+             FROM checkout_lines l WHERE l.checkout_id = c.id) AS line_rows
+     FROM checkouts c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`,
     [checkoutId],
   )
-  return checkoutFromRow(row, lines)
+  if (row === undefined) return null
+  const { line_rows: lineRows, ...checkoutRow } = row
+  return checkoutFromRow(checkoutRow, lineRowsSchema.parse(lineRows))
 }
 
 export async function requireCheckout(sql: Sql, checkoutId: string): Promise<CheckoutRecord> {

@@ -7,6 +7,7 @@
  */
 import { decideDecline, decidePaymentAcceptance } from '../../payments/rules/paymentAcceptance.ts'
 import type {
+  CheckoutRecord,
   NewPostback,
   NewRefusedRequest,
   PostbackAction,
@@ -15,7 +16,7 @@ import type {
   RefusedRequestRecord,
   StoredPostback,
 } from '../repository.ts'
-import { idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
+import { checkoutFromRow, idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
 import { readCheckout, requireCheckout } from './checkouts.ts'
 import type { PgDb, Sql } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
@@ -57,33 +58,47 @@ async function settle(sql: Sql, postbackId: number, settlement: PostbackSettleme
   if (changed !== 1) throw new Error(`Postback ${postbackId} is unknown or already settled.`)
 }
 
-/** Paid: the checkout's status, one outbox row per line (one statement) and an event. */
+/**
+ * Paid, in one statement (one round trip): the checkout's status, one outbox row per line and an
+ * event. `checkout` is the row the caller read and locked in this transaction; the answer is the
+ * checkout as it now is.
+ */
 async function payCheckout(
   sql: Sql,
-  input: { checkoutId: string; tx: string; postbackId: number; now: number },
-): Promise<void> {
-  const checkout = await requireCheckout(sql, input.checkoutId)
-  await sql.run(
-    `UPDATE checkouts SET status = 'paid', cashnet_tx = $1, paid_at = $2, updated_at = $2
-     WHERE id = $3`,
-    [input.tx, input.now, checkout.id],
+  checkout: CheckoutRecord,
+  input: { tx: string; postbackId: number; now: number },
+): Promise<CheckoutRecord> {
+  const row = await sql.get(
+    `WITH paid AS (
+       UPDATE checkouts SET status = 'paid', cashnet_tx = $1, paid_at = $2, updated_at = $2
+       WHERE id = $3 RETURNING *
+     ), postings AS (
+       INSERT INTO alma_postings
+         (institution, checkout_id, line_no, parent_id, primary_id, fee_id, fee_description,
+          fee_title, amount_cents, tx, status, next_attempt_at, created_at)
+       SELECT c.institution, c.id, l.line_no, NULL, c.primary_id, l.fee_id, l.description, l.title,
+              l.amount_cents, $1, 'pending', $2, $2
+       FROM paid c JOIN checkout_lines l ON l.checkout_id = c.id ORDER BY l.line_no
+     ), event AS (
+       INSERT INTO events (institution, at, checkout_id, type, detail)
+       SELECT institution, $2, id, 'checkout_paid', $4::text FROM paid
+     )
+     SELECT * FROM paid`,
+    [
+      input.tx,
+      input.now,
+      checkout.id,
+      JSON.stringify({
+        tx: input.tx,
+        postbackId: input.postbackId,
+        from: checkout.status,
+        amountCents: checkout.amountCents,
+      }),
+    ],
   )
-  await sql.run(
-    `INSERT INTO alma_postings
-       (institution, checkout_id, line_no, parent_id, primary_id, fee_id, fee_description,
-        fee_title, amount_cents, tx, status, next_attempt_at, created_at)
-     SELECT c.institution, c.id, l.line_no, NULL, c.primary_id, l.fee_id, l.description, l.title,
-            l.amount_cents, $2, 'pending', $3, $3
-     FROM checkouts c JOIN checkout_lines l ON l.checkout_id = c.id
-     WHERE c.id = $1 ORDER BY l.line_no`,
-    [checkout.id, input.tx, input.now],
-  )
-  await sql.event(checkout.institution, input.now, checkout.id, 'checkout_paid', {
-    tx: input.tx,
-    postbackId: input.postbackId,
-    from: checkout.status,
-    amountCents: checkout.amountCents,
-  })
+  if (row === undefined) throw new Error(`Checkout ${checkout.id} vanished inside a transaction.`)
+  // The lines do not change when a checkout is paid.
+  return { ...checkoutFromRow(row, []), lines: checkout.lines }
 }
 
 async function recordUnmatched(
@@ -210,8 +225,8 @@ async function applyAccept(
         reason: decision.reason,
         because: decision.because,
       })
-    case 'accept':
-      await payCheckout(sql, { checkoutId: checkout.id, tx, postbackId, now })
+    case 'accept': {
+      const paid = await payCheckout(sql, checkout, { tx, postbackId, now })
       await settle(sql, postbackId, {
         outcome: 'accepted',
         reason:
@@ -222,12 +237,8 @@ async function applyAccept(
         checkoutId: checkout.id,
         now,
       })
-      return {
-        postbackId,
-        kind: 'accepted',
-        checkout: await requireCheckout(sql, checkout.id),
-        previousStatus: checkout.status,
-      }
+      return { postbackId, kind: 'accepted', checkout: paid, previousStatus: checkout.status }
+    }
   }
 }
 
