@@ -65,7 +65,6 @@ import { createReconciliationService } from './reconciliation/service.ts'
 import { createAccounts, type Accounts } from './staff/accounts.ts'
 import { createDeskService } from './staff/deskService.ts'
 import { createPayLinks, qrSvgOf, type PayLinks } from './pay/payLinks.ts'
-import { MemoryPaySessionStore, type PaySessionStore } from './pay/paySessionStore.ts'
 import { createPaySessions, type PaySessions, type VerifyPrimoToken } from './pay/paySessions.ts'
 import { payRoutesPlugin } from './http/payRoutes.ts'
 import { createPrimoTokenVerifier } from './pay/primoToken.ts'
@@ -122,8 +121,6 @@ export interface AssembleOverrides {
    * sets (tests). Without either (no institution has Primo settings) `/pay/primo` answers 503.
    */
   verifyPrimoToken?: VerifyPrimoToken
-  /** Where the patron pages' sessions live (default: in memory). */
-  paySessionStore?: PaySessionStore
 }
 
 export interface InstitutionServices {
@@ -639,7 +636,7 @@ export async function assembleService(
     overrides.kioskSettings?.(registry.get(code)) ?? registry.get(code).kioskSettings
   const primoVerifier = createPrimoTokenVerifier({ institutions: config.institutions })
   const paySessions = createPaySessions({
-    store: overrides.paySessionStore ?? new MemoryPaySessionStore(),
+    store: opened.paySessions,
     payLinks,
     verifyPrimoToken:
       overrides.verifyPrimoToken ??

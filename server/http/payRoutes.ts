@@ -27,7 +27,7 @@ import { PaymentError } from '../payments/errors.ts'
 import { resolveSourceIp } from '../payments/postback/verify.ts'
 import { entryPage, payContentSecurityPolicy, type EntryMessageKind } from '../pay/pages.ts'
 import { PayEntryError, type PaySessions } from '../pay/paySessions.ts'
-import type { PaySession } from '../pay/paySessionStore.ts'
+import type { PaySession } from '../store/paySessions.ts'
 import { apiError, apiStatusByCode } from './apiErrors.ts'
 
 export const paySessionCookie = 'pay_session'

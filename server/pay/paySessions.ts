@@ -18,8 +18,8 @@ import type { LookupService } from '../patrons/lookupService.ts'
 import type { CheckoutService } from '../payments/checkoutService.ts'
 import { PaymentError } from '../payments/errors.ts'
 import { patronHolder, type PaymentHolder } from '../payments/holder.ts'
+import type { PaySession, PaySessionStore } from '../store/paySessions.ts'
 import { PayLinkError, type PayLinks } from './payLinks.ts'
-import type { PaySession, PaySessionStore } from './paySessionStore.ts'
 import type { PrimoPatron } from './primoToken.ts'
 
 /** Verifies a Primo VE JWT; rejects (a `PrimoTokenError` with a `kind`) for any bad token. */
@@ -61,6 +61,9 @@ export interface StartedSession {
   /** The cookie's value: 256 random bits. */
   cookieValue: string
 }
+
+/** How many of a session's checkouts it remembers (and may read), newest kept. */
+export const checkoutsKeptPerSession = 20
 
 export function paySessionHash(cookieValue: string): string {
   return createHash('sha256').update(cookieValue, 'utf8').digest('hex')
@@ -149,12 +152,13 @@ export function createPaySessions(deps: PaySessionsDeps) {
       const session = await store.get(idHash)
       if (!session) return null
       const now = clock.now()
+      // Checked here, not only by the sweep: an idle session is over the moment it is idle.
       if (session.lastSeenAt + deps.idleMs <= now) {
         await store.delete(idHash)
         return null
       }
-      await store.update(idHash, { lastSeenAt: now })
-      return { ...session, lastSeenAt: now }
+      await store.touch(idHash, now)
+      return { ...session, lastSeenAt: Math.max(session.lastSeenAt, now) }
     },
 
     async end(session: PaySession): Promise<void> {
@@ -187,7 +191,7 @@ export function createPaySessions(deps: PaySessionsDeps) {
       const lookup = await deps
         .lookupsFor(session.institution)
         .lookupPatron(holderOf(session), session.primaryId)
-      await store.update(session.idHash, { lookupId: lookup.lookupId })
+      await store.setLookup(session.idHash, lookup.lookupId)
       const { lookupId: _lookupId, expiresAt: _expiresAt, ...fees } = lookup
       return fees
     },
@@ -204,9 +208,7 @@ export function createPaySessions(deps: PaySessionsDeps) {
         lookupId: session.lookupId,
         ...request,
       })
-      await store.update(session.idHash, {
-        checkoutIds: [...session.checkoutIds, created.checkoutId].slice(-20),
-      })
+      await store.addCheckout(session.idHash, created.checkoutId, checkoutsKeptPerSession)
       return { checkoutUrl: created.checkoutUrl, amountCents: created.amountCents }
     },
 

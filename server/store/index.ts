@@ -5,6 +5,7 @@
  */
 import type { MailQueue } from './mailQueue.ts'
 import type { PayLinkRepository } from './payLinks.ts'
+import type { PaySessionStore } from './paySessions.ts'
 import {
   connectionFromUrl,
   isPostgresUrl,
@@ -12,7 +13,12 @@ import {
   type PostgresStore,
 } from './postgres/index.ts'
 import type { PaymentsRepository } from './repository.ts'
-import { openSqliteMailQueue, openSqliteRepository, openSqliteStaffStore } from './sqlite/index.ts'
+import {
+  openSqliteMailQueue,
+  openSqlitePaySessionStore,
+  openSqliteRepository,
+  openSqliteStaffStore,
+} from './sqlite/index.ts'
 import type { StaffRepository } from './staff.ts'
 import type { StaffQueries } from './staffQueries.ts'
 
@@ -22,6 +28,8 @@ export interface OpenedStore {
   staff: StaffRepository & { readonly payLinks: PayLinkRepository }
   /** The mail queue on the same database (opened on first use: a service without mail has none). */
   openMailQueue(): Promise<MailQueue>
+  /** The patron pay pages' sessions, in the same database (shared by every instance on PostgreSQL). */
+  paySessions: PaySessionStore
   /** Set on PostgreSQL: what several instances share beyond the repositories. */
   postgres: PostgresStore | null
   close(): Promise<void>
@@ -56,6 +64,7 @@ export async function openStore(
       staff: postgres.staff,
       postgres,
       openMailQueue: () => Promise.resolve(postgres.mail),
+      paySessions: postgres.paySessions,
       close: () => postgres.close(),
     }
   }
@@ -64,13 +73,16 @@ export async function openStore(
     options.cwd ? { cwd: options.cwd } : {},
   )
   const staff = await openSqliteStaffStore(config.databaseUrl, options.cwd)
+  const paySessions = await openSqlitePaySessionStore(config.databaseUrl, options.cwd)
   return {
     engine: 'sqlite',
     repo,
     staff,
     postgres: null,
     openMailQueue: () => openSqliteMailQueue(config.databaseUrl, options.cwd),
+    paySessions,
     close: async () => {
+      await paySessions.close()
       await staff.close()
       await repo.close()
     },

@@ -1,11 +1,12 @@
 /**
  * Opens the PostgreSQL store: migrations first (on a dedicated connection, under the advisory lock
- * in `migrations.ts`), then one pool shared by the payments repository, the staff store and the
- * staff console's reads.
+ * in `migrations.ts`), then one pool shared by the payments repository, the staff store, the
+ * staff console's reads, the mail queue and the pay sessions.
  */
 import { PgDb } from './db.ts'
 import { applyPgMigrations, pgMigrations, type PgMigration } from './migrations.ts'
 import { PgMailQueue } from './mailQueue.ts'
+import { PgPaySessionStore } from './paySessionStore.ts'
 import { PgRepository } from './pgRepository.ts'
 import { createClient, createPool, type PgConnectionOptions } from './pool.ts'
 import { PgStaffStore } from './staffStore.ts'
@@ -18,6 +19,7 @@ export interface PostgresStore {
   repo: PgRepository
   staff: PgStaffStore
   mail: PgMailQueue
+  paySessions: PgPaySessionStore
   db: PgDb
   /** How to open more connections to the same database and schema (LISTEN, tests). */
   connection: PgConnectionOptions
@@ -51,6 +53,7 @@ export async function openPostgresStore(
     repo: new PgRepository(db),
     staff: new PgStaffStore(db),
     mail: new PgMailQueue(db),
+    paySessions: new PgPaySessionStore(db),
     db,
     connection,
     close: () => db.close(),

@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { staffRoles } from '../../../common/staffApi.ts'
 import { mailKinds } from '../mailQueue.ts'
 import { payLinkDeliveries } from '../payLinks.ts'
+import { paySessionChannels } from '../paySessions.ts'
 import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
 
 export interface PgMigration {
@@ -320,6 +321,27 @@ export const pgMigrations: readonly PgMigration[] = [
         free_at bigint NOT NULL DEFAULT 0,
         PRIMARY KEY (institution, slot)
       );
+    `,
+  },
+  {
+    version: 3,
+    name: 'pay sessions: every instance honours a session any instance started',
+    sql: `
+      CREATE TABLE pay_sessions (
+        -- The cookie's SHA-256 in hex, never the cookie itself.
+        id_hash text PRIMARY KEY CHECK (id_hash ~ '^[0-9a-f]{64}$'),
+        csrf_token text NOT NULL,
+        institution text NOT NULL,
+        primary_id text NOT NULL,
+        channel text NOT NULL CHECK (channel IN (${list(paySessionChannels)})),
+        return_url text,
+        created_at bigint NOT NULL,
+        last_seen_at bigint NOT NULL,
+        lookup_id text,
+        -- A JSON array, newest last, capped by the service: always read and written whole.
+        checkout_ids text NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX pay_sessions_idle ON pay_sessions (last_seen_at);
     `,
   },
 ]

@@ -4,10 +4,12 @@ import { SqliteRepository } from './sqliteRepository.ts'
 import { SqliteStaffStore } from './staffStore.ts'
 import { SqliteDb } from './db.ts'
 import { SqliteMailQueue } from './mailQueue.ts'
+import { SqlitePaySessionStore } from './paySessionStore.ts'
 
 export { SqliteRepository } from './sqliteRepository.ts'
 export { SqliteStaffStore } from './staffStore.ts'
 export { SqliteMailQueue } from './mailQueue.ts'
+export { SqlitePaySessionStore } from './paySessionStore.ts'
 export { sqlitePathFrom } from './database.ts'
 
 /**
@@ -48,6 +50,19 @@ export function openSqliteMailQueue(fileOrUrl: string, cwd?: string): Promise<Sq
   try {
     const path = sqlitePathFrom(fileOrUrl, cwd)
     return Promise.resolve(new SqliteMailQueue(new SqliteDb(openDatabase(path), path)))
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/** The pay sessions on the same file, on their own connection (open the repository first: it migrates). */
+export function openSqlitePaySessionStore(
+  fileOrUrl: string,
+  cwd?: string,
+): Promise<SqlitePaySessionStore> {
+  try {
+    const path = sqlitePathFrom(fileOrUrl, cwd)
+    return Promise.resolve(new SqlitePaySessionStore(new SqliteDb(openDatabase(path), path)))
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

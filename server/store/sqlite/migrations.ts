@@ -9,6 +9,7 @@ import { checkoutStatuses } from '../../../common/api.ts'
 import { staffRoles } from '../../../common/staffApi.ts'
 import { mailKinds } from '../mailQueue.ts'
 import { payLinkDeliveries } from '../payLinks.ts'
+import { paySessionChannels } from '../paySessions.ts'
 import { paymentExceptionKinds, postingStatuses, refusedRequestReasons } from '../repository.ts'
 
 export interface Migration {
@@ -29,6 +30,7 @@ const staffRoleList = sqlList(staffRoles)
 const refusedRequestReasonList = sqlList(refusedRequestReasons)
 const payLinkDeliveryList = sqlList(payLinkDeliveries)
 const mailKindList = sqlList(mailKinds)
+const paySessionChannelList = sqlList(paySessionChannels)
 
 export const migrations: readonly Migration[] = [
   {
@@ -389,6 +391,28 @@ export const migrations: readonly Migration[] = [
         position INTEGER NOT NULL
       ) STRICT;
       CREATE INDEX events_type_at ON events (institution, type, at);
+    `,
+  },
+  {
+    version: 11,
+    name: 'pay sessions: the patron pay pages, keyed by the SHA-256 of the cookie',
+    sql: `
+      CREATE TABLE pay_sessions (
+        -- The cookie's SHA-256 in hex, never the cookie itself.
+        id_hash TEXT PRIMARY KEY
+          CHECK (length(id_hash) = 64 AND id_hash NOT GLOB '*[^0-9a-f]*'),
+        csrf_token TEXT NOT NULL,
+        institution TEXT NOT NULL,
+        primary_id TEXT NOT NULL,
+        channel TEXT NOT NULL CHECK (channel IN (${paySessionChannelList})),
+        return_url TEXT,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        lookup_id TEXT,
+        -- A JSON array, newest last, capped by the service: always read and written whole.
+        checkout_ids TEXT NOT NULL DEFAULT '[]'
+      ) STRICT;
+      CREATE INDEX pay_sessions_idle ON pay_sessions (last_seen_at);
     `,
   },
 ]

@@ -4,6 +4,7 @@ import {
   payPaths,
   paySessionInfoSchema,
 } from '../../../common/payApi.ts'
+import type { Harness } from '../payments/harness.ts'
 
 /** The parts of a Set-Cookie header for one cookie, attribute names lower-cased. */
 export function parseSetCookie(header: string): {
@@ -82,3 +83,17 @@ export class PayBrowser {
 }
 
 export const pagesPath = `${payPaths.pages}/`
+
+/** A pay link (a QR one, made at the desk) for a sandbox card's patron, with its URL's path. */
+export async function payLinkFor(
+  h: Pick<Harness, 'service' | 'institution' | 'sandboxAlma'>,
+  cardNumber: string,
+) {
+  const created = await h.service.payLinks.create({
+    institution: h.institution,
+    primaryId: h.sandboxAlma.primaryIdForCard(cardNumber),
+    delivery: 'qr',
+    createdBy: 'desk:clerk1',
+  })
+  return { ...created, path: new URL(created.url).pathname }
+}

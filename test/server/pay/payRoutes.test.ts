@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+import { DatabaseSync } from 'node:sqlite'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceUrl } from '../../../common/cashnet.ts'
@@ -15,7 +17,7 @@ import { loggerOptions } from '../../../server/ops/logger.ts'
 import type { PrimoPatron } from '../../../server/pay/primoToken.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { drainOutbox, payOnSandbox, startHarness, type Harness } from '../payments/harness.ts'
-import { PayBrowser, pagesPath, parseSetCookie } from './payBrowser.ts'
+import { PayBrowser, pagesPath, parseSetCookie, payLinkFor } from './payBrowser.ts'
 
 /** Stands in for `server/pay/primoToken.ts`: `ok:<institution>:<userId>` passes, nothing else. */
 class FakePrimoTokenError extends Error {
@@ -63,15 +65,7 @@ describe('pay pages: entries, session and API', () => {
     await h.close()
   })
 
-  const linkFor = async (card: string) => {
-    const created = await h.service.payLinks.create({
-      institution: h.institution,
-      primaryId: h.sandboxAlma.primaryIdForCard(card),
-      delivery: 'qr',
-      createdBy: 'desk:clerk1',
-    })
-    return { ...created, path: new URL(created.url).pathname }
-  }
+  const linkFor = (card: string) => payLinkFor(h, card)
   const enterByLink = async (card: string) => {
     const browser = new PayBrowser(h.baseUrl)
     const response = await browser.enter((await linkFor(card)).path)
@@ -289,6 +283,40 @@ describe('pay pages: entries, session and API', () => {
     }
   })
 
+  it('stores a session in the service’s database under the cookie’s hash only, until it idles out', async () => {
+    const browser = await enterByLink(sandboxCards.oneFee)
+    await browser.json(payApiPaths.fees)
+    const cookie = browser.cookie ?? ''
+    const rows = () => {
+      const db = new DatabaseSync(h.dbPath, { readOnly: true })
+      try {
+        return db.prepare('SELECT * FROM pay_sessions').all()
+      } finally {
+        db.close()
+      }
+    }
+    const key = createHash('sha256').update(cookie, 'utf8').digest('hex')
+    const mine = rows().find((row) => row.id_hash === key)
+    expect(mine).toMatchObject({
+      institution: h.institution,
+      primary_id: h.sandboxAlma.primaryIdForCard(sandboxCards.oneFee),
+      channel: 'link',
+      csrf_token: browser.csrfToken,
+    })
+    expect(mine?.lookup_id).toEqual(expect.any(String))
+    expect(JSON.stringify(rows())).not.toContain(cookie)
+
+    // The sweep ends sessions idle past their time (every one here is, 30 minutes on).
+    h.clock.advance(30 * 60_000 + 1)
+    try {
+      expect(await h.service.paySessions.sweep()).toBeGreaterThanOrEqual(1)
+      expect(rows().find((row) => row.id_hash === key)).toBeUndefined()
+    } finally {
+      h.clock.advance(-(30 * 60_000 + 1))
+    }
+    expect((await browser.json(payApiPaths.session)).status).toBe(401)
+  })
+
   it('keeps pay link tokens and Primo tokens out of the log', async () => {
     const link = await linkFor(sandboxCards.oneFee)
     const token = link.path.split('/').at(-1) ?? ''
@@ -314,14 +342,8 @@ describe('pay pages behind https, without Primo, with a tight rate limit', () =>
   })
 
   it('sets a Secure cookie, says Primo is not set up, and limits each address', async () => {
-    const created = await h.service.payLinks.create({
-      institution: h.institution,
-      primaryId: h.sandboxAlma.primaryIdForCard(sandboxCards.oneFee),
-      delivery: 'qr',
-      createdBy: 'desk:clerk1',
-    })
     const browser = new PayBrowser(h.baseUrl)
-    const entered = await browser.fetch(new URL(created.url).pathname)
+    const entered = await browser.fetch((await payLinkFor(h, sandboxCards.oneFee)).path)
     expect(entered.status).toBe(303)
     expect(parseSetCookie(entered.headers.getSetCookie()[0] ?? '').attrs.has('secure')).toBe(true)
 

@@ -97,11 +97,8 @@ export interface HarnessOptions {
   staffConsoleDir?: string | null
   /** Email tuning (the mail server itself comes from `env`: SMTP_URL, MAIL_FROM). */
   mail?: AssembleOverrides['mail']
-  /** The pay pages' Primo verifier, built pages, session store or a log stream. */
-  overrides?: Pick<
-    AssembleOverrides,
-    'verifyPrimoToken' | 'payPagesDir' | 'paySessionStore' | 'logger'
-  >
+  /** The pay pages' Primo verifier, built pages or a log stream. */
+  overrides?: Pick<AssembleOverrides, 'verifyPrimoToken' | 'payPagesDir' | 'logger'>
   /** Where the service stores (default: a SQLite file in the temp dir); `postgres://…` too. */
   databaseUrl?: string
   /** A sandbox Alma another harness started (several instances, one Alma); not closed here. */

@@ -7,11 +7,20 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
+  payApiPaths,
+  payCheckoutCreatedSchema,
+  payCheckoutStateSchema,
+  payErrorSchema,
+  payFeesSchema,
+  paySessionInfoSchema,
+} from '../../../common/payApi.ts'
+import {
   sandboxCards,
   startSandboxAlma,
   type SandboxAlma,
   type SandboxAlmaOptions,
 } from '../../../server/sandbox/alma/index.ts'
+import { PayBrowser, payLinkFor } from '../pay/payBrowser.ts'
 import { testDatabase } from '../store/postgres/testDatabase.ts'
 import {
   drainOutbox,
@@ -183,6 +192,41 @@ describe.skipIf(!database.available)('two instances on one PostgreSQL database',
     const after = await b.repo.listPostings(checkout.checkoutId)
     expect(after.every((p) => p.status === 'posted')).toBe(true)
     expect(after.filter((p) => p.foundInAlma)).toHaveLength(landed)
+  })
+
+  it('honours a patron’s pay session on instance B that a pay link opened on instance A', async () => {
+    const { a, b } = await twoInstances()
+    const onA = new PayBrowser(a.baseUrl)
+    expect((await onA.enter((await payLinkFor(a, sandboxCards.severalFees)).path)).status).toBe(303)
+    // The same phone, its next request load-balanced to B: the same cookie and CSRF token.
+    const onB = new PayBrowser(b.baseUrl)
+    onB.cookie = onA.cookie
+    onB.csrfToken = onA.csrfToken
+    const info = paySessionInfoSchema.parse(await (await onB.json(payApiPaths.session)).json())
+    expect(info).toMatchObject({ csrfToken: onA.csrfToken, channel: 'link', hasCheckout: false })
+    const fees = payFeesSchema.parse(await (await onB.json(payApiPaths.fees)).json())
+    expect(fees.fees.length).toBeGreaterThan(1)
+
+    // The lookup B recorded in the session lets A make the checkout; B then reads it as this
+    // session's own, and a wrong CSRF token is refused on either instance.
+    expect((await onB.post(payApiPaths.checkouts, {}, { csrf: 'not-the-token' })).status).toBe(403)
+    const made = await onA.post(payApiPaths.checkouts, {})
+    expect(made.status).toBe(201)
+    const checkout = payCheckoutCreatedSchema.parse(await made.json())
+    expect(checkout.amountCents).toBe(fees.totalCents)
+    const state = payCheckoutStateSchema.parse(await (await onB.json(payApiPaths.checkout)).json())
+    expect(state).toMatchObject({ status: 'pending', amountCents: fees.totalCents })
+    expect(
+      payCheckoutStateSchema.parse(await (await onB.post(payApiPaths.cancelCheckout)).json()),
+    ).toMatchObject({ status: 'cancelled' })
+
+    // Idle on B's clock: B ends it, and A no longer knows it either.
+    b.clock.advance(30 * 60_000)
+    for (const browser of [onB, onA]) {
+      const ended = await browser.json(payApiPaths.session)
+      expect(ended.status).toBe(401)
+      expect(payErrorSchema.parse(await ended.json()).error.code).toBe('no_session')
+    }
   })
 
   it('keeps 60 concurrent lookups spread over both instances within Alma’s per-second limit', async () => {

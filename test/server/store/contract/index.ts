@@ -2,13 +2,14 @@
  * The storage contract: every `PaymentsRepository` implementation passes this suite (SQLite now,
  * PostgreSQL beside it). It covers every method, the append-only rules the database enforces,
  * leases across connections, pay attempts, re-allocation bookkeeping, exceptions, institutions,
- * everything the staff console stores, and the mail queue.
+ * everything the staff console stores, the mail queue and the pay pages' sessions.
  */
 import { describe } from 'vitest'
 import { checkoutContract } from './checkouts.ts'
 import { lifecycleContract } from './lifecycle.ts'
 import { mailQueueContract } from './mailQueue.ts'
 import { outboxContract } from './outbox.ts'
+import { paySessionContract } from './paySessions.ts'
 import { postbackContract } from './postbacks.ts'
 import { resolutionContract } from './resolutions.ts'
 import { staffContract } from './staff.ts'
@@ -42,6 +43,9 @@ export function describePaymentsRepositoryContract(name: string, open: Repositor
     })
     describe('the mail queue', () => {
       mailQueueContract(open)
+    })
+    describe("the pay pages' sessions", () => {
+      paySessionContract(open)
     })
   })
 }

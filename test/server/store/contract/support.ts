@@ -11,6 +11,7 @@ import type {
   PostbackAction,
 } from '../../../../server/store/repository.ts'
 import type { MailQueue } from '../../../../server/store/mailQueue.ts'
+import type { PaySessionStore } from '../../../../server/store/paySessions.ts'
 import type { StaffRepository } from '../../../../server/store/staff.ts'
 import type { StaffQueries } from '../../../../server/store/staffQueries.ts'
 
@@ -25,6 +26,10 @@ export interface RepositoryUnderTest {
   mail: MailQueue
   /** Another connection's mail queue (as another instance would open it). */
   openAnotherMail: () => Promise<MailQueue>
+  /** The pay pages' sessions on the same database. */
+  paySessions: PaySessionStore
+  /** Another connection's pay sessions (as another instance would open them). */
+  openAnotherPaySessions: () => Promise<PaySessionStore>
   /** Runs SQL straight on the database; rejects with the database's own error. */
   execRaw: (sql: string) => Promise<void>
   close: () => Promise<void>

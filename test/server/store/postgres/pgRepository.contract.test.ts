@@ -23,6 +23,12 @@ if (database.available) {
         others.push(other)
         return other.mail
       },
+      paySessions: store.paySessions,
+      async openAnotherPaySessions() {
+        const other = await openPostgresStore({ ...connection, max: 2 })
+        others.push(other)
+        return other.paySessions
+      },
       async openAnother() {
         const other = await openPostgresStore({ ...connection, max: 2 })
         others.push(other)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   openSqliteMailQueue,
+  openSqlitePaySessionStore,
   openSqliteRepository,
   openSqliteStaffStore,
 } from '../../../../server/store/sqlite/index.ts'
@@ -15,6 +16,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
   const repo = await openSqliteRepository(path)
   const staff = await openSqliteStaffStore(path)
   const mail = await openSqliteMailQueue(path)
+  const paySessions = await openSqlitePaySessionStore(path)
   const others: { close(): Promise<void> }[] = []
   return {
     repo,
@@ -31,6 +33,12 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
       others.push(other)
       return other
     },
+    paySessions,
+    async openAnotherPaySessions() {
+      const other = await openSqlitePaySessionStore(path)
+      others.push(other)
+      return other
+    },
     execRaw(sql) {
       const db = new DatabaseSync(path)
       try {
@@ -44,6 +52,7 @@ describePaymentsRepositoryContract('server/store/sqlite', async () => {
     },
     async close() {
       for (const other of others) await other.close()
+      await paySessions.close()
       await mail.close()
       await staff.close()
       await repo.close()
