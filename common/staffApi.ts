@@ -441,6 +441,7 @@ export const deskPatronSchema = z.object({
 })
 export type DeskPatron = z.infer<typeof deskPatronSchema>
 
+/** How a pay link reached the patron; the pay_links table's CHECK constraint is built from it. */
 export const payLinkDeliveries = ['email', 'qr', 'kiosk'] as const
 
 export const createPayLinkRequestSchema = z.strictObject({

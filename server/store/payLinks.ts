@@ -2,8 +2,8 @@
  * Pay links: a random token (only its SHA-256 stored) that lets one patron of one institution pay
  * on their own phone, until it expires or staff revoke it. Times are epoch milliseconds.
  */
+import type { payLinkDeliveries } from '../../common/staffApi.ts'
 
-export const payLinkDeliveries = ['email', 'qr', 'kiosk'] as const
 export type PayLinkDelivery = (typeof payLinkDeliveries)[number]
 
 export interface NewPayLink {

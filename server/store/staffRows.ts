@@ -3,8 +3,8 @@
  * on the way out. Flags arrive as 0/1 from SQLite and as booleans from PostgreSQL.
  */
 import { z } from 'zod'
-import { staffRoles } from '../../common/staffApi.ts'
-import { payLinkDeliveries, type PayLinkRecord } from './payLinks.ts'
+import { payLinkDeliveries, staffRoles } from '../../common/staffApi.ts'
+import type { PayLinkRecord } from './payLinks.ts'
 import type { AuditEntry, SsoLoginState, StaffAccountRecord, StaffSessionRecord } from './staff.ts'
 
 const int = z.number().int()

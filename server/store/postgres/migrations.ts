@@ -11,9 +11,8 @@
  */
 import type pg from 'pg'
 import { z } from 'zod'
-import { staffRoles } from '../../../common/staffApi.ts'
+import { payLinkDeliveries, staffRoles } from '../../../common/staffApi.ts'
 import { mailKinds } from '../mailQueue.ts'
-import { payLinkDeliveries } from '../payLinks.ts'
 import { paySessionChannels } from '../paySessions.ts'
 import { paymentExceptionKinds, refusedRequestReasons } from '../repository.ts'
 

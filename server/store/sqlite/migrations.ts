@@ -6,9 +6,8 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { z } from 'zod'
 import { checkoutStatuses } from '../../../common/api.ts'
-import { staffRoles } from '../../../common/staffApi.ts'
+import { payLinkDeliveries, staffRoles } from '../../../common/staffApi.ts'
 import { mailKinds } from '../mailQueue.ts'
-import { payLinkDeliveries } from '../payLinks.ts'
 import { paySessionChannels } from '../paySessions.ts'
 import { paymentExceptionKinds, postingStatuses, refusedRequestReasons } from '../repository.ts'
 
