@@ -10,13 +10,12 @@ const id = z.string().min(1).max(128)
 
 // ---- Lookups ------------------------------------------------------------------------------
 
-export const lookupRequestSchema = z.object({
+const lookupRequestSchema = z.object({
   /** The id the kiosk's card parser extracted: never raw track data. */
   cardNumber: z.string().trim().min(1).max(64),
 })
-export type LookupRequest = z.infer<typeof lookupRequestSchema>
 
-export const feeSchema = z.object({
+const feeSchema = z.object({
   id,
   /** Alma fee type code, e.g. OVERDUEFINE. */
   type: z.string(),
@@ -35,7 +34,7 @@ export type Fee = z.infer<typeof feeSchema>
  * the posting waiting out a settle window). Shown so the patron sees it, never selectable: paying
  * it again would charge the patron twice.
  */
-export const feeBeingPostedSchema = feeSchema.omit({ balanceCents: true }).extend({
+const feeBeingPostedSchema = feeSchema.omit({ balanceCents: true }).extend({
   /** What Alma still shows owing on the fee, the money being posted included. */
   balanceCents: cents.nonnegative(),
   /** Money already paid through CashNet for this fee and not yet posted to Alma. */
@@ -47,7 +46,7 @@ export type FeeBeingPosted = z.infer<typeof feeBeingPostedSchema>
  * Why the fines screen should tell the patron something about their account. Blocked and expired
  * patrons can still pay (paying is how a fines block clears); the kiosk says what paying does not fix.
  */
-export const patronNoticeSchema = z.discriminatedUnion('kind', [
+const patronNoticeSchema = z.discriminatedUnion('kind', [
   /** An active block; `description` is Alma's text for it (e.g. "Overdue items"), when it has one. */
   z.object({ kind: z.literal('blocked'), description: z.string().nullable() }),
   /** The account's expiry date (YYYY-MM-DD) has passed. */
@@ -84,8 +83,7 @@ export const checkoutRequestSchema = z.object({
 })
 export type CheckoutRequest = z.infer<typeof checkoutRequestSchema>
 
-export const checkoutLineSchema = z.object({ feeId: id, amountCents: positiveCents })
-export type CheckoutLine = z.infer<typeof checkoutLineSchema>
+const checkoutLineSchema = z.object({ feeId: id, amountCents: positiveCents })
 
 export const checkoutCreatedSchema = z.object({
   checkoutId: id,
@@ -117,7 +115,7 @@ export const finalCheckoutStatuses: readonly CheckoutStatus[] = [
   'expired',
 ]
 
-export const receiptLineSchema = z.object({
+const receiptLineSchema = z.object({
   feeId: id,
   description: z.string(),
   title: z.string().nullable(),
@@ -215,8 +213,7 @@ export type KioskSettings = z.infer<typeof kioskSettingsSchema>
 
 // ---- Pay on your phone --------------------------------------------------------------------
 
-export const kioskPayLinkRequestSchema = z.object({ lookupId: id })
-export type KioskPayLinkRequest = z.infer<typeof kioskPayLinkRequestSchema>
+const kioskPayLinkRequestSchema = z.object({ lookupId: id })
 
 export const kioskPayLinkSchema = z.object({
   /** The link the QR code holds (it names no patron). */
@@ -229,11 +226,10 @@ export type KioskPayLink = z.infer<typeof kioskPayLinkSchema>
 
 // ---- Email my receipt ---------------------------------------------------------------------
 
-export const emailReceiptRequestSchema = z.object({
+const emailReceiptRequestSchema = z.object({
   /** The language the patron used at the kiosk: the receipt is written in it. */
   language: languageSchema,
 })
-export type EmailReceiptRequest = z.infer<typeof emailReceiptRequestSchema>
 
 export const emailReceiptResponseSchema = z.object({
   /** Where it goes, masked (`m•••@example.edu`): the patron recognises it, an onlooker learns little. */
@@ -255,14 +251,13 @@ export interface KioskApiRoute {
   response: z.ZodType
 }
 
-export const checkoutParamsSchema = z.object({ id })
+const checkoutParamsSchema = z.object({ id })
 
 /** The long-poll: answer at once when the status differs from `status`, else on a change or after `wait` s. */
-export const checkoutStateQuerySchema = z.object({
+const checkoutStateQuerySchema = z.object({
   wait: z.coerce.number().min(0).max(3600).optional(),
   status: checkoutStatusSchema.optional(),
 })
-export type CheckoutStateQuery = z.infer<typeof checkoutStateQuerySchema>
 
 /** Every kiosk API route, once: `server/http/kioskRoutes.ts` registers them, the renderer calls them. */
 export const kioskApiRoutes = {
@@ -361,7 +356,7 @@ export const apiErrorCodes = [
   'not_posted',
   'internal',
 ] as const
-export const apiErrorCodeSchema = z.enum(apiErrorCodes)
+const apiErrorCodeSchema = z.enum(apiErrorCodes)
 export type ApiErrorCode = z.infer<typeof apiErrorCodeSchema>
 
 export const apiErrorSchema = z.object({

@@ -8,7 +8,7 @@
  *   Backoff And Jitter");
  * - `equal`: uniform in [delay/2, delay] — never retries almost at once, still spread out.
  */
-export type BackoffJitter = 'none' | 'full' | 'equal'
+type BackoffJitter = 'none' | 'full' | 'equal'
 
 export interface BackoffPolicy {
   baseMs: number

@@ -7,7 +7,7 @@
  */
 import type { CardReaderSettings } from './api.ts'
 
-export type CardReadRejection =
+type CardReadRejection =
   /** Keys arrived slower than the reader's maximum gap: a person typing, not a card. */
   | 'slow'
   | 'too_short'

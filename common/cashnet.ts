@@ -37,7 +37,7 @@ export function serviceUrl(publicBaseUrl: string, path: string): string {
 export const cashnetSuccessResult = '0'
 
 /** One item line: `itemcodeN`, `amountN` (a decimal string), `descN`. */
-export interface CashnetItem {
+interface CashnetItem {
   itemCode: string
   amountCents: number
   description?: string

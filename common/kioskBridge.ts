@@ -75,7 +75,7 @@ export type PrintReceiptResult = z.infer<typeof printReceiptResultSchema>
  * renderer as a message only ("Error invoking remote method …"), never its properties, so main
  * never throws: every invoke-style call answers with a BridgeReply and the preload unwraps it.
  */
-export const bridgeFailureKinds = [
+const bridgeFailureKinds = [
   /** Not the kiosk page's top frame on app://kiosk. */
   'untrusted_sender',
   /** The arguments do not match this contract. */
@@ -85,7 +85,7 @@ export const bridgeFailureKinds = [
   /** The host tried and failed. */
   'failed',
 ] as const
-export const bridgeFailureKindSchema = z.enum(bridgeFailureKinds)
+const bridgeFailureKindSchema = z.enum(bridgeFailureKinds)
 export type BridgeFailureKind = z.infer<typeof bridgeFailureKindSchema>
 
 export const bridgeReplySchema = z.discriminatedUnion('ok', [

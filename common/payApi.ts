@@ -101,21 +101,20 @@ export const payCheckoutWaitQuerySchema = z.strictObject({
 
 /** The session's latest checkout; `checkoutId` is the reference a patron gives the library. */
 export const payCheckoutStateSchema = checkoutStateSchema
-export type PayCheckoutState = z.infer<typeof payCheckoutStateSchema>
 
 export const payReceiptSchema = z.object({ checkoutId: z.string(), receipt: receiptSchema })
 export type PayReceipt = z.infer<typeof payReceiptSchema>
 
 // ---- Errors -------------------------------------------------------------------------------------
 
-export const payErrorCodes = [
+const payErrorCodes = [
   ...apiErrorCodes,
   /** No pay session (never started, ended, or idle too long): open the link again. */
   'no_session',
   /** A state-changing request without the session's token, or from another site. */
   'csrf',
 ] as const
-export const payErrorCodeSchema = z.enum(payErrorCodes)
+const payErrorCodeSchema = z.enum(payErrorCodes)
 export type PayErrorCode = z.infer<typeof payErrorCodeSchema>
 
 export const payErrorSchema = z.object({

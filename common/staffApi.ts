@@ -14,7 +14,7 @@ const cents = z.number().int()
 const isoTime = z.string()
 const id = z.string().min(1).max(128)
 /** A calendar day, `YYYY-MM-DD`. */
-export const calendarDaySchema = z
+const calendarDaySchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-12-02')
   .refine((day) => !Number.isNaN(Date.parse(`${day}T00:00:00Z`)), 'is not a calendar date')
@@ -57,10 +57,8 @@ export const signInRequestSchema = z.strictObject({
   username: usernameSchema,
   password: z.string().min(1, 'is required').max(256),
 })
-export type SignInRequest = z.infer<typeof signInRequestSchema>
 
-export const institutionRefSchema = z.object({ code: z.string(), name: z.string() })
-export type InstitutionRef = z.infer<typeof institutionRefSchema>
+const institutionRefSchema = z.object({ code: z.string(), name: z.string() })
 
 export const sessionInfoSchema = z.object({
   username: z.string(),
@@ -82,19 +80,13 @@ export type SsoOptions = z.infer<typeof ssoOptionsSchema>
 
 /** How a payment came in: `kiosk:<id>`, `desk:<username>`, `link` or `primo`. */
 export const channelKinds = ['kiosk', 'desk', 'link', 'primo'] as const
-export const channelKindSchema = z.enum(channelKinds)
+const channelKindSchema = z.enum(channelKinds)
 export type ChannelKind = z.infer<typeof channelKindSchema>
 
 /** What became of a payment line in Alma. */
-export const lineAlmaStatuses = [
-  'not_paid',
-  'pending',
-  'posted',
-  'reallocated',
-  'exception',
-] as const
+const lineAlmaStatuses = ['not_paid', 'pending', 'posted', 'reallocated', 'exception'] as const
 
-export const paymentLineSchema = z.object({
+const paymentLineSchema = z.object({
   feeId: z.string(),
   feeType: z.string(),
   description: z.string(),
@@ -105,14 +97,14 @@ export const paymentLineSchema = z.object({
 })
 export type PaymentLine = z.infer<typeof paymentLineSchema>
 
-export const patronRefSchema = z.object({
+const patronRefSchema = z.object({
   /** The Alma primary id (staff only; never sent to kiosks or patrons' phones). */
   primaryId: z.string(),
   /** The patron's name as Alma held it when the payment was made; staff only. */
   name: z.string().nullable(),
 })
 
-export const paymentSummarySchema = z.object({
+const paymentSummarySchema = z.object({
   checkoutId: z.string(),
   institution: z.string(),
   createdAt: isoTime,
@@ -152,7 +144,7 @@ export const paymentsPageSchema = z.object({
 })
 export type PaymentsPage = z.infer<typeof paymentsPageSchema>
 
-export const timelineEntrySchema = z.object({
+const timelineEntrySchema = z.object({
   at: isoTime,
   /** e.g. checkout_created, postback, posting_attempt, posting_posted, payment_exception, email_sent. */
   type: z.string(),
@@ -177,18 +169,13 @@ export const exceptionKinds = [
   'alma_refused',
   'alma_mismatch',
 ] as const
-export const exceptionStates = ['open', 'resolved'] as const
+const exceptionStates = ['open', 'resolved'] as const
 
-export const resolutionActions = [
-  'apply_to_fee',
-  'retry_posting',
-  'refunded',
-  'written_off',
-] as const
-export const resolutionActionSchema = z.enum(resolutionActions)
+const resolutionActions = ['apply_to_fee', 'retry_posting', 'refunded', 'written_off'] as const
+const resolutionActionSchema = z.enum(resolutionActions)
 export type ResolutionAction = z.infer<typeof resolutionActionSchema>
 
-export const resolutionSchema = z.object({
+const resolutionSchema = z.object({
   action: z.union([resolutionActionSchema, z.literal('posted')]),
   by: z.string(),
   at: isoTime,
@@ -294,7 +281,7 @@ export const dateRangeQuerySchema = z
   })
   .refine((range) => range.from <= range.to, { path: ['to'], message: 'must not be before from' })
 
-export const reconciliationDifferenceSchema = z.object({
+const reconciliationDifferenceSchema = z.object({
   date: calendarDaySchema,
   checkoutId: z.string().nullable(),
   cashnetTx: z.string().nullable(),
@@ -463,7 +450,7 @@ export const createdPayLinkSchema = z.object({
 })
 export type CreatedPayLink = z.infer<typeof createdPayLinkSchema>
 
-export const payLinkStates = ['active', 'expired', 'revoked'] as const
+const payLinkStates = ['active', 'expired', 'revoked'] as const
 
 export const payLinkSchema = z.object({
   id: z.number().int(),
@@ -485,7 +472,7 @@ export const payLinksListSchema = z.object({ links: z.array(payLinkSchema) })
 
 // ---- Errors -----------------------------------------------------------------------------------
 
-export const staffErrorCodes = [
+const staffErrorCodes = [
   'invalid_request',
   'unauthorized',
   'forbidden',
