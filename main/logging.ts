@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs'
 import { basename, dirname, extname, join } from 'node:path'
 import electronLog from 'electron-log/node'
 
-export type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug'
+type LogLevel = 'error' | 'warn' | 'info' | 'verbose' | 'debug'
 
 export interface KioskLog {
   error(...data: unknown[]): void

@@ -5,7 +5,7 @@
 import ElectronStore from 'electron-store'
 import { z } from 'zod'
 
-export const runtimeStateSchema = z.object({
+const runtimeStateSchema = z.object({
   /** Relaunches since the kiosk last ran cleanly; drives the relaunch backoff. */
   relaunchCount: z.number().int().nonnegative(),
   /** When the last relaunch was requested (ms since epoch), for the log. */

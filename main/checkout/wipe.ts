@@ -9,7 +9,7 @@ export interface WipeableSession {
   clearAuthCache(): Promise<void>
 }
 
-export const wipeSteps = ['clearData', 'clearCache', 'clearAuthCache'] as const
+const wipeSteps = ['clearData', 'clearCache', 'clearAuthCache'] as const
 export type WipeStep = (typeof wipeSteps)[number]
 
 export async function wipeSession(session: WipeableSession): Promise<{ failed: WipeStep[] }> {

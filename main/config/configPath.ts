@@ -5,9 +5,9 @@
 import { posix, win32 } from 'node:path'
 
 export const configEnvVar = 'KIOSK_CONFIG'
-export const configFileName = 'kiosk.json'
+const configFileName = 'kiosk.json'
 /** The folder name under %ProgramData% (Windows) or /etc (Linux). */
-export const configFolderName = 'Alma CashNet Kiosk'
+const configFolderName = 'Alma CashNet Kiosk'
 
 export type ConfigPathSource = 'argument' | 'environment' | 'default'
 
@@ -24,10 +24,6 @@ export function argValue(argv: readonly string[], name: string): string | undefi
     }
   }
   return undefined
-}
-
-export function hasFlag(argv: readonly string[], name: string): boolean {
-  return argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
 }
 
 export function defaultMachineConfigPath(

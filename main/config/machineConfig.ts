@@ -6,11 +6,11 @@
  * Plain zod and URL parsing only: the packaging check also validates the shipped example with it.
  */
 import { z } from 'zod'
+import { cashnetPaths } from '../../common/cashnet.ts'
 
-export const defaultReturnPath = '/cashnet/return'
-export const defaultCheckoutMaxMinutes = 20
+const defaultCheckoutMaxMinutes = 20
 /** How the shipped example's key starts, so a copied-but-unedited file is caught. */
-export const examplePlaceholderPrefix = 'REPLACE-'
+const examplePlaceholderPrefix = 'REPLACE-'
 
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]'])
 
@@ -66,7 +66,7 @@ const originSchema = z.string().superRefine((raw, ctx) => {
   }
 })
 
-export const machineConfigSchema = z
+const machineConfigSchema = z
   .strictObject(
     {
       /** Optional pointer to a JSON schema for editors; ignored. */
@@ -112,7 +112,7 @@ export const machineConfigSchema = z
           returnPath: z
             .string()
             .regex(/^\/[^?#\\]*$/, { error: 'must be a path starting with "/"' })
-            .default(defaultReturnPath),
+            .default(cashnetPaths.return),
         },
         { error: 'is required: { "allowedOrigins": ["https://…"] }' },
       ),
@@ -158,7 +158,7 @@ export const machineConfigSchema = z
     }
   })
 
-export type MachineConfigFile = z.infer<typeof machineConfigSchema>
+type MachineConfigFile = z.infer<typeof machineConfigSchema>
 
 /** What the rest of main works with, whichever way it was configured. */
 export interface KioskConfig {
@@ -192,7 +192,7 @@ export function joinUrlPath(base: URL, path: string): URL {
 }
 
 /** One line per problem, naming the setting: what IT reads on the "not configured" screen. */
-export function describeIssues(error: z.ZodError): string[] {
+function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path
       .map((part, index) =>

@@ -24,9 +24,9 @@ export type KioskScreen =
   'starting' | 'renderer' | 'out-of-order' | 'not-configured' | 'relaunching'
 
 /** The renderer is expected to call heartbeat() every 5 s; 30 s of silence is a stall. */
-export const heartbeatTimeoutMs = 30_000
+const heartbeatTimeoutMs = 30_000
 /** Time a freshly loaded renderer has before its first heartbeat. */
-export const startupGraceMs = 60_000
+const startupGraceMs = 60_000
 
 const errAborted = -3
 

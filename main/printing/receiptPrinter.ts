@@ -13,7 +13,7 @@ import { renderReceiptDocument } from './receiptDocument.ts'
 /** A print that has not called back by then has failed (a printer that went offline mid-job). */
 export const printTimeoutMs = 30_000
 
-export function receiptPrintOptions(printer: ReceiptPrinterConfig): WebContentsPrintOptions {
+function receiptPrintOptions(printer: ReceiptPrinterConfig): WebContentsPrintOptions {
   return {
     silent: true,
     deviceName: printer.deviceName,
@@ -25,7 +25,7 @@ export function receiptPrintOptions(printer: ReceiptPrinterConfig): WebContentsP
 }
 
 /** Electron's print callback, `(success, failureReason)`, as the bridge's result. */
-export function printOutcome(success: boolean, failureReason: string): PrintReceiptResult {
+function printOutcome(success: boolean, failureReason: string): PrintReceiptResult {
   if (success) return { printed: true }
   return {
     printed: false,
@@ -34,7 +34,7 @@ export function printOutcome(success: boolean, failureReason: string): PrintRece
   }
 }
 
-export const noPrinterResult: PrintReceiptResult = {
+const noPrinterResult: PrintReceiptResult = {
   printed: false,
   kind: 'no_printer',
   message: 'No receipt printer is configured on this kiosk.',

@@ -25,7 +25,7 @@ import {
 
 export type StatusPageKind = keyof typeof statusPaths
 
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>
+type FetchLike = (url: string, init: RequestInit) => Promise<Response>
 
 export interface AppProtocolOptions {
   rendererDir: string

@@ -4,7 +4,7 @@
  */
 export const appScheme = 'app'
 export const appHost = 'kiosk'
-export const appOrigin = `${appScheme}://${appHost}`
+const appOrigin = `${appScheme}://${appHost}`
 export const rendererEntryUrl = `${appOrigin}/index.html`
 
 /** Host-owned screens served by main itself, independent of the renderer's code. */

@@ -20,7 +20,7 @@ function messageOf(error: unknown): string {
 }
 
 /** True for net.fetch's rejection of a redirect under `redirect: 'manual'`. */
-export function isRedirectRejection(error: unknown): boolean {
+function isRedirectRejection(error: unknown): boolean {
   return error instanceof Error && /redirect was cancelled/i.test(error.message)
 }
 

@@ -8,7 +8,7 @@
  * modifiers still match (Ctrl+Shift+R is a reload too). "Mod" is Ctrl, or Cmd on macOS.
  */
 
-export type ShortcutGroup =
+type ShortcutGroup =
   | 'reload'
   | 'devtools'
   | 'close'

@@ -4,7 +4,7 @@
  */
 import { isRendererUrl } from '../protocol/appUrl.ts'
 
-export interface FrameLike {
+interface FrameLike {
   readonly url: string
   readonly parent: FrameLike | null
 }
