@@ -20,7 +20,7 @@ import {
 } from '../../../common/api.ts'
 import { KioskApiError } from './kioskApiError.ts'
 
-export interface CheckoutWatchOptions {
+interface CheckoutWatchOptions {
   /** Long-poll: the service answers when the status differs from `knownStatus` or after this. */
   waitSeconds?: number
   knownStatus?: CheckoutStatus

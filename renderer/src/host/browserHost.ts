@@ -4,6 +4,7 @@
  * seen when the iframe reaches our own `/cashnet/return` (same origin as the renderer): the sandbox
  * CashNet page lives on another origin, which the browser will not let us read.
  */
+import { cashnetPaths } from '../../../common/cashnet.ts'
 import {
   openCheckoutArgsSchema,
   type CheckoutEvent,
@@ -12,8 +13,6 @@ import {
   type PrintReceiptResult,
 } from '../../../common/kioskBridge.ts'
 
-/** Where the service's CashNet `signouturl` lands. */
-export const checkoutReturnPath = '/cashnet/return'
 /** The element the checkout screen renders for the iframe; the body when absent. */
 export const checkoutSlotId = 'kiosk-checkout-slot'
 
@@ -47,7 +46,7 @@ function settle(fn: () => void): Promise<void> {
 }
 
 export function createBrowserHost(win: Window, options: BrowserHostOptions = {}): KioskBridge {
-  const returnPath = options.returnPath ?? checkoutReturnPath
+  const returnPath = options.returnPath ?? cashnetPaths.return
   const listeners = new Set<(event: CheckoutEvent) => void>()
   let current: { checkoutId: string; frame: HTMLIFrameElement; returned: boolean } | null = null
   const doc = win.document

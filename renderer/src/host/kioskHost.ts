@@ -12,7 +12,7 @@ declare global {
 const slotWaitAttempts = 60
 
 /** The top of the checkout slot in CSS pixels, once the checkout screen has rendered it. */
-export async function checkoutSlotTop(win: Window): Promise<number | undefined> {
+async function checkoutSlotTop(win: Window): Promise<number | undefined> {
   for (let attempt = 0; attempt < slotWaitAttempts; attempt++) {
     const slot = win.document.getElementById(checkoutSlotId)
     if (slot) return Math.max(0, Math.round(slot.getBoundingClientRect().top))

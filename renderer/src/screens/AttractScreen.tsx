@@ -5,7 +5,7 @@ import { Screen } from '../components/Screen.tsx'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
 
 /** Name of the performance mark set once the attract screen has painted (read by the bench). */
-export const attractPaintedMark = 'kiosk:attract-painted'
+const attractPaintedMark = 'kiosk:attract-painted'
 
 export function AttractScreen() {
   const { t } = useTranslation()

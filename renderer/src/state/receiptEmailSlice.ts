@@ -10,7 +10,7 @@ import type { KioskSlice, ReceiptEmailFailure, ReceiptEmailSlice } from './types
 export const initialReceiptEmail = { receiptEmail: null } satisfies Partial<ReceiptEmailSlice>
 
 /** What the screen can tell the patron about a failed request (the service's error codes). */
-export function receiptEmailFailure(error: unknown): ReceiptEmailFailure {
+function receiptEmailFailure(error: unknown): ReceiptEmailFailure {
   if (!isKioskApiError(error) || error.kind !== 'rejected') return 'error'
   if (error.code === 'no_email') return 'no_email'
   if (error.code === 'email_unavailable') return 'unavailable'

@@ -11,7 +11,7 @@ import type { KioskSlice, ReceiptPrintSlice } from './types.ts'
 export const initialReceiptPrint = { receiptPrint: null } satisfies Partial<ReceiptPrintSlice>
 
 /** What goes on paper for a receipt; null when there is nothing printable yet. */
-export function receiptPrintArgs(input: {
+function receiptPrintArgs(input: {
   settings: KioskSettings | null
   language: Language
   patronName: string

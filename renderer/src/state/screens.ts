@@ -87,8 +87,3 @@ export function acceptsCardSwipe(screen: ScreenName): boolean {
       return false
   }
 }
-
-/** Screens that show a patron's own data (for the privacy checks). */
-export function showsPatronData(screen: ScreenName): boolean {
-  return !['attract', 'manualEntry', 'lookingUp', 'notFound', 'unavailable'].includes(screen)
-}

@@ -10,7 +10,7 @@ function channel(value: number): number {
   return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4
 }
 
-export function relativeLuminance(hex: string): number {
+function relativeLuminance(hex: string): number {
   const n = Number.parseInt(hex.slice(1), 16)
   return (
     0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255)
@@ -30,7 +30,7 @@ export function readableTextColor(background: string): '#000000' | '#ffffff' {
 }
 
 /** The default look before settings arrive: a deep blue that passes AA with white text. */
-export const fallbackColors = { primaryColor: '#1f4e79', accentColor: '#f2b705' }
+const fallbackColors = { primaryColor: '#1f4e79', accentColor: '#f2b705' }
 
 export function themeStyle(library: KioskSettings['library'] | undefined): CSSProperties {
   const primary = library?.primaryColor ?? fallbackColors.primaryColor
