@@ -232,7 +232,7 @@ export function checkDependencies(input: DependencyInput): string[] {
 }
 
 /** Fuse wire characters: '0' off, '1' on (@electron/fuses FuseState). */
-export const hardenedFuses: readonly { index: number; name: string; state: '0' | '1' }[] = [
+const hardenedFuses: readonly { index: number; name: string; state: '0' | '1' }[] = [
   { index: 0, name: 'RunAsNode', state: '0' },
   { index: 1, name: 'EnableCookieEncryption', state: '1' },
   { index: 2, name: 'EnableNodeOptionsEnvironmentVariable', state: '0' },

@@ -11,8 +11,8 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 /** @electron/fuses' sentinel (node_modules/@electron/fuses/dist/constants.js). */
-export const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
-export const fuseWireVersion = 1
+const fuseSentinel = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+const fuseWireVersion = 1
 
 /**
  * Electron's default fuse states, in wire order: RunAsNode on, cookie encryption off,
@@ -24,7 +24,7 @@ export const defaultFuseWire = '101100011'
 /** Chromium locales the stub ships; electronLanguages should keep only en-US and es. */
 export const stubLocales = ['en-US', 'es', 'es-419', 'fr', 'de', 'zh-CN']
 
-export function stubExecutable(wire = defaultFuseWire): Buffer {
+function stubExecutable(wire = defaultFuseWire): Buffer {
   return Buffer.concat([
     Buffer.from(
       '#!/bin/sh\necho "Stub Electron for the packaging check: not runnable." >&2\nexit 1\n# ',

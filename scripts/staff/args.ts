@@ -27,7 +27,7 @@ export class UsageError extends Error {
 const username = usernameSchema
 const institution = z.string().trim().min(1).max(64)
 
-export const commandSchema = z.discriminatedUnion('command', [
+const commandSchema = z.discriminatedUnion('command', [
   z.strictObject({
     command: z.literal('add'),
     username,

@@ -42,7 +42,7 @@ async function existing(deps: CommandDeps, username: string): Promise<StaffAccou
   return account
 }
 
-export function formatAccounts(accounts: readonly StaffAccount[]): string[] {
+function formatAccounts(accounts: readonly StaffAccount[]): string[] {
   if (accounts.length === 0) return ['No staff accounts yet.']
   const rows = [
     ['USERNAME', 'ROLE', 'INSTITUTIONS', 'SIGN-IN', 'STATE', 'LAST SIGN-IN'],
