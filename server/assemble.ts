@@ -123,7 +123,7 @@ export interface AssembleOverrides {
   verifyPrimoToken?: VerifyPrimoToken
 }
 
-export interface InstitutionServices {
+interface InstitutionServices {
   institution: InstitutionConfig
   alma: AlmaPort
   lookups: LookupService
@@ -200,7 +200,7 @@ async function adoptUnassignedRows(
  * engine (a SQLite file, or PostgreSQL shared by several instances); migrated, with pre-institution
  * rows adopted.
  */
-export async function openStorage(
+async function openStorage(
   config: Pick<ServiceConfig, 'databaseUrl' | 'institutions'>,
   warn: (message: string) => void,
   onPoolError?: (error: Error) => void,

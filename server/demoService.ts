@@ -27,7 +27,7 @@ import { assembleService, type AssembledService } from './assemble.ts'
 import { demoLogoPng } from './demo/demoLogo.ts'
 
 /** One of the demo's campuses: its code, its kiosk, and its own sandbox Alma and CashNet. */
-export interface DemoInstitution {
+interface DemoInstitution {
   code: string
   name: string
   kioskId: string
@@ -58,7 +58,7 @@ export interface DemoService {
   close(): Promise<void>
 }
 
-export const builtRendererDir = fileURLToPath(new URL('../out/renderer', import.meta.url))
+const builtRendererDir = fileURLToPath(new URL('../out/renderer', import.meta.url))
 
 export interface DemoOptions {
   port: number
@@ -82,7 +82,7 @@ export interface DemoOptions {
 }
 
 /** The two demo campuses: two institutions, as one service for several CSU campuses runs them. */
-export const demoCampuses = [
+const demoCampuses = [
   {
     code: '01CALS_DMU',
     name: 'Demo University Library',

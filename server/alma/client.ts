@@ -27,7 +27,7 @@ import {
   toAlmaUser,
 } from './schemas.ts'
 
-export type AlmaOperation = 'getUser' | 'listFees' | 'getFee' | 'payFee'
+type AlmaOperation = 'getUser' | 'listFees' | 'getFee' | 'payFee'
 
 export interface AlmaRetryOptions {
   /** Total attempts for a GET, the first one included. */

@@ -29,7 +29,7 @@ export interface AlmaUser {
   blocks: AlmaUserBlock[]
 }
 
-export interface AlmaFeeTransaction {
+interface AlmaFeeTransaction {
   /** e.g. PAYMENT, WAIVE. */
   type: string
   amountCents: number

@@ -10,7 +10,7 @@ import type { AlmaFee, AlmaFeeList, AlmaUser, AlmaUserBlock } from './port.ts'
 const codeField = z.object({ value: z.string(), desc: z.string().nullish() })
 const amount = z.number()
 
-export const almaUserBlockSchema = z.object({
+const almaUserBlockSchema = z.object({
   block_type: codeField.nullish(),
   block_description: codeField.nullish(),
   /** ACTIVE or INACTIVE; absent on some records, which Alma treats as active. */
@@ -38,7 +38,7 @@ export const almaUserSchema = z.object({
 })
 export type AlmaUserJson = z.infer<typeof almaUserSchema>
 
-export const almaTransactionSchema = z.object({
+const almaTransactionSchema = z.object({
   type: codeField,
   amount,
   external_transaction_id: z.string().nullish(),

@@ -7,6 +7,11 @@ import { z } from 'zod'
 import { cardReaderSettingsSchema, feeTypeNamesSchema, languageSchema } from '../../common/api.ts'
 import { standingCategories } from '../patrons/standing.ts'
 import {
+  defaultRefType,
+  defaultRefTypeField,
+  defaultRefValueField,
+} from '../payments/cashnetUrl.ts'
+import {
   currencyCode,
   emailAddress,
   hexColor,
@@ -43,7 +48,7 @@ const logoUrl = url.refine((value) => {
   return protocol === 'https:' || ['127.0.0.1', 'localhost', '[::1]'].includes(hostname)
 }, 'must be an https URL (http only to 127.0.0.1, ::1 or localhost)')
 
-export const kioskCredentialSchema = z.strictObject({
+const kioskCredentialSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1–64 letters, digits, . _ or -'),
   /** A secret, or `sha256:<hex>` already hashed. */
   key: z.string().min(1, 'is required'),
@@ -51,7 +56,7 @@ export const kioskCredentialSchema = z.strictObject({
 
 const claimValues = z.array(z.string().trim().min(1)).default([])
 
-export const ssoSchema = z.strictObject({
+const ssoSchema = z.strictObject({
   issuer: url,
   clientId: z.string().min(1, 'is required'),
   clientSecret: z.string().min(1, 'is required'),
@@ -70,7 +75,7 @@ export const ssoSchema = z.strictObject({
 })
 
 /** The Primo VE "Pay fines" link: where the keys are, and which Primo the tokens come from. */
-export const primoSchema = z.strictObject({
+const primoSchema = z.strictObject({
   jwksUrl: z.string().min(1, 'is required').pipe(url),
   /** The `institution` claim of Primo's tokens: the Alma institution code, e.g. 01CALS_SJO. */
   institutionCode: z
@@ -83,7 +88,7 @@ export const primoSchema = z.strictObject({
 })
 
 /** Who is told what by email; nothing is sent without the service's SMTP_URL. */
-export const notifySchema = z.strictObject({
+const notifySchema = z.strictObject({
   /** The circulation inbox. */
   staffTo: z.array(emailAddress).default([]),
   staff: z.enum(staffNotifyModes).default('each'),
@@ -124,9 +129,9 @@ export const institutionSchema = z
           )
           .default({}),
       }),
-      refType: z.string().min(1).default('CHECKOUT_ID'),
-      refTypeField: refTypeField.default('ref1type1'),
-      refValueField: refValueField.default('ref1val1'),
+      refType: z.string().min(1).default(defaultRefType),
+      refTypeField: refTypeField.default(defaultRefTypeField),
+      refValueField: refValueField.default(defaultRefValueField),
       custcode: z.string().min(1).optional(),
     }),
     payments: z
@@ -223,7 +228,7 @@ export type InstitutionInput = z.input<typeof institutionSchema>
 export type ParsedInstitution = z.output<typeof institutionSchema>
 
 /** Service-wide settings the config file may hold (the environment wins over them). */
-export const serviceSettingsSchema = z.strictObject({
+const serviceSettingsSchema = z.strictObject({
   port: int(0, 65535).optional(),
   host: z.string().min(1).optional(),
   publicBaseUrl: url.optional(),

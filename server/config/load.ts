@@ -10,17 +10,12 @@ import type { z } from 'zod'
 import { apiPaths, type KioskSettings } from '../../common/api.ts'
 import { ConfigFileError, readConfigFile } from './configFile.ts'
 import { envKeyForField, institutionFromEnv } from './fromEnv.ts'
-import {
-  configFileSchema,
-  institutionSchema,
-  type InstitutionInput,
-  type ParsedInstitution,
-} from './institutionSchema.ts'
+import { configFileSchema, institutionSchema, type ParsedInstitution } from './institutionSchema.ts'
 import { institutionProductionProblems, serviceProductionProblems } from './production.ts'
 import { institutionEnvSchema, serviceEnvSchema } from './schema.ts'
 import type { InstitutionConfig, LogoSource, ServiceConfig } from './types.ts'
 
-export type { InstitutionConfig, KioskCredential, ServiceConfig } from './types.ts'
+export type { ServiceConfig } from './types.ts'
 
 /** Configuration problems, each naming the key and what is wrong with it. */
 export class ConfigError extends Error {
@@ -42,7 +37,7 @@ export function hashKioskKey(key: string): string {
  * A pay whose answer was lost may still be applied by Alma after our timeout; the window must
  * comfortably outlast the slowest call Alma can still be working on.
  */
-export function settleWindowProblem(settleSeconds: number, timeoutMs: number): string | null {
+function settleWindowProblem(settleSeconds: number, timeoutMs: number): string | null {
   const minimum = Math.max(30, Math.ceil((5 * timeoutMs) / 1000))
   if (settleSeconds >= minimum) return null
   return `ALMA_SETTLE_SECONDS: must be at least ${minimum} (30 s and 5 × ALMA_TIMEOUT_MS)`
@@ -402,5 +397,3 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Servic
     institutions,
   }
 }
-
-export type { InstitutionInput }

@@ -16,7 +16,7 @@ const knownExampleSecrets = new Set([
   'replace-with-a-long-random-secret',
 ])
 
-export const minimumSecretLength = 32
+const minimumSecretLength = 32
 
 function isLoopbackOrPlainHttp(url: string): boolean {
   const parsed = new URL(url)

@@ -6,6 +6,11 @@
 import { z } from 'zod'
 import { standingCategories } from '../patrons/standing.ts'
 import {
+  defaultRefType,
+  defaultRefTypeField,
+  defaultRefValueField,
+} from '../payments/cashnetUrl.ts'
+import {
   currencyCode,
   emailAddress,
   hexColor,
@@ -122,7 +127,6 @@ export const serviceEnvSchema = z.object({
   PAY_SESSION_IDLE_MINUTES: int(5, 24 * 60).default(30),
   PAY_REQUESTS_PER_MINUTE: int(1, 100_000).default(120),
 })
-export type ServiceEnv = z.infer<typeof serviceEnvSchema>
 
 /** One institution, as a single-campus site describes it in the environment. */
 export const institutionEnvSchema = z.object({
@@ -142,9 +146,9 @@ export const institutionEnvSchema = z.object({
   CASHNET_ITEM_CODES_BY_OWNER: ownerItemCodeMap.default({}),
   CASHNET_POSTBACK_SECRET: z.string().min(1, 'is required'),
   CASHNET_ALLOWED_IPS: csv.default([]),
-  CASHNET_REF_TYPE: z.string().min(1).default('CHECKOUT_ID'),
-  CASHNET_REF_TYPE_FIELD: refTypeField.default('ref1type1'),
-  CASHNET_REF_VALUE_FIELD: refValueField.default('ref1val1'),
+  CASHNET_REF_TYPE: z.string().min(1).default(defaultRefType),
+  CASHNET_REF_TYPE_FIELD: refTypeField.default(defaultRefTypeField),
+  CASHNET_REF_VALUE_FIELD: refValueField.default(defaultRefValueField),
   CASHNET_CUSTCODE: z.string().optional(),
   PAYABLE_OWNERS: csv.default([]),
 

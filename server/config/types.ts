@@ -8,7 +8,7 @@ import type { KioskSettings } from '../../common/api.ts'
 import type { StaffRole } from '../../common/staffApi.ts'
 import type { StandingCategory } from '../patrons/standing.ts'
 
-export interface KioskCredential {
+interface KioskCredential {
   kioskId: string
   /** SHA-256 of the key, hex: keys are never held in plain text after start-up. */
   keyHash: string
@@ -78,7 +78,7 @@ export interface PrimoSettings {
 }
 
 /** Who is told what by email (nothing is sent without the service's `mail`). */
-export interface NotifyConfig {
+interface NotifyConfig {
   /** The circulation inbox; empty: no staff messages. */
   staffTo: string[]
   staff: 'each' | 'digest' | 'off'
@@ -110,7 +110,7 @@ export interface SsoConfig {
   roles: Readonly<Record<StaffRole, readonly string[]>>
 }
 
-export interface StaffConfig {
+interface StaffConfig {
   sessionIdleMs: number
   /** Failed sign-ins in a row before an account locks, and for how long. */
   lockAfter: number

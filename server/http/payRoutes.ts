@@ -30,7 +30,7 @@ import { PayEntryError, type PaySessions } from '../pay/paySessions.ts'
 import type { PaySession } from '../store/paySessions.ts'
 import { apiError, apiStatusByCode } from './apiErrors.ts'
 
-export const paySessionCookie = 'pay_session'
+const paySessionCookie = 'pay_session'
 
 export interface PayRouteDeps {
   sessions: PaySessions

@@ -14,7 +14,7 @@ export const sessionCookie = 'staff_session'
 /** Binds a started SSO sign-in to the browser that started it (against login CSRF). */
 export const ssoStateCookie = 'staff_sso_state'
 
-export const statusByKind: Record<StaffErrorKind, number> = {
+const statusByKind: Record<StaffErrorKind, number> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,

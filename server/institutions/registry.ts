@@ -27,7 +27,7 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest()
 }
 
-export class UnknownInstitutionError extends Error {
+class UnknownInstitutionError extends Error {
   override readonly name = 'UnknownInstitutionError'
   readonly kind = 'unknown_institution'
   constructor(code: string) {

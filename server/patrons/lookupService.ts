@@ -16,7 +16,7 @@ import { kioskHolder } from '../payments/holder.ts'
 import type { LookupStore } from './lookupStore.ts'
 import { assessStanding, namesToGreet, staffName, type StandingCategory } from './standing.ts'
 
-export interface LookupLogger {
+interface LookupLogger {
   info(obj: object, msg?: string): void
   warn(obj: object, msg?: string): void
 }

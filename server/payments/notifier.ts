@@ -12,7 +12,7 @@ export interface CheckoutChange {
   status: CheckoutStatus
 }
 
-export type CheckoutListener = (change: CheckoutChange) => void
+type CheckoutListener = (change: CheckoutChange) => void
 
 export interface CheckoutNotifier {
   publish(change: CheckoutChange): void

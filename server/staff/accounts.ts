@@ -26,7 +26,7 @@ export interface AccountsDeps {
   clock: Clock
 }
 
-export function accountView(account: StaffAccountRecord): StaffAccount {
+function accountView(account: StaffAccountRecord): StaffAccount {
   return {
     username: account.username,
     role: account.role,

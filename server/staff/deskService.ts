@@ -53,7 +53,7 @@ export interface DeskStaff {
 const iso = (ms: number) => new Date(ms).toISOString()
 
 /** The kiosk's refusals, in the staff API's words. */
-export function staffErrorOf(error: unknown): unknown {
+function staffErrorOf(error: unknown): unknown {
   if (error instanceof PatronError) {
     if (error.kind === 'not_found' || error.kind === 'invalid_card') {
       return new StaffRequestError('not_found', 'Alma has no patron with that id.', {
@@ -93,7 +93,7 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function payLinkInfo(link: PayLinkRecord, now: number): PayLinkInfo {
+function payLinkInfo(link: PayLinkRecord, now: number): PayLinkInfo {
   return {
     id: link.id,
     delivery: link.delivery,

@@ -25,7 +25,7 @@ import { institutionsInScope } from './scope.ts'
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-export function exceptionView(
+function exceptionView(
   exception: PaymentExceptionRecord,
   checkout: CheckoutRecord | null,
 ): StaffException {

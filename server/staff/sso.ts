@@ -30,7 +30,7 @@ export interface SsoDeps {
  * it gave one (`invalid_grant: PKCE verification failed`), else the client's own message. Neither
  * ever holds a code, token or secret.
  */
-export function ssoFailureReason(error: unknown): string {
+function ssoFailureReason(error: unknown): string {
   if (error instanceof oidc.ResponseBodyError || error instanceof oidc.AuthorizationResponseError) {
     return error.error_description ? `${error.error}: ${error.error_description}` : error.error
   }
@@ -38,7 +38,7 @@ export function ssoFailureReason(error: unknown): string {
 }
 
 /** Where the identity provider sends the browser back: one address for every institution. */
-export const ssoCallbackPath = staffRoutes.ssoCallback.path
+const ssoCallbackPath = staffRoutes.ssoCallback.path
 
 export function createSso(deps: SsoDeps) {
   const { store, registry, clock } = deps

@@ -13,7 +13,7 @@ import type { StaffAccountRecord, StaffRepository, StaffSessionRecord } from '..
 import { StaffRequestError } from './errors.ts'
 import { decoyPasswordHash, verifyPassword } from './passwords.ts'
 
-export interface StaffSessionPolicy {
+interface StaffSessionPolicy {
   /** A session unused this long ends. */
   idleMs: number
   /** Failed sign-ins in a row before the account locks. */
@@ -37,7 +37,7 @@ export interface SignedIn {
 /** Touching the session on every request would write on every read: once a minute is enough. */
 const touchEveryMs = 60_000
 
-export function sessionHash(token: string): string {
+function sessionHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }
 

@@ -10,7 +10,7 @@ import type { StaffQueries } from '../store/staffQueries.ts'
 import { dayRange, daysEndingWith, localDay } from './days.ts'
 
 /** Events that mean Alma did not take a call as asked. */
-export const almaErrorEvents = ['posting_retry', 'posting_uncertain', 'posting_refused'] as const
+const almaErrorEvents = ['posting_retry', 'posting_uncertain', 'posting_refused'] as const
 
 export interface TodayDeps {
   queries: StaffQueries

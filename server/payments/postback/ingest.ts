@@ -26,7 +26,7 @@ export const postbackBodyLimitBytes = 16 * 1024
 /** At most this many reference values are looked up per postback. */
 const maxReferenceLookups = 20
 
-export interface IncomingPostback {
+interface IncomingPostback {
   /** The secret path segment as presented. */
   secret: string
   method: string
@@ -48,7 +48,7 @@ export interface PostbackAnswer {
 }
 
 /** What is known of a request before its body is read. */
-export interface PostbackRequestHead {
+interface PostbackRequestHead {
   secret: string
   method: string
   contentType: string | null
@@ -64,7 +64,7 @@ export interface PostbackIngest {
 }
 
 /** What the ingest needs to know of an institution: its secret, its CashNet addresses, its refs. */
-export interface PostbackInstitution {
+interface PostbackInstitution {
   code: string
   /** Source addresses or CIDR ranges CashNet posts from; empty allows any. */
   allowedIps: readonly string[]

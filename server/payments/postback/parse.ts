@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { centsFromDecimalString, maxAmountCents } from '../../../common/money.ts'
 
-export interface ParsedPostback {
+interface ParsedPostback {
   /** Every field, names lower-cased. */
   fields: ReadonlyMap<string, string>
   /** CashNet `result` as a number, for messages; decide success with `succeeded` only. */

@@ -5,7 +5,7 @@ import type { CheckoutStatus } from '../../../common/api.ts'
 import type { PaymentExceptionKind, PostingStatus } from '../../store/repository.ts'
 
 /** The kinds a line's money can end in: the payment is then `posted_with_exceptions`. */
-export const postingExceptionKinds: ReadonlySet<PaymentExceptionKind> = new Set([
+const postingExceptionKinds: ReadonlySet<PaymentExceptionKind> = new Set([
   'unapplied_money',
   'alma_refused',
   'alma_mismatch',
