@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
@@ -26,13 +26,13 @@ export const payContentSecurityPolicy =
   "font-src 'self'; manifest-src 'self'; frame-ancestors 'none'; base-uri 'none'; " +
   "form-action 'self'"
 
-export interface EntryMessage {
+interface EntryMessage {
   title: string
   body: string
 }
 
 /** What each refused entry says, in both languages (the patron's language is not known yet). */
-export const entryMessages = {
+const entryMessages = {
   not_found: {
     en: {
       title: 'This payment link is not valid',

@@ -35,12 +35,12 @@ export interface CreatedPayLink {
   qrSvg: string | null
 }
 
-export function payLinkTokenHash(token: string): string {
+function payLinkTokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }
 
 /** The link's path: `/pay/l/<token>`. */
-export function payLinkPath(token: string): string {
+function payLinkPath(token: string): string {
   return `${payPaths.link}/${encodeURIComponent(token)}`
 }
 

@@ -63,9 +63,9 @@ export interface StartedSession {
 }
 
 /** How many of a session's checkouts it remembers (and may read), newest kept. */
-export const checkoutsKeptPerSession = 20
+const checkoutsKeptPerSession = 20
 
-export function paySessionHash(cookieValue: string): string {
+function paySessionHash(cookieValue: string): string {
   return createHash('sha256').update(cookieValue, 'utf8').digest('hex')
 }
 

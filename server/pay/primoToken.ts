@@ -53,10 +53,10 @@ export interface PrimoTokenVerifierDeps {
 }
 
 /** Primo's issuer, as Ex Libris signs it (and Berkeley's validator checks). */
-export const primoIssuer = 'Prima'
-export const primoAlgorithms = ['ES256'] as const
+const primoIssuer = 'Prima'
+const primoAlgorithms = ['ES256'] as const
 /** Clock difference tolerated between Ex Libris and us, for `exp` and `iat`. */
-export const primoClockToleranceSeconds = 60
+const primoClockToleranceSeconds = 60
 const maxTokenLength = 16 * 1024
 
 const unverifiedSchema = z.object({ institution: z.string().min(1).max(64) })
