@@ -213,7 +213,7 @@ export type PostingStatus = (typeof postingStatuses)[number]
  * 429, an unreadable body), `refused` when Alma definitely did not apply it.
  */
 export const attemptOutcomes = ['sent', 'uncertain', 'refused'] as const
-export type AttemptOutcome = (typeof attemptOutcomes)[number]
+type AttemptOutcome = (typeof attemptOutcomes)[number]
 
 export interface PostingRecord {
   id: number

@@ -22,7 +22,7 @@ const referenceRowSchema = z.object({ reference: z.string() })
 const kindCountRowSchema = z.object({ kind: z.enum(paymentExceptionKinds), n: z.number().int() })
 const stuckRowSchema = z.object({ id: z.number().int(), reference: z.string() })
 
-export interface NewException {
+interface NewException {
   institution: string
   kind: PaymentExceptionKind
   reference: string
@@ -37,7 +37,7 @@ export interface NewException {
 }
 
 /** Inserts the exception with its event; false when a unique rule says it already exists. */
-export async function insertException(sql: Sql, input: NewException): Promise<boolean> {
+async function insertException(sql: Sql, input: NewException): Promise<boolean> {
   const inserted = await sql.run(
     `INSERT INTO payment_exceptions
        (institution, reference, kind, checkout_id, posting_id, postback_id, tx, fee_id,

@@ -11,8 +11,6 @@ import { PgRepository } from './pgRepository.ts'
 import { createClient, createPool, type PgConnectionOptions } from './pool.ts'
 import { PgStaffStore } from './staffStore.ts'
 
-export { PgRepository } from './pgRepository.ts'
-export { PgStaffStore } from './staffStore.ts'
 export { connectionFromUrl, isPostgresUrl, type PgConnectionOptions } from './pool.ts'
 
 export interface PostgresStore {

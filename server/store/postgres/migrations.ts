@@ -345,7 +345,7 @@ export const pgMigrations: readonly PgMigration[] = [
   },
 ]
 
-export class PgMigrationError extends Error {
+class PgMigrationError extends Error {
   override readonly name = 'PgMigrationError'
 }
 

@@ -20,8 +20,8 @@ export interface PgConnectionOptions {
   applicationName?: string
 }
 
-export const defaultStatementTimeoutMs = 15_000
-export const defaultLockTimeoutMs = 5_000
+const defaultStatementTimeoutMs = 15_000
+const defaultLockTimeoutMs = 5_000
 
 /** Whether `DATABASE_URL` names a PostgreSQL database. */
 export function isPostgresUrl(url: string): boolean {
@@ -40,7 +40,7 @@ export function connectionFromUrl(databaseUrl: string): PgConnectionOptions {
 }
 
 /** A schema name we put in SQL unquoted: plain lower-case identifiers only. */
-export function checkedSchema(schema: string): string {
+function checkedSchema(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new Error(`Not a plain PostgreSQL schema name: "${schema}".`)
   }
@@ -81,7 +81,7 @@ function connectionOptions(options: PgConnectionOptions): string {
   return settings.map((setting) => `-c ${setting}`).join(' ')
 }
 
-export function pgClientConfig(options: PgConnectionOptions): pg.ClientConfig {
+function pgClientConfig(options: PgConnectionOptions): pg.ClientConfig {
   return {
     connectionString: options.url,
     options: connectionOptions(options),

@@ -21,7 +21,7 @@ import { readCheckout, requireCheckout } from './checkouts.ts'
 import type { PgDb, Sql } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
 
-export async function insertRawPostback(sql: Sql, postback: NewPostback): Promise<number> {
+async function insertRawPostback(sql: Sql, postback: NewPostback): Promise<number> {
   const row = await sql.get(
     `INSERT INTO postbacks
        (institution, received_at, source_ip, method, content_type, raw_body, raw_query,

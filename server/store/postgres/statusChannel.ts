@@ -12,7 +12,7 @@ import type { CheckoutChange } from '../../payments/notifier.ts'
 import type { PgDb } from './db.ts'
 import { createClient, type PgConnectionOptions } from './pool.ts'
 
-export const statusChannelName = 'kiosk_checkout_status'
+const statusChannelName = 'kiosk_checkout_status'
 
 const messageSchema = z.object({
   origin: z.string(),

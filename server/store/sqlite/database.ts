@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { fileURLToPath } from 'node:url'
 
 /** How long a writer waits for another writer's lock before SQLITE_BUSY. */
-export const busyTimeoutMs = 5000
+const busyTimeoutMs = 5000
 
 /**
  * Turns what `DATABASE_URL` may hold into a file path: a plain path, `sqlite:///abs/path`,

@@ -19,7 +19,7 @@ import { eventFromRow, exceptionFromRow } from '../rows.ts'
 const referenceRowSchema = z.object({ reference: z.string() })
 const kindCountRowSchema = z.object({ kind: z.enum(paymentExceptionKinds), n: z.number().int() })
 
-export interface NewException {
+interface NewException {
   institution: string
   kind: PaymentExceptionKind
   reference: string
@@ -33,7 +33,7 @@ export interface NewException {
   now: number
 }
 
-export function insertException(db: SqliteDb, input: NewException): string {
+function insertException(db: SqliteDb, input: NewException): string {
   db.run(
     `INSERT INTO payment_exceptions
        (institution, reference, kind, checkout_id, posting_id, postback_id, tx, fee_id,

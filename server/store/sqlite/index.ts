@@ -9,8 +9,6 @@ import { SqlitePaySessionStore } from './paySessionStore.ts'
 export { SqliteRepository } from './sqliteRepository.ts'
 export { SqliteStaffStore } from './staffStore.ts'
 export { SqliteMailQueue } from './mailQueue.ts'
-export { SqlitePaySessionStore } from './paySessionStore.ts'
-export { sqlitePathFrom } from './database.ts'
 
 /**
  * Opens the payments store at a path or `sqlite:` URL (the folder is created), applies pending

@@ -25,7 +25,7 @@ import { countRowSchema, idRowSchema, postingFromRow } from '../rows.ts'
 const feeSumRowSchema = z.object({ fee_id: z.string(), cents: z.number().int() })
 const minRowSchema = z.object({ oldest: z.number().int().nullable() })
 
-export function readPosting(db: SqliteDb, postingId: number): PostingRecord | null {
+function readPosting(db: SqliteDb, postingId: number): PostingRecord | null {
   const row = db.get('SELECT * FROM alma_postings WHERE id = ?', postingId)
   return row === undefined ? null : postingFromRow(row)
 }

@@ -18,7 +18,7 @@ import type { SqliteDb } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
 import { idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
 
-export function insertRawPostback(db: SqliteDb, postback: NewPostback): number {
+function insertRawPostback(db: SqliteDb, postback: NewPostback): number {
   return db.insert(
     `INSERT INTO postbacks
        (institution, received_at, source_ip, method, content_type, raw_body, raw_query,
