@@ -29,14 +29,14 @@ export interface MailProducerDeps {
   onQueued: () => void
 }
 
-export const eventsCursor = 'events'
+const eventsCursor = 'events'
 const watchedEvents = ['checkout_posted', 'payment_exception'] as const
 const batch = 200
 /**
  * Messages are about recent changes: a service that ran without email for a while (or starts with
  * it for the first time over an old database) does not flood the inboxes with old news.
  */
-export const maxEventAgeMs = 24 * 3_600_000
+const maxEventAgeMs = 24 * 3_600_000
 const lateCheckoutsLimit = 200
 
 const numberOr = (value: unknown): number | null => (typeof value === 'number' ? value : null)
@@ -212,5 +212,3 @@ export function createMailProducer(deps: MailProducerDeps) {
 
   return { runOnce }
 }
-
-export type MailProducer = ReturnType<typeof createMailProducer>

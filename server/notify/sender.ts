@@ -9,7 +9,7 @@ import { maskEmail } from '../ops/redact.ts'
 import type { MailQueue } from '../store/mailQueue.ts'
 import type { MailTransport } from './transport.ts'
 
-export interface MailSenderLogger {
+interface MailSenderLogger {
   info(detail: Record<string, unknown>, message: string): void
   warn(detail: Record<string, unknown>, message: string): void
 }
@@ -29,7 +29,7 @@ export interface MailSenderDeps {
   pollMs?: number
 }
 
-export const defaultMailBackoff: BackoffPolicy = {
+const defaultMailBackoff: BackoffPolicy = {
   baseMs: 30_000,
   maxMs: 3_600_000,
   jitter: 'equal',
@@ -143,5 +143,3 @@ export function createMailSender(deps: MailSenderDeps) {
     },
   }
 }
-
-export type MailSender = ReturnType<typeof createMailSender>

@@ -5,7 +5,7 @@
 import nodemailer from 'nodemailer'
 import type { MailConfig } from '../config/types.ts'
 
-export interface OutgoingMail {
+interface OutgoingMail {
   to: readonly string[]
   subject: string
   text: string

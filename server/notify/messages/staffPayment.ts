@@ -16,7 +16,7 @@ export function patronOf(checkout: CheckoutRecord): string {
     : `Alma user ${checkout.primaryId}`
 }
 
-export function feeRows(checkout: CheckoutRecord): string[][] {
+function feeRows(checkout: CheckoutRecord): string[][] {
   return checkout.lines.map((line) => [
     line.title ? `${line.description}: ${line.title}` : line.description,
     money(line.amountCents, checkout.currency),
