@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { expect, type Page, type TestInfo } from '@playwright/test'
 import { expectAccessible, expectTouchTargets, screenLocator } from './kiosk.ts'
 
-export interface Display {
+interface Display {
   /** Used in screenshot names. */
   name: string
   width: number
@@ -15,7 +15,7 @@ export interface Display {
 }
 
 /** Library kiosks: portrait touch screens, wide and cheap landscape panels, the older 5:4. */
-export const displays: readonly Display[] = [
+const displays: readonly Display[] = [
   { name: 'portrait', width: 1080, height: 1920 },
   { name: 'landscape', width: 1920, height: 1080 },
   { name: 'small', width: 1366, height: 768 },

@@ -11,7 +11,7 @@ import { demoStaffPassword } from '../../../server/demo/staffSeed.ts'
 import { expectAccessible } from './kiosk.ts'
 
 export const desktop = { width: 1280, height: 800 }
-export const tablet = { width: 768, height: 1024 }
+const tablet = { width: 768, height: 1024 }
 
 const curatedDir = join(import.meta.dirname, '../../../docs/screenshots')
 

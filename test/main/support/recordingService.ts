@@ -1,14 +1,14 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string
   url: string
   headers: IncomingHttpHeaders
   body: string
 }
 
-export interface RecordedAnswer {
+interface RecordedAnswer {
   status: number
   body?: string | Buffer
   headers?: Record<string, string>

@@ -42,7 +42,7 @@ import { expect } from 'vitest'
 export const kioskId = 'kiosk-1'
 
 /** A clock tests can move forward. */
-export class TestClock implements Clock {
+class TestClock implements Clock {
   offsetMs = 0
   now(): number {
     return Date.now() + this.offsetMs
@@ -53,7 +53,7 @@ export class TestClock implements Clock {
 }
 
 /** Remembers every log line, to assert on warnings. */
-export class RecordingLogger implements PaymentsLogger {
+class RecordingLogger implements PaymentsLogger {
   readonly lines: { level: string; object: object; message: string }[] = []
   info(object: object, message: string): void {
     this.lines.push({ level: 'info', object, message })
@@ -139,7 +139,7 @@ export interface Harness {
   close(): Promise<void>
 }
 
-export const institution = '01CALS_TEST'
+const institution = '01CALS_TEST'
 
 /**
  * The payments side as the service assembles it (`assembleService`), on loopback: a SQLite file
@@ -244,7 +244,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
 }
 
-export { payOnSandbox, type SandboxPayResult } from '../../../server/sandbox/cashnet/index.ts'
+export { payOnSandbox } from '../../../server/sandbox/cashnet/index.ts'
 
 /**
  * Runs the worker until nothing is pending (bounded). Time is virtual: when every pending row waits

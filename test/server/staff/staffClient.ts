@@ -6,7 +6,7 @@ import {
   type SessionInfo,
 } from '../../../common/staffApi.ts'
 
-export interface StaffAnswer {
+interface StaffAnswer {
   status: number
   headers: Headers
   body: unknown

@@ -19,7 +19,7 @@ export interface IdpAccount {
   claims: Record<string, unknown>
 }
 
-export interface IdpClient {
+interface IdpClient {
   clientId: string
   clientSecret: string
   redirectUri: string

@@ -16,7 +16,7 @@ import { staffContract } from './staff.ts'
 import { staffQueriesContract } from './staffQueries.ts'
 import type { RepositoryFactory } from './support.ts'
 
-export type { RepositoryFactory, RepositoryUnderTest } from './support.ts'
+export type { RepositoryFactory } from './support.ts'
 
 export function describePaymentsRepositoryContract(name: string, open: RepositoryFactory): void {
   describe(`${name}: the PaymentsRepository contract`, () => {

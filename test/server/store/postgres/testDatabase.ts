@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { afterAll } from 'vitest'
 
-export const defaultTestDatabaseUrl = 'postgres://postgres@127.0.0.1:5432/test'
+const defaultTestDatabaseUrl = 'postgres://postgres@127.0.0.1:5432/test'
 
 export type TestDatabase =
   | { available: true; url: string; name: string; schemaUrl: (schema: string) => string }
