@@ -12,7 +12,7 @@ export interface Answer {
   text: string
 }
 
-export const jsonAnswer = (status: number, body: unknown): Answer => ({
+const jsonAnswer = (status: number, body: unknown): Answer => ({
   status,
   format: 'json',
   text: JSON.stringify(body),
@@ -23,7 +23,7 @@ export const gatewayUnavailable = htmlAnswer(
   503,
   '<html><head><title>503 Service Temporarily Unavailable</title></head><body><h1>Service Temporarily Unavailable</h1></body></html>',
 )
-export const gatewayNotFound = htmlAnswer(
+const gatewayNotFound = htmlAnswer(
   404,
   '<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>',
 )

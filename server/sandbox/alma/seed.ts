@@ -4,6 +4,10 @@
  * never reaches the kiosk. Dates are relative to "now" so expired stays expired and active stays active.
  */
 
+/**
+ * Exported only so tsc can name it in the inferred return types of almaJson.ts (TS4058).
+ * @public
+ */
 export interface SandboxCode {
   value: string
   desc: string
@@ -39,13 +43,13 @@ export interface SandboxFee {
   apiRestricted?: boolean
 }
 
-export interface SandboxIdentifier {
+interface SandboxIdentifier {
   /** BARCODE, UNIV_ID, … */
   type: string
   value: string
 }
 
-export interface SandboxBlock {
+interface SandboxBlock {
   type: SandboxCode
   description: SandboxCode
   /** ACTIVE or INACTIVE. */
@@ -95,7 +99,7 @@ const undergraduate: SandboxCode = { value: 'UNDRGRD', desc: 'Undergraduate Stud
 const graduate: SandboxCode = { value: 'GRAD', desc: 'Graduate Student' }
 const faculty: SandboxCode = { value: 'FACULTY', desc: 'Faculty' }
 
-export const feeTypes = {
+const feeTypes = {
   overdue: { value: 'OVERDUEFINE', desc: 'Overdue fine' },
   recalledOverdue: { value: 'RECALLEDOVERDUEFINE', desc: 'Recalled overdue fine' },
   lostReplacement: { value: 'LOSTITEMREPLACEMENTFEE', desc: 'Lost item replacement fee' },

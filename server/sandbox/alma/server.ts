@@ -23,7 +23,7 @@ import {
 import { SandboxInstitution, type SandboxPayment } from './institution.ts'
 import { standardSeed, type SandboxPatron } from './seed.ts'
 
-export interface SandboxRequest {
+interface SandboxRequest {
   method: string
   path: string
   query: Record<string, string>

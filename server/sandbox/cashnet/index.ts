@@ -5,8 +5,5 @@ export {
   type SandboxCashnetOptions,
   type SandboxCashnetSettings,
 } from './server.ts'
-export { sandboxCancel, sandboxDecline, type SandboxCashnetTransaction } from './payment.ts'
-export type { SandboxPostbackAttempt } from './postbackDelivery.ts'
 export { approvedTestCard, declinedTestCard } from './pages.ts'
-export type { SandboxLine } from './checkoutRequest.ts'
-export { payOnSandbox, type SandboxPayResult } from './payPage.ts'
+export { payOnSandbox } from './payPage.ts'

@@ -27,14 +27,14 @@ export interface SandboxCashnetTransaction {
 }
 
 /** The decline CashNet reports for the sandbox's declined test card. */
-export const sandboxDecline = {
+const sandboxDecline = {
   result: '230',
   respmessage: 'DECLINED',
   ccerrorcode: '05',
   ccerrormessage: 'Do not honor',
 } as const
 /** CashNet's "customer cancelled before processing payment". */
-export const sandboxCancel = {
+const sandboxCancel = {
   result: '902',
   respmessage: 'Customer cancelled before processing payment',
 } as const

@@ -7,7 +7,7 @@
 import { simpleParser } from 'mailparser'
 import { SMTPServer } from 'smtp-server'
 
-export interface SandboxMailMessage {
+interface SandboxMailMessage {
   to: string[]
   subject: string
 }

@@ -1,8 +1,2 @@
 /** The sandbox Primo: Primo VE's "Pay fines" link and Ex Libris's key set, on loopback. */
-export {
-  seedPrimoPatrons,
-  startSandboxPrimo,
-  type SandboxPrimo,
-  type SandboxPrimoOptions,
-} from './server.ts'
-export { sandboxPrimoTokenTtlSeconds, type SandboxPrimoPatron } from './token.ts'
+export { seedPrimoPatrons, startSandboxPrimo, type SandboxPrimo } from './server.ts'

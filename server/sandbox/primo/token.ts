@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
 
-export const sandboxPrimoTokenTtlSeconds = 10 * 60
+const sandboxPrimoTokenTtlSeconds = 10 * 60
 
 export interface SandboxPrimoPatron {
   /** The Alma primary id: Primo's `userName`. */
