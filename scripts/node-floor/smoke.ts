@@ -16,6 +16,7 @@ import {
   lookupResponseSchema,
 } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/seed.ts'
+import { approvedTestCard } from '../../server/sandbox/cashnet/index.ts'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const startTimeoutMs = 30_000
@@ -78,7 +79,7 @@ async function payAtCashnet(checkoutUrl: string): Promise<void> {
   const answer = await fetch(new URL(action.replaceAll('&#38;', '&'), checkoutUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ action: 'pay', card: '4111 1111 1111 1111' }).toString(),
+    body: new URLSearchParams({ action: 'pay', card: approvedTestCard }).toString(),
     redirect: 'manual',
   })
   if (answer.status >= 400)

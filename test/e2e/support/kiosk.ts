@@ -15,12 +15,14 @@ import {
   type TestInfo,
 } from '@playwright/test'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { declinedTestCard } from '../../../server/sandbox/cashnet/index.ts'
 import { settingsCacheKey } from '../../../renderer/src/state/settingsCache.ts'
 
 /** The sandbox's seed cards (see server/sandbox/README.md). */
 export const cards = sandboxCards
 
-export const declinedCard = '4000 0000 0000 0002'
+/** The sandbox CashNet's declined test card. */
+export const declinedCard = declinedTestCard
 
 const screenshotCounts = new Map<string, number>()
 
