@@ -11,9 +11,9 @@ import type { PayFees, PaySessionInfo } from '../../../common/payApi.ts'
 import { selectedTotalCents } from '../../../renderer/src/state/selectors.ts'
 import { PayApiError, type PayApi } from './payApi.ts'
 
-export type PayProblem = 'invalidAmount' | 'feeBeingPosted' | 'paymentUnavailable'
+type PayProblem = 'invalidAmount' | 'feeBeingPosted' | 'paymentUnavailable'
 
-export type PayScreen =
+type PayScreen =
   | { name: 'loading' }
   | { name: 'closed' }
   | { name: 'unavailable' }
@@ -59,7 +59,7 @@ export interface PayState {
   startCheckout: () => Promise<void>
 }
 
-export interface PayTiming {
+interface PayTiming {
   /** Long-poll length. */
   longPollSeconds: number
   /** Back from CashNet with nothing reported this long: most likely they cancelled there. */
@@ -69,7 +69,7 @@ export interface PayTiming {
   retryMs: number
 }
 
-export const defaultPayTiming: PayTiming = {
+const defaultPayTiming: PayTiming = {
   longPollSeconds: 25,
   pendingPatienceMs: 20_000,
   paidPatienceMs: 30_000,
@@ -90,7 +90,7 @@ export interface PayDeps {
 }
 
 /** "12.50", "12,50", "$12.5": the amount a patron typed, in cents, or null. */
-export function centsFromTypedAmount(text: string): number | null {
+function centsFromTypedAmount(text: string): number | null {
   const cleaned = text.replace(/[\s$]/gu, '')
   const decimal = /^\d+,\d{1,2}$/u.test(cleaned) ? cleaned.replace(',', '.') : cleaned
   return centsFromDecimalString(decimal)

@@ -15,7 +15,7 @@ const plotWidth = width - margin.left - margin.right
 const plotHeight = height - margin.top - margin.bottom
 
 /** A round top for an axis: 1, 2 or 5 times a power of ten, at least `value`. */
-export function niceCeiling(value: number): number {
+function niceCeiling(value: number): number {
   if (value <= 0) return 1
   const power = 10 ** Math.floor(Math.log10(value))
   for (const step of [1, 2, 5, 10]) if (step * power >= value) return step * power

@@ -10,7 +10,7 @@ import { useSession, useStaff } from '../session/session.tsx'
 import { words } from '../format.ts'
 
 /** The console's screens in the navigation, with the lowest role that may use each. */
-export const screens: readonly { path: string; label: string; role: StaffRole }[] = [
+const screens: readonly { path: string; label: string; role: StaffRole }[] = [
   { path: '/', label: 'Today', role: 'desk' },
   { path: '/desk', label: 'Desk', role: 'desk' },
   { path: '/payments', label: 'Payments', role: 'desk' },

@@ -22,7 +22,7 @@ export interface FeeChoice {
 }
 
 /** What was chosen, or why it cannot be paid; pure so the screen and its tests agree. */
-export function chooseFees(
+function chooseFees(
   lookup: LookupResponse,
   selected: ReadonlySet<string>,
   partial: string | null,
