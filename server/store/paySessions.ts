@@ -7,7 +7,7 @@
  */
 
 export const paySessionChannels = ['link', 'primo'] as const
-export type PaySessionChannel = (typeof paySessionChannels)[number]
+type PaySessionChannel = (typeof paySessionChannels)[number]
 
 /** What a session key must look like: a SHA-256 in lower-case hex (never the cookie's value). */
 export const paySessionKeyPattern = /^[0-9a-f]{64}$/
