@@ -5,7 +5,6 @@
  * Throws `ConfigError` listing every problem at once, each naming its key (and institution), so IT
  * fixes a deployment in one pass.
  */
-import { createHash } from 'node:crypto'
 import type { z } from 'zod'
 import { apiPaths, type KioskSettings } from '../../common/api.ts'
 import { ConfigFileError, readConfigFile } from './configFile.ts'
@@ -14,6 +13,7 @@ import { configFileSchema, institutionSchema, type ParsedInstitution } from './i
 import { institutionProductionProblems, serviceProductionProblems } from './production.ts'
 import { institutionEnvSchema, serviceEnvSchema } from './schema.ts'
 import type { InstitutionConfig, LogoSource, ServiceConfig } from './types.ts'
+import { sha256Hex } from '../ops/sha256.ts'
 
 export type { ServiceConfig } from './types.ts'
 
@@ -27,10 +27,6 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`)
     this.problems = problems
   }
-}
-
-export function hashKioskKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex')
 }
 
 /**
@@ -150,7 +146,7 @@ function toInstitutionConfig(
       kioskId: id,
       keyHash: key.startsWith('sha256:')
         ? key.slice('sha256:'.length).toLowerCase()
-        : hashKioskKey(key),
+        : sha256Hex(key),
     })),
     kioskSettings: kioskSettingsOf(institution),
     logo: logoOf(institution, nameOf),

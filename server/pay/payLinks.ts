@@ -5,12 +5,13 @@
  * links last days, QR codes minutes), can be revoked, and shows the fees as Alma has them when it
  * is opened. The Alma user id never appears in the link.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import QRCode from 'qrcode'
 import { serviceUrl } from '../../common/cashnet.ts'
 import { payPaths } from '../../common/payApi.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { PayLinkDelivery, PayLinkRecord, PayLinkRepository } from '../store/payLinks.ts'
+import { sha256Hex } from '../ops/sha256.ts'
 
 export interface PayLinkTtls {
   emailMs: number
@@ -33,10 +34,6 @@ export interface CreatedPayLink {
   url: string
   /** An SVG QR code of `url`, for links shown on a screen. */
   qrSvg: string | null
-}
-
-function payLinkTokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
 }
 
 /** The link's path: `/pay/l/<token>`. */
@@ -66,7 +63,7 @@ export function createPayLinks(deps: {
     const now = clock.now()
     const link = await store.createPayLink({
       institution: input.institution,
-      tokenHash: payLinkTokenHash(token),
+      tokenHash: sha256Hex(token),
       primaryId: input.primaryId,
       delivery: input.delivery,
       createdBy: input.createdBy,
@@ -80,7 +77,7 @@ export function createPayLinks(deps: {
   /** The link a token stands for, if it may still be used; the first opening is recorded. */
   async function open(token: string): Promise<PayLinkRecord> {
     const link = /^[A-Za-z0-9_-]{20,100}$/.test(token)
-      ? await store.payLinkByHash(payLinkTokenHash(token))
+      ? await store.payLinkByHash(sha256Hex(token))
       : null
     if (!link) throw new PayLinkError('not_found', 'This payment link is not valid.')
     if (link.revokedAt !== null) {

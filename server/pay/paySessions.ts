@@ -4,7 +4,7 @@
  * The browser holds a random value in an HttpOnly cookie; no request ever names a patron, a
  * lookup or a checkout, so one patron's page cannot reach another's.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { CheckoutState, KioskSettings } from '../../common/api.ts'
 import type {
   PayCheckoutCreated,
@@ -21,6 +21,7 @@ import { patronHolder, type PaymentHolder } from '../payments/holder.ts'
 import type { PaySession, PaySessionStore } from '../store/paySessions.ts'
 import { PayLinkError, type PayLinks } from './payLinks.ts'
 import type { PrimoPatron } from './primoToken.ts'
+import { sha256Hex } from '../ops/sha256.ts'
 
 /** Verifies a Primo VE JWT; rejects (a `PrimoTokenError` with a `kind`) for any bad token. */
 export type VerifyPrimoToken = (jwt: string) => Promise<PrimoPatron>
@@ -65,10 +66,6 @@ export interface StartedSession {
 /** How many of a session's checkouts it remembers (and may read), newest kept. */
 const checkoutsKeptPerSession = 20
 
-function paySessionHash(cookieValue: string): string {
-  return createHash('sha256').update(cookieValue, 'utf8').digest('hex')
-}
-
 export function createPaySessions(deps: PaySessionsDeps) {
   const { store, clock } = deps
 
@@ -81,7 +78,7 @@ export function createPaySessions(deps: PaySessionsDeps) {
     const cookieValue = randomBytes(32).toString('base64url')
     const now = clock.now()
     await store.create({
-      idHash: paySessionHash(cookieValue),
+      idHash: sha256Hex(cookieValue),
       csrfToken: randomBytes(24).toString('base64url'),
       ...input,
       createdAt: now,
@@ -148,7 +145,7 @@ export function createPaySessions(deps: PaySessionsDeps) {
     /** The live session for a cookie value, its idle time renewed; null when none or idle. */
     async resolve(cookieValue: string | undefined): Promise<PaySession | null> {
       if (!cookieValue || cookieValue.length > 100) return null
-      const idHash = paySessionHash(cookieValue)
+      const idHash = sha256Hex(cookieValue)
       const session = await store.get(idHash)
       if (!session) return null
       const now = clock.now()

@@ -5,13 +5,14 @@
  * time; repeated failed sign-ins lock the account for a while. Every sign-in, failure and sign-out
  * is audited.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import type { SessionInfo } from '../../common/staffApi.ts'
 import type { InstitutionRegistry } from '../institutions/registry.ts'
 import type { Clock } from '../ops/clock.ts'
 import type { StaffAccountRecord, StaffRepository, StaffSessionRecord } from '../store/staff.ts'
 import { StaffRequestError } from './errors.ts'
 import { decoyPasswordHash, verifyPassword } from './passwords.ts'
+import { sha256Hex } from '../ops/sha256.ts'
 
 interface StaffSessionPolicy {
   /** A session unused this long ends. */
@@ -36,10 +37,6 @@ export interface SignedIn {
 
 /** Touching the session on every request would write on every read: once a minute is enough. */
 const touchEveryMs = 60_000
-
-function sessionHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
-}
 
 const newToken = () => randomBytes(32).toString('base64url')
 
@@ -70,7 +67,7 @@ export function createStaffAuth(deps: StaffAuthDeps) {
     const token = newToken()
     const now = clock.now()
     const session: StaffSessionRecord = {
-      idHash: sessionHash(token),
+      idHash: sha256Hex(token),
       username: account.username,
       csrfToken: newToken(),
       method,
@@ -141,7 +138,7 @@ export function createStaffAuth(deps: StaffAuthDeps) {
   /** The signed-in staff member behind a session token; null when unknown, idle too long or disabled. */
   async function sessionFor(token: string | undefined): Promise<SignedIn | null> {
     if (!token) return null
-    const idHash = sessionHash(token)
+    const idHash = sha256Hex(token)
     const session = await store.getSession(idHash)
     if (!session) return null
     const now = clock.now()

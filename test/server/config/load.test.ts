@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { problemsOf } from './support.ts'
-import { hashKioskKey, loadConfig } from '../../../server/config/load.ts'
+import { loadConfig } from '../../../server/config/load.ts'
+import { sha256Hex } from '../../../server/ops/sha256.ts'
 
 const minimal = {
   ALMA_API_KEY: 'alma-key',
@@ -38,7 +39,7 @@ describe('server/config/load', () => {
     expect(institution?.alma.paymentMethod).toBe('ONLINE')
     expect(institution?.cashnet.refValueField).toBe('ref1val1')
     expect(institution?.kiosks).toEqual([
-      { kioskId: 'lobby', keyHash: hashKioskKey('kiosk-key-1') },
+      { kioskId: 'lobby', keyHash: sha256Hex('kiosk-key-1') },
       { kioskId: 'desk', keyHash: 'abcdef' },
     ])
     expect(JSON.stringify(config)).not.toContain('kiosk-key-1')
@@ -291,7 +292,7 @@ describe('server/config/load: several institutions in a config file', () => {
       idleTimeoutSeconds: { default: 45, fines: 90 },
       feeTypeNames: { OVERDUEFINE: { en: 'Late fine', es: 'Multa por atraso' } },
     })
-    expect(sjo?.kiosks).toEqual([{ kioskId: 'sjo-lobby', keyHash: hashKioskKey('sjo-kiosk-key') }])
+    expect(sjo?.kiosks).toEqual([{ kioskId: 'sjo-lobby', keyHash: sha256Hex('sjo-kiosk-key') }])
     expect(ful?.payments.payableOwners).toBeNull()
     expect(ful?.cashnet.itemCodes).toEqual({ default: 'FUL-FINE', byFeeType: {}, byOwner: {} })
   })

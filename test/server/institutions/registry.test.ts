@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { hashKioskKey, loadConfig } from '../../../server/config/load.ts'
+import { loadConfig } from '../../../server/config/load.ts'
+import { sha256Hex } from '../../../server/ops/sha256.ts'
 import { createInstitutionRegistry } from '../../../server/institutions/registry.ts'
 
 const base = {
@@ -13,7 +14,7 @@ describe('server/institutions/registry', () => {
     ...base,
     INSTITUTION_CODE: 'SJO',
     CASHNET_POSTBACK_SECRET: 'sjo-secret',
-    KIOSK_KEYS: 'lobby:lobby-key,desk:sha256:' + hashKioskKey('desk-key'),
+    KIOSK_KEYS: 'lobby:lobby-key,desk:sha256:' + sha256Hex('desk-key'),
   }).institutions
   const ful = loadConfig({
     ...base,

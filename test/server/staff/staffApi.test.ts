@@ -18,7 +18,7 @@ import {
   todaySchema,
   type StaffRole,
 } from '../../../common/staffApi.ts'
-import { hashKioskKey } from '../../../server/config/load.ts'
+import { sha256Hex } from '../../../server/ops/sha256.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { localDay } from '../../../server/staff/days.ts'
 import {
@@ -107,7 +107,7 @@ describe('server/http staff API (the assembled service, real HTTP, real SQLite)'
               ...first,
               code: other,
               name: 'Other Campus',
-              kiosks: [{ kioskId: 'other-1', keyHash: hashKioskKey('other-key') }],
+              kiosks: [{ kioskId: 'other-1', keyHash: sha256Hex('other-key') }],
               cashnet: { ...first.cashnet, postbackSecret: randomBytes(16).toString('hex') },
             },
           ],
