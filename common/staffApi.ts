@@ -170,6 +170,7 @@ export const exceptionKinds = [
   'alma_mismatch',
 ] as const
 const exceptionStates = ['open', 'resolved'] as const
+export type ExceptionState = (typeof exceptionStates)[number]
 
 const resolutionActions = ['apply_to_fee', 'retry_posting', 'refunded', 'written_off'] as const
 const resolutionActionSchema = z.enum(resolutionActions)

@@ -53,7 +53,7 @@ export interface PrimoTokenVerifierDeps {
 }
 
 /** Primo's issuer, as Ex Libris signs it (and Berkeley's validator checks). */
-const primoIssuer = 'Prima'
+export const primoIssuer = 'Prima'
 const primoAlgorithms = ['ES256'] as const
 /** Clock difference tolerated between Ex Libris and us, for `exp` and `iat`. */
 const primoClockToleranceSeconds = 60

@@ -5,7 +5,12 @@
  * exactly once, with CashNet's tx as Alma's `external_transaction_id`; it is idempotent (the same
  * resolution again answers what was done) and audited.
  */
-import type { PatronFees, ResolveRequest, StaffException } from '../../common/staffApi.ts'
+import type {
+  ExceptionState,
+  PatronFees,
+  ResolveRequest,
+  StaffException,
+} from '../../common/staffApi.ts'
 import { AlmaError } from '../alma/errors.ts'
 import type { AlmaPort } from '../alma/port.ts'
 import type { InstitutionConfig } from '../config/types.ts'
@@ -87,7 +92,7 @@ export function createExceptionsService(deps: ExceptionsServiceDeps) {
 
   async function list(
     own: readonly string[],
-    query: { state: 'open' | 'resolved'; kind?: StaffException['kind']; institution?: string },
+    query: { state: ExceptionState; kind?: StaffException['kind']; institution?: string },
   ): Promise<StaffException[]> {
     const institutions = institutionsInScope(own, query.institution)
     const exceptions = await queries.listExceptions({

@@ -3,7 +3,7 @@
  * aggregates of Today and reconciliation. Read-only; every query is scoped to institutions.
  */
 import type { CheckoutStatus } from '../../common/api.ts'
-import type { ChannelKind } from '../../common/staffApi.ts'
+import type { ChannelKind, ExceptionState } from '../../common/staffApi.ts'
 import type {
   CheckoutRecord,
   PaymentExceptionKind,
@@ -57,7 +57,7 @@ export interface ReconciliationData {
 
 export interface ExceptionFilter {
   institutions: readonly string[]
-  state: 'open' | 'resolved'
+  state: ExceptionState
   kind?: PaymentExceptionKind
   /** Open: oldest first (the queue); resolved: most recently resolved first. */
   limit: number

@@ -11,6 +11,7 @@ import {
   type FormFields,
 } from '../../../common/cashnet.ts'
 import type { SandboxCheckoutRequest, SandboxLine } from './checkoutRequest.ts'
+import { declinedTestCard } from './pages.ts'
 import type { SandboxPostbackAttempt } from './postbackDelivery.ts'
 
 export interface SandboxCashnetTransaction {
@@ -39,7 +40,7 @@ const sandboxCancel = {
   respmessage: 'Customer cancelled before processing payment',
 } as const
 
-const declinedCardDigits = '4000000000000002'
+const declinedCardDigits = declinedTestCard.replaceAll(' ', '')
 
 /** The digits of a card number typed with spaces or dashes; null unless 13 to 19 digits. */
 export function cardDigits(card: string): string | null {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose'
+import { primoIssuer } from '../../pay/primoToken.ts'
 
 const sandboxPrimoTokenTtlSeconds = 10 * 60
 
@@ -46,7 +47,7 @@ export async function createInstitutionSigner(institutionCode: string): Promise<
         viewId: `${institutionCode}:DEMO`,
       })
         .setProtectedHeader({ alg: 'ES256', kid })
-        .setIssuer('Prima')
+        .setIssuer(primoIssuer)
         .setIssuedAt(iat)
         .setExpirationTime(iat + sandboxPrimoTokenTtlSeconds)
         .sign(privateKey)
