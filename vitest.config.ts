@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/{architecture,common,server,main,preload,scripts}/**/*.test.ts'],
+          include: ['test/{architecture,common,server,main,preload,scripts,web}/**/*.test.ts'],
           // electron-store imports `electron`: inlined, it gets the shared fake instead of the binary.
           server: { deps: { inline: ['electron-store'] } },
         },

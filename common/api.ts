@@ -146,6 +146,12 @@ export const checkoutStateSchema = z.object({
   amountCents: positiveCents,
   lines: z.array(checkoutLineSchema),
   receipt: receiptSchema.optional(),
+  /**
+   * When the checkout's time with CashNet ends (`CHECKOUT_TTL_MINUTES` after it was made): a
+   * pending one expires then. A successful postback is honoured even after a cancel or expiry, so a
+   * page that gave up waiting keeps watching until about then for a payment reported late.
+   */
+  expiresAt: z.iso.datetime(),
   /** CashNet's message for a failed payment, or why the checkout ended. */
   message: z.string().optional(),
 })

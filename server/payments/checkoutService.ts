@@ -228,6 +228,7 @@ export function createCheckoutService(deps: CheckoutServiceDeps): CheckoutServic
       status: checkout.status,
       amountCents: checkout.amountCents,
       lines: checkout.lines.map((line) => ({ feeId: line.feeId, amountCents: line.amountCents })),
+      expiresAt: new Date(checkout.expiresAt).toISOString(),
     }
     if (checkout.status === 'posted' || checkout.status === 'posted_with_exceptions') {
       const [postings, exceptions] = await Promise.all([

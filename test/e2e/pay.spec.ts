@@ -102,6 +102,33 @@ test('pays an amount in Spanish and shows the receipt in Spanish', async ({ page
   expect(violations).toEqual([])
 })
 
+test('a payment CashNet reports after the page gave up waiting still ends on its receipt', async ({
+  page,
+  sandbox,
+}) => {
+  // 20 s of patience before the page cancels, then the late postback and its posting.
+  test.setTimeout(120_000)
+  await page.goto(await payLink(page, cards.oneFee))
+  await expectPayScreen(page, 'fees')
+  await page.getByRole('button', { name: /^Pay all/u }).click()
+  await page.getByRole('button', { name: 'Continue to secure payment' }).click()
+  // CashNet takes the money, but its postback is late: nothing reported when the patron is back.
+  await sandbox('cashnet/hold', {})
+  await payOnCashnetPage(page)
+  await expect(page).toHaveURL(/\/pay\/status$/u)
+  await sandbox('cashnet/hold/arrived', {})
+  await expectPayScreen(page, 'waiting')
+
+  // Nothing reported: most likely a cancel on CashNet's page, so the page cancels and says so.
+  await expect(screenLocator(page, 'notPaid')).toBeVisible({ timeout: 40_000 })
+  await expectAccessible(page)
+
+  // The postback arrives after all: the service honours it, and the page, still watching, shows it.
+  await sandbox('cashnet/hold/release', {})
+  await expectPayScreen(page, 'receipt')
+  await expect(page.getByRole('heading', { name: 'Payment complete' })).toBeVisible()
+})
+
 test('says there is nothing to pay, and explains an unknown link', async ({ page }) => {
   await page.goto(await payLink(page, cards.noFees))
   await expectPayScreen(page, 'nothing')

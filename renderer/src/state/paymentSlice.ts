@@ -217,6 +217,7 @@ export const createPaymentSlice: KioskSlice<PaymentSlice> = (deps) => (set, get)
         status: 'pending',
         amountCents: checkout.amountCents,
         lines: checkout.lines,
+        expiresAt: checkout.expiresAt,
       },
       screen: { name: 'checkout' },
     })

@@ -42,6 +42,9 @@ export type SandboxPath =
   | 'alma/hold/arrived'
   | 'alma/hold/release'
   | 'cashnet'
+  | 'cashnet/hold'
+  | 'cashnet/hold/arrived'
+  | 'cashnet/hold/release'
   | 'settings'
   | 'service'
 

@@ -125,7 +125,13 @@ describe('renderer/api/kioskApi', () => {
 
   it('long-polls a checkout with wait and the known status', async () => {
     routes.set('GET /api/v1/checkouts/c_1', (_request, _body, response) => {
-      json(response, 200, { checkoutId: 'c_1', status: 'paid', amountCents: 100, lines: [] })
+      json(response, 200, {
+        checkoutId: 'c_1',
+        status: 'paid',
+        amountCents: 100,
+        lines: [],
+        expiresAt: '2026-03-02T10:20:00.000Z',
+      })
     })
     const state = await api().getCheckout('c_1', { waitSeconds: 20, knownStatus: 'pending' })
     expect(state.status).toBe('paid')
@@ -158,7 +164,13 @@ describe('renderer/api/kioskApi', () => {
       })
     })
     routes.set('POST /api/v1/checkouts/c_3/cancel', (_request, _body, response) => {
-      json(response, 200, { checkoutId: 'c_3', status: 'cancelled', amountCents: 500, lines: [] })
+      json(response, 200, {
+        checkoutId: 'c_3',
+        status: 'cancelled',
+        amountCents: 500,
+        lines: [],
+        expiresAt: '2026-03-02T10:20:00.000Z',
+      })
     })
     const created = await api().createCheckout({
       lookupId: 'lk',

@@ -89,13 +89,20 @@ export class FakeKioskApi implements KioskApi {
       const lines = allocateOldestFirst(fees, amountCents)
       this.sequence += 1
       const checkoutId = `c_${this.sequence}`
-      this.checkouts.set(checkoutId, { checkoutId, status: 'pending', amountCents, lines })
+      const expiresAt = '2099-01-01T00:00:00.000Z'
+      this.checkouts.set(checkoutId, {
+        checkoutId,
+        status: 'pending',
+        amountCents,
+        lines,
+        expiresAt,
+      })
       return {
         checkoutId,
         checkoutUrl: `http://127.0.0.1:9/cashnet/checkout/${checkoutId}`,
         amountCents,
         lines,
-        expiresAt: '2099-01-01T00:00:00.000Z',
+        expiresAt,
       }
     })
   }

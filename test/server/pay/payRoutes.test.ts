@@ -317,6 +317,33 @@ describe('pay pages: entries, session and API', () => {
     expect((await browser.json(payApiPaths.session)).status).toBe(401)
   })
 
+  it('wakes the long-poll on a cancelled checkout when CashNet reports its payment late', async () => {
+    const browser = await enterByLink(sandboxCards.manyFees)
+    await browser.json(payApiPaths.fees)
+    const created = payCheckoutCreatedSchema.parse(
+      await (await browser.post(payApiPaths.checkouts, {})).json(),
+    )
+    const cancelled = payCheckoutStateSchema.parse(
+      await (await browser.post(payApiPaths.cancelCheckout)).json(),
+    )
+    expect(cancelled.status).toBe('cancelled')
+    // Until when a late payment is to be expected: the checkout's time with CashNet.
+    const record = await h.repo.getCheckout(cancelled.checkoutId)
+    expect(Date.parse(cancelled.expiresAt)).toBe(record?.expiresAt)
+    expect(record?.expiresAt).toBeGreaterThan(h.clock.now())
+
+    // The patron paid in the CashNet tab after all: the page's long-poll on `cancelled` wakes.
+    const watching = browser.json(`${payApiPaths.checkout}?status=cancelled&wait=10`)
+    await payOnSandbox(created.checkoutUrl)
+    expect(payCheckoutStateSchema.parse(await (await watching).json()).status).toBe('paid')
+    await drainOutbox(h)
+    const state = payCheckoutStateSchema.parse(
+      await (await browser.json(payApiPaths.checkout)).json(),
+    )
+    expect(state.status).toBe('posted')
+    expect(state.receipt?.amountCents).toBe(created.amountCents)
+  })
+
   it('keeps pay link tokens and Primo tokens out of the log', async () => {
     const link = await linkFor(sandboxCards.oneFee)
     const token = link.path.split('/').at(-1) ?? ''

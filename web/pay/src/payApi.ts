@@ -1,5 +1,5 @@
 import type { z } from 'zod'
-import { checkoutStatusSchema, type CheckoutState } from '../../../common/api.ts'
+import { checkoutStatusSchema, type CheckoutStatus } from '../../../common/api.ts'
 import {
   payApiPaths,
   payCheckoutCreatedSchema,
@@ -10,6 +10,7 @@ import {
   paySessionInfoSchema,
   type PayCheckoutCreated,
   type PayCheckoutRequest,
+  type PayCheckoutState,
   type PayErrorCode,
   type PayFees,
   type PaySessionInfo,
@@ -29,8 +30,8 @@ export interface PayApi {
   session(): Promise<PaySessionInfo>
   fees(): Promise<PayFees>
   createCheckout(request: PayCheckoutRequest): Promise<PayCheckoutCreated>
-  checkout(wait?: { known: CheckoutState['status']; seconds: number }): Promise<CheckoutState>
-  cancelCheckout(): Promise<CheckoutState>
+  checkout(wait?: { known: CheckoutStatus; seconds: number }): Promise<PayCheckoutState>
+  cancelCheckout(): Promise<PayCheckoutState>
 }
 
 /** The pages' API on this origin: every answer checked with the schemas of `common/payApi.ts`. */

@@ -7,8 +7,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { CheckoutState, Language } from '../../../common/api.ts'
 import { paymentLimits } from '../../../common/allocation.ts'
 import { centsFromDecimalString } from '../../../common/money.ts'
-import type { PayFees, PaySessionInfo } from '../../../common/payApi.ts'
+import type { PayCheckoutState, PayFees, PaySessionInfo } from '../../../common/payApi.ts'
 import { selectedTotalCents } from '../../../renderer/src/state/selectors.ts'
+import {
+  decideFollow,
+  startFollowing,
+  type FollowDecision,
+  type FollowNext,
+  type FollowTiming,
+} from './follow.ts'
 import { PayApiError, type PayApi } from './payApi.ts'
 
 type PayProblem = 'invalidAmount' | 'feeBeingPosted' | 'paymentUnavailable'
@@ -59,20 +66,17 @@ export interface PayState {
   startCheckout: () => Promise<void>
 }
 
-interface PayTiming {
-  /** Long-poll length. */
-  longPollSeconds: number
-  /** Back from CashNet with nothing reported this long: most likely they cancelled there. */
-  pendingPatienceMs: number
-  /** Paid but not posted this long: the honest "received, the library will finish". */
-  paidPatienceMs: number
+interface PayTiming extends FollowTiming {
+  /** Pause before asking again after a request that got no answer. */
   retryMs: number
 }
 
-const defaultPayTiming: PayTiming = {
+export const defaultPayTiming: PayTiming = {
   longPollSeconds: 25,
   pendingPatienceMs: 20_000,
   paidPatienceMs: 30_000,
+  // CashNet posts back right after a payment; two minutes covers one made at the last moment.
+  latePostbackGraceMs: 120_000,
   retryMs: 2_000,
 }
 
@@ -164,36 +168,34 @@ export function createPayStore(deps: PayDeps): PayStore {
       }
     }
 
-    function finishedScreen(state: CheckoutState): PayScreen | null {
-      switch (state.status) {
-        case 'posted': {
-          const receipt = state.receipt
-          const partly =
-            !receipt || receipt.unappliedCents > 0 || receipt.exceptionReference !== null
-          return { name: partly ? 'exceptionReceipt' : 'receipt' }
-        }
-        case 'posted_with_exceptions':
-          return { name: 'exceptionReceipt' }
-        case 'failed':
-          return { name: 'declined', message: state.message ?? null }
-        case 'cancelled':
-        case 'expired':
-          return { name: 'notPaid' }
-        default:
-          return null
-      }
-    }
-
+    /**
+     * Follows the session's checkout from the moment the patron came back from CashNet until it
+     * is final, or until no payment can be reported any more (see `follow.ts`).
+     */
     async function follow(startedAt: number) {
-      let cancelled = false
+      let progress = startFollowing(startedAt)
+      // The first question is a plain read; every later one is what the last decision asked for.
+      let wait: Extract<FollowNext, { kind: 'wait' }> | null = null
+      let latest: PayCheckoutState | null = null
+
+      const decisionFor = (state: PayCheckoutState) =>
+        decideFollow({ state, screen: get().screen, progress, now: now(), timing })
+
+      const show = (state: PayCheckoutState): FollowDecision => {
+        const decision = decisionFor(state)
+        progress = decision.progress
+        set({ checkoutState: state })
+        if (JSON.stringify(get().screen) !== JSON.stringify(decision.screen)) {
+          set({ screen: decision.screen })
+        }
+        return decision
+      }
+
       for (;;) {
-        const known = get().checkoutState?.status ?? 'pending'
-        const patience = known === 'paid' ? timing.paidPatienceMs : timing.pendingPatienceMs
-        const left = Math.ceil((startedAt + patience - now()) / 1000)
-        const seconds = Math.max(1, Math.min(timing.longPollSeconds, left))
-        let state: CheckoutState
         try {
-          state = await deps.api.checkout({ known, seconds })
+          latest = await deps.api.checkout(
+            wait ? { known: wait.known, seconds: wait.seconds } : undefined,
+          )
           if (get().connectionTrouble) set({ connectionTrouble: false })
         } catch (error) {
           if (error instanceof PayApiError && error.code !== 'network') {
@@ -202,36 +204,21 @@ export function createPayStore(deps: PayDeps): PayStore {
             })
             return
           }
+          // Unreachable service: try again, but not past the time a payment could still come.
+          if (latest && decisionFor(latest).next.kind === 'stop') return
           set({ connectionTrouble: true })
           await sleep(timing.retryMs)
           continue
         }
-        set({ checkoutState: state })
-        const finished = finishedScreen(state)
-        if (finished) {
-          set({ screen: finished })
-          return
+        let decision = show(latest)
+        if (decision.next.kind === 'cancel') {
+          progress = { ...progress, cancelAsked: true }
+          // If the cancel gets no answer the checkout is still pending: the next read says more.
+          latest = (await deps.api.cancelCheckout().catch(() => null)) ?? latest
+          decision = show(latest)
         }
-        const elapsed = now() - startedAt
-        // Paid but slow to post: say so honestly, and keep following for the full receipt.
-        if (state.status === 'paid' && elapsed >= timing.paidPatienceMs) {
-          if (get().screen.name !== 'exceptionReceipt')
-            set({ screen: { name: 'exceptionReceipt' } })
-        }
-        if (state.status === 'pending' && elapsed >= timing.pendingPatienceMs && !cancelled) {
-          // Back from CashNet and nothing reported: most likely they pressed Cancel there. If a
-          // payment was taken after all, the service still posts it and this shows its receipt.
-          cancelled = true
-          const after = await deps.api.cancelCheckout().catch(() => null)
-          if (after) {
-            set({ checkoutState: after })
-            const end = finishedScreen(after)
-            if (end) {
-              set({ screen: end })
-              return
-            }
-          }
-        }
+        if (decision.next.kind !== 'wait') return
+        wait = decision.next
       }
     }
 
