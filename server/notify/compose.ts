@@ -11,6 +11,8 @@ export function queuedMail(input: {
   to: readonly string[]
   mail: RenderedMail
   now: number
+  /** The body holds a secret (a pay link): the queue forgets it once the message is sent. */
+  secretBody?: boolean
 }): NewMail {
   return {
     institution: input.institution,
@@ -21,6 +23,7 @@ export function queuedMail(input: {
     subject: withoutCardData(input.mail.subject),
     text: withoutCardData(input.mail.text),
     html: withoutCardData(input.mail.html),
+    secretBody: input.secretBody ?? false,
     notBefore: input.now,
     createdAt: input.now,
   }

@@ -96,6 +96,8 @@ export function createNotifyService(deps: NotifyServiceDeps) {
           libraryName: config.kioskSettings.library.name,
         }),
         now,
+        // Whoever holds the link sees the patron's fees: once sent, only their mailbox keeps it.
+        secretBody: true,
       }),
     )
     sender.wake()

@@ -28,6 +28,11 @@ export interface NewMail {
   subject: string
   text: string
   html: string
+  /**
+   * The body holds a secret (a pay link's token) that only the recipient's mailbox should keep:
+   * once the message is sent, both bodies are emptied; subject, recipients and status remain.
+   */
+  secretBody: boolean
   /** Not sent before this time. */
   notBefore: number
   createdAt: number
@@ -70,8 +75,9 @@ export interface MailQueue {
   /** Leases up to `limit` due pending messages that nobody else holds. */
   claimDue(owner: string, now: number, leaseMs: number, limit: number): Promise<MailRecord[]>
   /**
-   * The message went out: it is marked sent and, when it is about a payment, an `email_sent` event
-   * joins that payment's timeline, in one transaction. False when the lease was lost.
+   * The message went out: it is marked sent (a secret body emptied in the same change) and, when
+   * it is about a payment, an `email_sent` event joins that payment's timeline, in one
+   * transaction. False when the lease was lost.
    */
   markSent(id: number, owner: string, input: { now: number; to: string }): Promise<boolean>
   /** The attempt failed: the error is kept and the message waits until `nextAttemptAt`. */

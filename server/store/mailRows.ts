@@ -1,6 +1,7 @@
 /** Mail queue rows as SQLite and PostgreSQL return them (same column names), checked with zod. */
 import { z } from 'zod'
 import { mailKinds, type MailRecord } from './mailQueue.ts'
+import { flag } from './rows.ts'
 
 const int = z.number().int()
 const mailRowSchema = z.object({
@@ -13,6 +14,7 @@ const mailRowSchema = z.object({
   subject: z.string(),
   text_body: z.string(),
   html_body: z.string(),
+  secret_body: flag,
   status: z.enum(['pending', 'sent']),
   attempts: int,
   next_attempt_at: int,
@@ -33,6 +35,7 @@ export function mailFromRow(row: unknown): MailRecord {
     subject: m.subject,
     text: m.text_body,
     html: m.html_body,
+    secretBody: m.secret_body,
     notBefore: m.next_attempt_at,
     createdAt: m.created_at,
     status: m.status,

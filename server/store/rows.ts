@@ -22,8 +22,8 @@ import {
 
 const int = z.number().int()
 const nullableInt = int.nullable()
-// SQLite answers 0/1, PostgreSQL a boolean.
-const flag = z
+/** A flag column: SQLite answers 0/1, PostgreSQL a boolean. */
+export const flag = z
   .union([z.literal(0), z.literal(1), z.boolean()])
   .transform((value) => value === 1 || value === true)
 

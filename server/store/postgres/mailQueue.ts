@@ -15,8 +15,8 @@ async function insert(sql: Sql, mail: NewMail): Promise<boolean> {
   const inserted = await sql.run(
     `INSERT INTO mail_messages
        (institution, dedupe_key, kind, checkout_id, recipients, subject, text_body, html_body,
-        status, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10)
+        secret_body, status, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', $10, $11)
      ON CONFLICT (dedupe_key) DO NOTHING`,
     [
       mail.institution,
@@ -27,6 +27,7 @@ async function insert(sql: Sql, mail: NewMail): Promise<boolean> {
       mail.subject,
       mail.text,
       mail.html,
+      mail.secretBody,
       mail.notBefore,
       mail.createdAt,
     ],
@@ -115,7 +116,9 @@ export class PgMailQueue implements MailQueue {
       const row = await sql.get(
         `UPDATE mail_messages
          SET status = 'sent', sent_at = $1, attempts = attempts + 1, last_error = NULL,
-             lease_owner = NULL, lease_until = NULL
+             lease_owner = NULL, lease_until = NULL,
+             text_body = CASE WHEN secret_body THEN '' ELSE text_body END,
+             html_body = CASE WHEN secret_body THEN '' ELSE html_body END
          WHERE id = $2 AND status = 'pending' AND lease_owner = $3
          RETURNING *`,
         [input.now, id, owner],

@@ -343,6 +343,17 @@ export const pgMigrations: readonly PgMigration[] = [
       CREATE INDEX pay_sessions_idle ON pay_sessions (last_seen_at);
     `,
   },
+  {
+    version: 4,
+    name: 'mail whose body holds a secret (a pay link) keeps it only until it is sent',
+    sql: `
+      ALTER TABLE mail_messages ADD COLUMN secret_body boolean NOT NULL DEFAULT false;
+      -- Pay link emails hold the link's token; those already sent forget it now.
+      UPDATE mail_messages SET secret_body = true WHERE kind = 'pay_link';
+      UPDATE mail_messages SET text_body = '', html_body = ''
+        WHERE secret_body AND status = 'sent';
+    `,
+  },
 ]
 
 class PgMigrationError extends Error {

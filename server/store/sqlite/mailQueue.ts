@@ -28,8 +28,8 @@ export class SqliteMailQueue implements MailQueue {
       this.db.run(
         `INSERT INTO mail_messages
            (institution, dedupe_key, kind, checkout_id, recipients, subject, text_body, html_body,
-            status, next_attempt_at, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+            secret_body, status, next_attempt_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
          ON CONFLICT (dedupe_key) DO NOTHING`,
         mail.institution,
         mail.dedupeKey,
@@ -39,6 +39,7 @@ export class SqliteMailQueue implements MailQueue {
         mail.subject,
         mail.text,
         mail.html,
+        mail.secretBody ? 1 : 0,
         mail.notBefore,
         mail.createdAt,
       ) === 1
@@ -147,7 +148,9 @@ export class SqliteMailQueue implements MailQueue {
         const changed = this.db.run(
           `UPDATE mail_messages
            SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL,
-               lease_owner = NULL, lease_until = NULL
+               lease_owner = NULL, lease_until = NULL,
+               text_body = CASE WHEN secret_body = 1 THEN '' ELSE text_body END,
+               html_body = CASE WHEN secret_body = 1 THEN '' ELSE html_body END
            WHERE id = ? AND status = 'pending' AND lease_owner = ?`,
           input.now,
           id,

@@ -414,6 +414,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX pay_sessions_idle ON pay_sessions (last_seen_at);
     `,
   },
+  {
+    version: 12,
+    name: 'mail whose body holds a secret (a pay link) keeps it only until it is sent',
+    sql: `
+      ALTER TABLE mail_messages
+        ADD COLUMN secret_body INTEGER NOT NULL DEFAULT 0 CHECK (secret_body IN (0, 1));
+      -- Pay link emails hold the link's token; those already sent forget it now.
+      UPDATE mail_messages SET secret_body = 1 WHERE kind = 'pay_link';
+      UPDATE mail_messages SET text_body = '', html_body = ''
+        WHERE secret_body = 1 AND status = 'sent';
+    `,
+  },
 ]
 
 const appliedRowSchema = z.object({ version: z.number().int() })

@@ -17,15 +17,13 @@ import {
   kioskId,
   payOnSandbox,
   postForm,
-  startHarness,
   successPostback,
   type Harness,
 } from '../payments/harness.ts'
-import { staffClient } from '../staff/staffClient.ts'
+import { emailPayLink, mailOf, signedInDesk, startMailHarness } from './mailHarness.ts'
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from './smtpSink.ts'
 
 const card = '4111111111111111'
-const password = 'correct horse battery staple'
 const minute = 60_000
 
 function partsOf(mail: ReceivedMail) {
@@ -58,11 +56,7 @@ describe('server/notify: email through a real SMTP server', () => {
   let sink: SmtpSink
   let h: Harness
 
-  const mail = () => {
-    const m = h.service.mail
-    if (!m) throw new Error('email is not set up')
-    return m
-  }
+  const mail = () => mailOf(h)
   /** One producer pass and one sender pass: what is due now goes out. */
   const deliver = async () => {
     await mail().notify.producer.runOnce()
@@ -81,18 +75,14 @@ describe('server/notify: email through a real SMTP server', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink()
-    h = await startHarness({
+    h = await startMailHarness(sink, {
       env: {
-        SMTP_URL: sink.url,
-        MAIL_FROM: 'Library Payments <payments@library.example.edu>',
         STAFF_NOTIFY_TO: 'circulation@library.example.edu',
         STAFF_NOTIFY: 'each',
         STAFF_ALERT_TO: 'systems@library.example.edu',
         POSTING_ALERT_MINUTES: '30',
         PATRON_RECEIPT_EMAIL: 'true',
-        STAFF_SIGN_IN_REQUESTS_PER_MINUTE: '1000',
       },
-      mail: { sender: { backoff: { baseMs: 60_000, maxMs: 600_000, jitter: 'none' } } },
     })
   })
   afterAll(async () => {
@@ -252,18 +242,9 @@ describe('server/notify: email through a real SMTP server', () => {
   })
 
   it('sends a pay link from the desk: 201 with the masked address, and the link in the message works', async () => {
-    await h.service.accounts.create('test', {
-      username: 'desk1',
-      role: 'desk',
-      institutions: [h.institution],
-      password,
-    })
-    const desk = staffClient(h.baseUrl)
-    await desk.signIn('desk1', password)
+    const desk = await signedInDesk(h, 'desk1')
     const before = sink.received.length
-    const answer = await desk.call('POST', staffRoutes.createPayLink.path, {
-      body: { patronId: sandboxCards.blocked, send: 'email' },
-    })
+    const answer = await emailPayLink(desk, sandboxCards.blocked)
     expect(answer.status).toBe(201)
     const created = createdPayLinkSchema.parse(answer.body)
     const primaryId = h.sandboxAlma.primaryIdForCard(sandboxCards.blocked)

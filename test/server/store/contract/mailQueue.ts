@@ -19,6 +19,7 @@ const message = (dedupeKey: string, overrides: Partial<NewMail> = {}): NewMail =
   subject: 'Payment posted',
   text: 'plain',
   html: '<p>html</p>',
+  secretBody: false,
   notBefore: t0,
   createdAt: t0,
   ...overrides,
@@ -93,6 +94,46 @@ export function mailQueueContract(open: RepositoryFactory): void {
       expect(
         await mail.markFailed(id, 'someone-else', { now: t0, nextAttemptAt: t0, error: 'x' }),
       ).toBe(false)
+    }))
+
+  it('forgets a secret body once the message is sent, keeping who it went to and why', () =>
+    using(open, async ({ mail }) => {
+      const link = 'https://pay.example.edu/pay/l/s3cr3t-t0ken'
+      await mail.enqueue(
+        message('secret', {
+          kind: 'pay_link',
+          subject: 'Pay your library fees',
+          text: `Open ${link}`,
+          html: `<a href="${link}">Pay</a>`,
+          secretBody: true,
+        }),
+      )
+      await mail.enqueue(message('plain'))
+      const [secret, plain] = await mail.claimDue('s1', t0, 30_000, 10)
+      // A failed attempt keeps the body: the message still has to go out.
+      await mail.markFailed(must(secret).id, 's1', { now: t0, nextAttemptAt: t0, error: 'x' })
+      expect(await mail.getMail(must(secret).id)).toMatchObject({ text: `Open ${link}` })
+      const [again] = await mail.claimDue('s1', t0 + 1, 30_000, 10)
+      expect(again?.html).toContain(link)
+      await mail.markSent(must(again).id, 's1', { now: t0 + 2, to: 'p…@example.edu' })
+      await mail.markSent(must(plain).id, 's1', { now: t0 + 2, to: 'c…@example.edu' })
+
+      expect(await mail.getMail(must(secret).id)).toEqual({
+        ...must(again),
+        text: '',
+        html: '',
+        status: 'sent',
+        attempts: 2,
+        lastError: null,
+        sentAt: t0 + 2,
+      })
+      // Only a secret body is forgotten.
+      expect(await mail.getMail(must(plain).id)).toMatchObject({
+        secretBody: false,
+        text: 'plain',
+        html: '<p>html</p>',
+        status: 'sent',
+      })
     }))
 
   it('records an email_sent event on the payment it is about, in the same change', () =>

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { migratePostgres, openPostgresStore } from '../../../../server/store/postgres/index.ts'
 import { pgMigrations } from '../../../../server/store/postgres/migrations.ts'
 import { createClient, type PgConnectionOptions } from '../../../../server/store/postgres/pool.ts'
+import {
+  legacyMailColumns,
+  legacyMailRows,
+  upgradedMailQuery,
+  upgradedMailRows,
+} from '../secretMailUpgrade.ts'
 import { testDatabase } from './testDatabase.ts'
 
 const database = await testDatabase()
@@ -45,6 +51,29 @@ describe.skipIf(!database.available)('server/store/postgres: migrations and conn
       await first.close()
       await second.close()
     }
+  })
+
+  it('empties the bodies of pay link emails sent before secret bodies were forgotten', async () => {
+    const connection = { url, schema: 'secret_mail' }
+    await migratePostgres(
+      connection,
+      pgMigrations.filter((step) => step.version <= 3),
+    )
+    const client = createClient(connection)
+    await client.connect()
+    try {
+      for (const row of legacyMailRows) {
+        await client.query(
+          `INSERT INTO mail_messages (${legacyMailColumns})
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+          [...row],
+        )
+      }
+    } finally {
+      await client.end()
+    }
+    expect(await migratePostgres(connection)).toContain(4)
+    expect(await query(connection, upgradedMailQuery)).toEqual(upgradedMailRows((on) => on))
   })
 
   it('refuses a database a newer service migrated', async () => {

@@ -15,6 +15,12 @@ import {
   sqlList,
   type Migration,
 } from '../../../../server/store/sqlite/migrations.ts'
+import {
+  legacyMailColumns,
+  legacyMailRows,
+  upgradedMailQuery,
+  upgradedMailRows,
+} from '../secretMailUpgrade.ts'
 
 const versionsSchema = z.array(z.object({ version: z.number(), name: z.string() }))
 
@@ -82,6 +88,24 @@ describe('server/store/sqlite/migrations', () => {
     expect(applyMigrations(db, [...migrations, next])).toEqual([])
     db.close()
     expect(appliedVersions(path)).toContain(1000)
+  })
+
+  it('empties the bodies of pay link emails sent before secret bodies were forgotten', () => {
+    const db = openDatabase(join(dir, 'kiosk.sqlite'))
+    try {
+      applyMigrations(
+        db,
+        migrations.filter((step) => step.version <= 11),
+      )
+      const insert = db.prepare(
+        `INSERT INTO mail_messages (${legacyMailColumns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      for (const row of legacyMailRows) insert.run(...row)
+      expect(applyMigrations(db)).toContain(12)
+      expect(db.prepare(upgradedMailQuery).all()).toEqual(upgradedMailRows((on) => (on ? 1 : 0)))
+    } finally {
+      db.close()
+    }
   })
 
   it('refuses a file migrated by a newer service', () => {
