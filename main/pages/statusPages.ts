@@ -3,20 +3,12 @@
  * exactly) and "out of order" (for patrons, while main retries the service by itself). They do not
  * depend on the renderer's code, so they work even when the renderer or the service is broken.
  */
+import { escapeHtml } from '../../common/html.ts'
 import { statusPageCsp } from '../security/csp.ts'
 
 export interface StaticPage {
   html: string
   csp: string
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
 }
 
 const style = `

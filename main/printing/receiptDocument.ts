@@ -5,7 +5,7 @@
  */
 import { shortDisplayName } from '../../common/displayName.ts'
 import type { PrintReceiptArgs } from '../../common/kioskBridge.ts'
-import { escapeHtml } from '../pages/statusPages.ts'
+import { escapeHtml } from '../../common/html.ts'
 import { sha256Source } from '../security/csp.ts'
 
 const labels = {

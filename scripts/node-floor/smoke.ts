@@ -76,7 +76,7 @@ async function payAtCashnet(checkoutUrl: string): Promise<void> {
   const html = await (await fetch(checkoutUrl)).text()
   const action = /<form method="post" action="([^"]+)"/u.exec(html)?.[1]
   if (!action) throw new Error('the sandbox CashNet page has no payment form')
-  const answer = await fetch(new URL(action.replaceAll('&#38;', '&'), checkoutUrl), {
+  const answer = await fetch(new URL(action.replaceAll('&amp;', '&'), checkoutUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ action: 'pay', card: approvedTestCard }).toString(),

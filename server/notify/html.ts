@@ -2,15 +2,7 @@
  * The HTML part of every message: escaped text only (a patron name, a fee title or a CashNet
  * message can hold `<`), in one plain layout that mail clients render without styles sheets.
  */
-
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-}
+import { escapeHtml } from '../../common/html.ts'
 
 /** HTML already escaped (built only by this module's helpers). */
 export interface SafeHtml {

@@ -5,10 +5,7 @@
  * Spanish, and works at 360 CSS pixels. The one inline style is allowed by its hash in the CSP.
  */
 import { createHash } from 'node:crypto'
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+import { escapeHtml } from '../../common/html.ts'
 
 const style =
   'body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24;' +

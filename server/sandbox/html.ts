@@ -1,8 +1,5 @@
-/** The HTML frame the sandboxes' pages share: escaping, and a page with its own style. */
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
-}
+/** The HTML frame the sandboxes' pages share: a page with its own style. */
+import { escapeHtml } from '../../common/html.ts'
 
 export function htmlPage(title: string, style: string, body: string): string {
   return `<!doctype html>

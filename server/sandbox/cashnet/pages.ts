@@ -1,6 +1,7 @@
 /** HTML of the sandbox CashNet: the hosted checkout page, the return form and error pages. */
 import { decimalStringFromCents } from '../../../common/money.ts'
-import { escapeHtml, htmlPage } from '../html.ts'
+import { escapeHtml } from '../../../common/html.ts'
+import { htmlPage } from '../html.ts'
 import type { SandboxCheckoutRequest } from './checkoutRequest.ts'
 
 export const approvedTestCard = '4111 1111 1111 1111'

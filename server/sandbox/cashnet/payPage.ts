@@ -23,7 +23,7 @@ export async function payOnSandbox(
     action: options.action ?? 'pay',
     card: options.card ?? approvedTestCard,
   })
-  const response = await fetch(new URL(action.replace(/&#38;/g, '&'), checkoutUrl), {
+  const response = await fetch(new URL(action.replaceAll('&amp;', '&'), checkoutUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: form.toString(),

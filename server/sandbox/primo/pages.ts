@@ -1,5 +1,6 @@
 /** HTML of the sandbox Primo: the patron list with "Pay fines" links, and the account page. */
-import { escapeHtml, htmlPage } from '../html.ts'
+import { escapeHtml } from '../../../common/html.ts'
+import { htmlPage } from '../html.ts'
 
 const style = `
   body{font-family:system-ui,sans-serif;margin:0;background:#f4f6f8;color:#1b1f24;overflow-wrap:anywhere}

@@ -26,7 +26,7 @@ describe('server/sandbox/cashnet', () => {
     expect(response.headers.get('x-frame-options')).toBeNull()
     expect(response.headers.get('content-security-policy')).toBeNull()
     expect(html).toContain('Overdue fine')
-    expect(html).toContain('Lost item &#60;replacement&#62; fee')
+    expect(html).toContain('Lost item &lt;replacement&gt; fee')
     expect(html).toContain('$12.50')
     expect(html).toContain('$37.50')
     expect(html).toMatch(/<label for="card">Card number<\/label>/)

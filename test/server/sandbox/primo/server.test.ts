@@ -19,7 +19,7 @@ const serviceUrl = 'http://127.0.0.1:4999'
 /** The Pay fines links on the page, in order, with the HTML escaping undone. */
 function linksOn(html: string): string[] {
   return [...html.matchAll(/<a class="pay" href="([^"]+)"/g)].map((match) =>
-    (match[1] ?? '').replaceAll('&#38;', '&'),
+    (match[1] ?? '').replaceAll('&amp;', '&'),
   )
 }
 

@@ -12,6 +12,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider, { type InteractionDetails } from 'oidc-provider'
+import { escapeHtml } from '../../../../common/html.ts'
 
 export interface IdpAccount {
   password: string
@@ -31,8 +32,6 @@ export interface LoopbackIdp {
   registerClient(client: IdpClient): void
   close(): Promise<void>
 }
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`)
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(
