@@ -210,13 +210,7 @@ export async function startDemoService(options: DemoOptions): Promise<DemoServic
     kioskSettings: (institution) =>
       institution.code === shown.code
         ? kioskSettingsSchema.parse(
-            // The service can email receipts, but the kiosk offers the button only when a test
-            // (or `POST /__sandbox/settings {"emailReceipt": true}`) turns it on: with it, the
-            // receipt does not fit the smallest display with large text yet (see docs/ui.md).
-            mergeSettings(
-              { ...institution.kioskSettings, emailReceipt: false },
-              state.settingsOverride,
-            ),
+            mergeSettings(institution.kioskSettings, state.settingsOverride),
           )
         : institution.kioskSettings,
     extend: (app) => {

@@ -14,7 +14,7 @@ import {
   screenLocator,
   swipe,
 } from './support/kiosk.ts'
-import { expect, test } from './support/test.ts'
+import { expect, openKiosk, test } from './support/test.ts'
 
 // Each test checks several screens at eight sizes each.
 test.describe.configure({ timeout: 240_000 })
@@ -133,4 +133,26 @@ test('confirming, receipt, decline, posting exception, problem and the idle warn
   await page.clock.fastForward(91_000)
   await expect(page.getByRole('alertdialog')).toBeVisible()
   await expectGoodOnEveryDisplay(page, testInfo, 'fines', { label: 'idle-warning', dialog: true })
+})
+
+test('the receipt with "Email my receipt" offered, before and after sending', async ({
+  page,
+  sandbox,
+}, testInfo) => {
+  // The library emails receipts: the button and its status line under the receipt's lines.
+  await sandbox('settings', { emailReceipt: true })
+  await openKiosk(page)
+  await swipe(page, cards.severalFees)
+  await page.getByRole('button', { name: 'Pay $42.75' }).click()
+  await page.getByRole('button', { name: 'Continue to secure payment' }).click()
+  await payOnCashnet(page)
+  const receipt = screenLocator(page, 'receipt')
+  await expect(receipt).toBeVisible({ timeout: 20_000 })
+  await expect(receipt.getByRole('button', { name: 'Email my receipt' })).toBeVisible()
+  await expectGoodOnEveryDisplay(page, testInfo, 'receipt', { label: 'receipt-email' })
+
+  // Sent: the status line says where to, on every display too.
+  await receipt.getByRole('button', { name: 'Email my receipt' }).click()
+  await expect(receipt.getByRole('status')).toHaveText(/^Sent to /u)
+  await expectGoodOnEveryDisplay(page, testInfo, 'receipt', { label: 'receipt-email-sent' })
 })

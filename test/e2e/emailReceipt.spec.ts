@@ -57,7 +57,9 @@ test('emails the posted receipt once, in the kiosk language, and Done forgets it
   await expectNoPatronTraces(page, ['James', 'j•••@example.edu', '3.00'])
 })
 
-test('is not offered when the library does not email receipts', async ({ kiosk: page }) => {
+test('is not offered when the library does not email receipts', async ({ page, sandbox }) => {
+  await sandbox('settings', { emailReceipt: false })
+  await page.goto('/')
   await swipe(page, cards.oneFee)
   await page.getByRole('button', { name: 'Pay $3.00' }).click()
   await page.getByRole('button', { name: 'Continue to secure payment' }).click()

@@ -111,6 +111,19 @@ const receiptEmailMessages = {
   error: 'receipt.emailFailed',
 } as const satisfies Record<ReceiptEmailFailure, string>
 
+/**
+ * Paper and email copies, under the receipt's lines: with the lines beside the facts (landscape),
+ * the facts' column keeps its height for the facts, so the receipt fits 1366×768 with larger text.
+ */
+function ReceiptCopies({ reference }: { reference: string }) {
+  return (
+    <div className="receipt-copies">
+      <ReceiptPrinting reference={reference} />
+      <ReceiptEmail />
+    </div>
+  )
+}
+
 /** Payment posted to Alma: amount, CashNet transaction, each fee paid, what is left. */
 export function ReceiptScreen() {
   const { t } = useTranslation()
@@ -125,7 +138,12 @@ export function ReceiptScreen() {
       title={t('receipt.title')}
       lead={t('receipt.lead', { name })}
       actions={<DoneButton />}
-      list={<KioskReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />}
+      list={
+        <>
+          <KioskReceiptLines receipt={receipt} caption={t('receipt.linesCaption')} />
+          <ReceiptCopies reference={receipt.transactionId} />
+        </>
+      }
     >
       <ReceiptFacts receipt={receipt}>
         <div>
@@ -137,10 +155,6 @@ export function ReceiptScreen() {
           </dd>
         </div>
       </ReceiptFacts>
-      <div className="receipt-copies">
-        <ReceiptPrinting reference={receipt.transactionId} />
-        <ReceiptEmail />
-      </div>
     </Screen>
   )
 }
