@@ -101,6 +101,7 @@ export const payCheckoutWaitQuerySchema = z.strictObject({
 
 /** The session's latest checkout; `checkoutId` is the reference a patron gives the library. */
 export const payCheckoutStateSchema = checkoutStateSchema
+export type PayCheckoutState = z.infer<typeof payCheckoutStateSchema>
 
 export const payReceiptSchema = z.object({ checkoutId: z.string(), receipt: receiptSchema })
 export type PayReceipt = z.infer<typeof payReceiptSchema>

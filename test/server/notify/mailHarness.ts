@@ -4,7 +4,7 @@
  */
 import { staffRoutes } from '../../../common/staffApi.ts'
 import { startHarness, type Harness, type HarnessOptions } from '../payments/harness.ts'
-import { staffClient, type StaffClient } from '../staff/staffClient.ts'
+import { staffClient, type StaffAnswer, type StaffClient } from '../staff/staffClient.ts'
 import type { SmtpSink } from './smtpSink.ts'
 
 export function startMailHarness(sink: SmtpSink, options: HarnessOptions = {}): Promise<Harness> {
@@ -42,7 +42,7 @@ export async function signedInDesk(h: Harness, username: string): Promise<StaffC
 }
 
 /** Sends a pay link to the patron's preferred email from the desk: the staff API's answer. */
-export function emailPayLink(desk: StaffClient, patronId: string) {
+export function emailPayLink(desk: StaffClient, patronId: string): Promise<StaffAnswer> {
   return desk.call('POST', staffRoutes.createPayLink.path, {
     body: { patronId, send: 'email' },
   })

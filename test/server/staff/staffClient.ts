@@ -6,7 +6,7 @@ import {
   type SessionInfo,
 } from '../../../common/staffApi.ts'
 
-interface StaffAnswer {
+export interface StaffAnswer {
   status: number
   headers: Headers
   body: unknown

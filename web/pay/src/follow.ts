@@ -12,7 +12,7 @@
 import type { CheckoutStatus } from '../../../common/api.ts'
 import type { PayCheckoutState } from '../../../common/payApi.ts'
 
-export type FollowScreen =
+type FollowScreen =
   | { name: 'waiting' }
   | { name: 'receipt' }
   | { name: 'exceptionReceipt' }
@@ -63,7 +63,7 @@ function secondsUntil(until: number, now: number, timing: FollowTiming): number 
 }
 
 /** Until when a payment for this checkout can still be reported: its time with CashNet, plus grace. */
-export function latePaymentBound(state: PayCheckoutState, timing: FollowTiming): number {
+function latePaymentBound(state: PayCheckoutState, timing: FollowTiming): number {
   return Date.parse(state.expiresAt) + timing.latePostbackGraceMs
 }
 
