@@ -40,9 +40,9 @@ test('supervisor: payments, a payment with its timeline, exceptions; sign out', 
 
   await navLink(page, 'Payments').click()
   const table = page.getByRole('table', { name: /Payments/u })
-  // The demo's seeded payments (the kiosk specs may have added more before this one runs).
+  // The newest payments first: the kiosk and pay specs that ran before this one add enough to push
+  // the demo's seeded payments off the first page, so the seeded Priya Raman is found by search below.
   await expect(table).toContainText('María García')
-  await expect(table).toContainText('Priya Raman')
   await expectStaffScreen(page, testInfo, 'Payments', { curated: 'payments' })
 
   // Sorted by the service: amount, largest first, then smallest first.
