@@ -62,6 +62,11 @@ const lineRowSchema = z.object({
 })
 
 export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutRecord {
+  return checkoutWithLines(row, lineRows.map(lineFromRow))
+}
+
+/** A checkout row with lines already read: a change that returns the row keeps the lines it has. */
+export function checkoutWithLines(row: unknown, lines: CheckoutLineRecord[]): CheckoutRecord {
   const c = checkoutRowSchema.parse(row)
   return {
     id: c.id,
@@ -73,7 +78,7 @@ export function checkoutFromRow(row: unknown, lineRows: unknown[]): CheckoutReco
     currency: c.currency,
     amountCents: c.amount_cents,
     status: c.status,
-    lines: lineRows.map(lineFromRow),
+    lines,
     createdAt: c.created_at,
     expiresAt: c.expires_at,
     updatedAt: c.updated_at,

@@ -5,6 +5,7 @@
  */
 import { decideDecline, decidePaymentAcceptance } from '../../payments/rules/paymentAcceptance.ts'
 import type {
+  CheckoutRecord,
   NewPostback,
   NewRefusedRequest,
   PostbackAction,
@@ -16,7 +17,7 @@ import type {
 import { readCheckout, requireCheckout } from './checkouts.ts'
 import type { SqliteDb } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
-import { idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
+import { checkoutWithLines, idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
 
 function insertRawPostback(db: SqliteDb, postback: NewPostback): number {
   return db.insert(
@@ -50,14 +51,18 @@ function settle(db: SqliteDb, postbackId: number, settlement: PostbackSettlement
   if (changed !== 1) throw new Error(`Postback ${postbackId} is unknown or already settled.`)
 }
 
-/** Paid: the checkout's status, one outbox row per line and an event. */
+/**
+ * Paid: the checkout's status, one outbox row per line and an event; answers the paid checkout.
+ * `checkout` was read in this transaction, so it is current; the row comes back from the UPDATE.
+ */
 function payCheckout(
   db: SqliteDb,
-  input: { checkoutId: string; tx: string; postbackId: number; now: number },
-): void {
-  const checkout = requireCheckout(db, input.checkoutId)
-  db.run(
-    `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ? WHERE id = ?`,
+  checkout: CheckoutRecord,
+  input: { tx: string; postbackId: number; now: number },
+): CheckoutRecord {
+  const row = db.get(
+    `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ?
+     WHERE id = ? RETURNING *`,
     input.tx,
     input.now,
     input.now,
@@ -88,6 +93,7 @@ function payCheckout(
     from: checkout.status,
     amountCents: checkout.amountCents,
   })
+  return checkoutWithLines(row, checkout.lines)
 }
 
 /** Applies what the ingest decided for a stored postback; the caller holds the transaction. */
@@ -195,8 +201,8 @@ function apply(
       return { postbackId, kind: 'duplicate', checkout }
     case 'unmatched':
       return unmatched(checkout.id, tx, amountCents, decision.reason, decision.because)
-    case 'accept':
-      payCheckout(db, { checkoutId: checkout.id, tx, postbackId, now })
+    case 'accept': {
+      const paid = payCheckout(db, checkout, { tx, postbackId, now })
       settle(db, postbackId, {
         outcome: 'accepted',
         reason:
@@ -207,12 +213,8 @@ function apply(
         checkoutId: checkout.id,
         now,
       })
-      return {
-        postbackId,
-        kind: 'accepted',
-        checkout: requireCheckout(db, checkout.id),
-        previousStatus: checkout.status,
-      }
+      return { postbackId, kind: 'accepted', checkout: paid, previousStatus: checkout.status }
+    }
   }
 }
 
