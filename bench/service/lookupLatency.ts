@@ -4,7 +4,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { kioskPost, percentile, round, startBenchService } from './setup.ts'
+import { kioskPost, startBenchService } from './setup.ts'
+import { percentile, round } from './stats.ts'
 
 const almaLatencyMs = 300
 const rounds = 10

@@ -9,15 +9,8 @@
 import { performance } from 'node:perf_hooks'
 import { checkoutCreatedSchema, checkoutStateSchema, type CheckoutState } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import {
-  kioskPost,
-  lookupAnswer,
-  percentile,
-  postbackBody,
-  postbackUrl,
-  round,
-  startBenchService,
-} from './setup.ts'
+import { kioskPost, lookupAnswer, postbackBody, postbackUrl, startBenchService } from './setup.ts'
+import { percentile, round } from './stats.ts'
 
 const almaLatencyMs = 300
 const rounds = 8

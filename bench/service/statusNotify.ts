@@ -5,7 +5,8 @@
 import { performance } from 'node:perf_hooks'
 import { checkoutStateSchema } from '../../common/api.ts'
 import { sandboxCards } from '../../server/sandbox/alma/index.ts'
-import { percentile, postbackBody, postbackUrl, round, startIngestBench } from './setup.ts'
+import { postbackBody, postbackUrl, startIngestBench } from './setup.ts'
+import { percentile, round } from './stats.ts'
 
 const rounds = 30
 

@@ -11,15 +11,10 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import type { CheckoutCreated } from '../../common/api.ts'
 import { sandboxCards, startSandboxAlma } from '../../server/sandbox/alma/index.ts'
-import { sendPostbacks, type IngestResult } from './postbackIngest.ts'
-import {
-  kioskPost,
-  percentile,
-  postbackUrl,
-  round,
-  startBenchService,
-  startIngestBench,
-} from './setup.ts'
+import type { IngestResult } from './postbackClient.ts'
+import { sendPostbacks } from './postbackIngest.ts'
+import { kioskPost, postbackUrl, startBenchService, startIngestBench } from './setup.ts'
+import { percentile, round } from './stats.ts'
 
 const postbacks = 1000
 const concurrency = 8

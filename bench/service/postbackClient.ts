@@ -1,0 +1,82 @@
+/**
+ * The load generator for the postback-ingestion benchmarks, run in a worker thread. CashNet is not
+ * in the service's process: with the client on the service's event loop, its own HTTP work (fetch,
+ * sockets, parsing answers) was measured as if it were the service's. In a worker it has its own
+ * event loop and, on two cores, the other core.
+ */
+import { performance } from 'node:perf_hooks'
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { percentile, round } from './stats.ts'
+
+/** One postback to send: where, and the form body. */
+export interface PostbackJob {
+  url: string
+  body: string
+}
+
+export interface IngestResult {
+  postbacks: number
+  concurrency: number
+  failures: number
+  perSecond: number
+  p50Ms: number
+  p99Ms: number
+}
+
+interface ClientInput {
+  jobs: PostbackJob[]
+  concurrency: number
+}
+
+/** Sends the jobs, `concurrency` at a time, in order; answers throughput and latency. */
+async function send({ jobs, concurrency }: ClientInput): Promise<IngestResult> {
+  const latencies: number[] = []
+  let next = 0
+  let failures = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]
+        if (!job) break
+        const start = performance.now()
+        const response = await fetch(job.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: job.body,
+        })
+        await response.arrayBuffer()
+        latencies.push(performance.now() - start)
+        if (response.status !== 200) failures++
+      }
+    }),
+  )
+  const seconds = (performance.now() - started) / 1000
+  return {
+    postbacks: jobs.length,
+    concurrency,
+    failures,
+    perSecond: round(jobs.length / seconds),
+    p50Ms: round(percentile(latencies, 50), 2),
+    p99Ms: round(percentile(latencies, 99), 2),
+  }
+}
+
+/** Runs the jobs from a worker thread and answers its measurements. */
+export function sendFromWorker(jobs: PostbackJob[], concurrency: number): Promise<IngestResult> {
+  const input: ClientInput = { jobs, concurrency }
+  const worker = new Worker(new URL(import.meta.url), { workerData: input })
+  return new Promise((resolve, reject) => {
+    worker.once('message', (result: IngestResult) => {
+      resolve(result)
+    })
+    worker.once('error', reject)
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`the postback client exited with ${String(code)}`))
+    })
+  })
+}
+
+if (!isMainThread && parentPort) {
+  parentPort.postMessage(await send(workerData as ClientInput))
+}
