@@ -148,16 +148,23 @@ export function payRoutesPlugin(deps: PayRouteDeps) {
     const entryError = (reply: FastifyReply, kind: EntryMessageKind, status: number) =>
       reply.code(status).type('text/html; charset=utf-8').send(entryPage(kind))
 
+    /**
+     * The session cookie. Its Max-Age is the idle time and every API answer within the session
+     * sends it again (see `api`), so the browser's copy slides with use as the service's idle
+     * check does: a patron busy on the page keeps it, an idle one loses it on both sides.
+     */
+    const setSessionCookie = (reply: FastifyReply, cookieValue: string) =>
+      reply.setCookie(paySessionCookie, cookieValue, {
+        path: payPaths.pages,
+        httpOnly: true,
+        // Lax: the return from CashNet is a cross-site top-level navigation that must keep it.
+        sameSite: 'lax',
+        secure,
+        maxAge: Math.ceil(deps.idleMs / 1000),
+      })
+
     const startSession = (reply: FastifyReply, cookieValue: string) =>
-      reply
-        .setCookie(paySessionCookie, cookieValue, {
-          path: payPaths.pages,
-          httpOnly: true,
-          // Lax: the return from CashNet is a cross-site top-level navigation that must keep it.
-          sameSite: 'lax',
-          secure,
-          maxAge: Math.ceil(deps.idleMs / 1000),
-        })
+      setSessionCookie(reply, cookieValue)
         // On to the pages without the token in the address bar or the history.
         .redirect(`${payPaths.pages}/`, 303)
 
@@ -216,8 +223,10 @@ export function payRoutesPlugin(deps: PayRouteDeps) {
             const origin = request.headers.origin
             if (origin !== undefined && origin !== ownOrigin) return sendPayError(reply, 'csrf')
           }
-          const session = await deps.sessions.resolve(request.cookies[paySessionCookie])
-          if (!session) return sendPayError(reply, 'no_session')
+          const cookieValue = request.cookies[paySessionCookie]
+          const session = await deps.sessions.resolve(cookieValue)
+          if (!session || !cookieValue) return sendPayError(reply, 'no_session')
+          setSessionCookie(reply, cookieValue)
           if (method !== 'GET' && request.headers[payCsrfHeader] !== session.csrfToken) {
             return sendPayError(reply, 'csrf')
           }

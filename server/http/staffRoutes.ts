@@ -171,6 +171,11 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
       },
     )
 
+    /**
+     * The session cookie. Its Max-Age is the idle time and it is sent again with every answer to
+     * a signed-in request (see `route`), so the browser's copy slides with use just as the
+     * service's idle check does: a busy desk stays signed in, an idle one is forgotten by both.
+     */
     const setSession = (reply: FastifyReply, token: string) =>
       reply.setCookie(sessionCookie, token, {
         path: staffPathPrefix,
@@ -228,6 +233,8 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
         handler: async (request, reply) => {
           try {
             const signedIn = await guard(request, spec, { auth: deps.auth, allowedOrigins })
+            const token = request.cookies[sessionCookie]
+            if (signedIn && token) setSession(reply, token)
             return await handler(request, reply, signedIn)
           } catch (error) {
             return sendStaffError(reply, error)

@@ -27,19 +27,25 @@ export function parseSetCookie(header: string): {
 
 /**
  * A phone's browser as far as the pay pages care: one cookie jar (the pay session), requests
- * to the service on loopback, redirects not followed so each hop can be checked.
+ * to the service on loopback, redirects not followed so each hop can be checked. The cookie is
+ * forgotten once its Max-Age has passed on `now` (give it the harness's test clock).
  */
 export class PayBrowser {
   cookie: string | null = null
   csrfToken: string | null = null
+  /** When the cookie is forgotten (ms on `now`); null: at the end of the browser session. */
+  private cookieExpiresAt: number | null = null
 
   readonly baseUrl: string
+  private readonly now: () => number
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, options: { now?: () => number } = {}) {
     this.baseUrl = baseUrl
+    this.now = options.now ?? Date.now
   }
 
   async fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    if (this.cookieExpiresAt !== null && this.cookieExpiresAt <= this.now()) this.cookie = null
     const headers = new Headers(init.headers)
     if (this.cookie) headers.set('cookie', `pay_session=${this.cookie}`)
     const response = await fetch(new URL(path, this.baseUrl), {
@@ -49,7 +55,17 @@ export class PayBrowser {
     })
     for (const header of response.headers.getSetCookie()) {
       const cookie = parseSetCookie(header)
-      if (cookie.name === 'pay_session') this.cookie = cookie.value || null
+      if (cookie.name !== 'pay_session') continue
+      const maxAge = cookie.attrs.get('max-age')
+      const expires = cookie.attrs.get('expires')
+      this.cookieExpiresAt =
+        maxAge !== undefined
+          ? this.now() + Number(maxAge) * 1000
+          : expires !== undefined
+            ? Date.parse(expires)
+            : null
+      const expired = this.cookieExpiresAt !== null && this.cookieExpiresAt <= this.now()
+      this.cookie = cookie.value && !expired ? cookie.value : null
     }
     return response
   }

@@ -283,6 +283,40 @@ describe('pay pages: entries, session and API', () => {
     }
   })
 
+  it('keeps a busy session: idle time counts from the last request, in the browser too', async () => {
+    // A phone that honours Max-Age on the test clock.
+    const browser = new PayBrowser(h.baseUrl, { now: () => h.clock.now() })
+    expect((await browser.enter((await linkFor(sandboxCards.oneFee)).path)).status).toBe(303)
+    let advanced = 0
+    const advance = (ms: number) => {
+      h.clock.advance(ms)
+      advanced += ms
+    }
+    try {
+      // Used every 20 minutes for an hour: more than the 30-minute idle time since it started.
+      for (let step = 0; step < 3; step++) {
+        advance(20 * 60_000)
+        const answer = await browser.json(payApiPaths.session)
+        expect(answer.status).toBe(200)
+        const cookie = parseSetCookie(answer.headers.getSetCookie()[0] ?? '')
+        expect(cookie.name).toBe('pay_session')
+        expect(cookie.attrs.get('max-age')).toBe('1800')
+        expect(cookie.attrs.get('samesite')).toBe('Lax')
+        expect(cookie.attrs.has('httponly')).toBe(true)
+      }
+      // Then left alone past the idle time: gone in the browser and on the service.
+      const cookie = browser.cookie ?? ''
+      advance(30 * 60_000)
+      expect(await errorCode(await browser.json(payApiPaths.session))).toBe('no_session')
+      const replayed = await new PayBrowser(h.baseUrl).fetch(payApiPaths.session, {
+        headers: { cookie: `pay_session=${cookie}` },
+      })
+      expect(replayed.status).toBe(401)
+    } finally {
+      h.clock.advance(-advanced)
+    }
+  })
+
   it('stores a session in the service’s database under the cookie’s hash only, until it idles out', async () => {
     const browser = await enterByLink(sandboxCards.oneFee)
     await browser.json(payApiPaths.fees)

@@ -212,8 +212,14 @@ describe('server/http staff API (the assembled service, real HTTP, real SQLite)'
     it('ends a session on sign-out and after the idle time', async () => {
       const client = staffClient(h.baseUrl)
       await client.signIn('desk1', password)
+      const signedOutCookie = client.cookie ?? ''
       expect((await client.call('DELETE', staffRoutes.signOut.path)).status).toBe(204)
-      expect((await client.call('GET', staffRoutes.session.path)).status).toBe(401)
+      expect(client.cookie).toBeNull()
+      // Ended on the service too, not only forgotten by the browser.
+      const replayed = await client.call('GET', staffRoutes.session.path, {
+        headers: { cookie: signedOutCookie },
+      })
+      expect(replayed.status).toBe(401)
 
       const idle = staffClient(h.baseUrl)
       await idle.signIn('desk1', password)
@@ -224,6 +230,37 @@ describe('server/http staff API (the assembled service, real HTTP, real SQLite)'
         expect(errorCode(answer)).toBe('unauthorized')
       } finally {
         h.clock.advance(-31 * 60_000)
+      }
+    })
+
+    it('keeps a busy session: idle time counts from the last request, in the browser too', async () => {
+      // A browser that honours Max-Age on the test clock.
+      const busy = staffClient(h.baseUrl, { now: () => h.clock.now() })
+      await busy.signIn('desk1', password)
+      let advanced = 0
+      const advance = (ms: number) => {
+        h.clock.advance(ms)
+        advanced += ms
+      }
+      try {
+        // Used every 20 minutes for an hour: more than the 30-minute idle time since sign-in.
+        for (let step = 0; step < 3; step++) {
+          advance(20 * 60_000)
+          const answer = await busy.call('GET', staffRoutes.payments.path)
+          expect(answer.status).toBe(200)
+          const cookie = answer.headers.getSetCookie().find((c) => c.startsWith('staff_session='))
+          expect(cookie).toContain('Max-Age=1800')
+          expect(cookie).toContain('HttpOnly')
+          expect(cookie).toContain('SameSite=Strict')
+        }
+        // Then left alone past the idle time: gone in the browser and on the service.
+        const cookie = busy.cookie ?? ''
+        advance(31 * 60_000)
+        expect((await busy.call('GET', staffRoutes.session.path)).status).toBe(401)
+        const replayed = await busy.call('GET', staffRoutes.session.path, { headers: { cookie } })
+        expect(replayed.status).toBe(401)
+      } finally {
+        h.clock.advance(-advanced)
       }
     })
 
