@@ -54,7 +54,11 @@ const entryStatus: Record<PayEntryError['kind'], number> = {
   gone: 410,
   primo_refused: 401,
   primo_unavailable: 503,
+  primo_keys_unavailable: 503,
 }
+
+/** Seconds a patron is asked to wait when Primo's keys are unavailable: the key set's refetch cooldown. */
+const primoKeysRetryAfterSeconds = 30
 
 const securityHeaders = {
   'content-security-policy': payContentSecurityPolicy,
@@ -171,6 +175,9 @@ export function payRoutesPlugin(deps: PayRouteDeps) {
     const onEntryError = (reply: FastifyReply, request: FastifyRequest, error: unknown) => {
       if (error instanceof PayEntryError) {
         request.log.info({ entry: error.kind, cause: kindOf(error.cause) }, 'pay entry refused')
+        if (error.kind === 'primo_keys_unavailable') {
+          void reply.header('retry-after', String(primoKeysRetryAfterSeconds))
+        }
         return entryError(reply, error.kind, entryStatus[error.kind])
       }
       throw error

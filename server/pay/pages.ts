@@ -1,7 +1,8 @@
 /**
  * The pay pages' own HTML, for what happens before the page's script can run: a link that is
- * unknown (404), expired or cancelled (410), a Primo sign-in that cannot be trusted (401), Primo
- * payments not set up (503), and the built pages missing. Each says what to do in English and
+ * unknown (404), expired or cancelled (410), a Primo sign-in that cannot be trusted (401), one that
+ * cannot be checked now because Ex Libris's keys are out of reach (503), Primo payments not set up
+ * (503), and the built pages missing. Each says what to do in English and
  * Spanish, and works at 360 CSS pixels. The one inline style is allowed by its hash in the CSP.
  */
 import { createHash } from 'node:crypto'
@@ -58,6 +59,16 @@ const entryMessages = {
     es: {
       title: 'Vuelva a iniciar sesión en Primo',
       body: 'No pudimos confirmar su inicio de sesión en la biblioteca. Vuelva a la búsqueda de la biblioteca, inicie sesión de nuevo y elija «Pagar multas» otra vez.',
+    },
+  },
+  primo_keys_unavailable: {
+    en: {
+      title: 'Please try again shortly',
+      body: 'We cannot confirm your library sign-in at the moment. Wait a minute, then go back to the library search and choose "Pay fines" again.',
+    },
+    es: {
+      title: 'Inténtelo de nuevo en unos momentos',
+      body: 'En este momento no podemos confirmar su inicio de sesión en la biblioteca. Espere un minuto, vuelva a la búsqueda de la biblioteca y elija «Pagar multas» otra vez.',
     },
   },
   primo_unavailable: {

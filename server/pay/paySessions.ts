@@ -20,7 +20,7 @@ import { PaymentError } from '../payments/errors.ts'
 import { patronHolder, type PaymentHolder } from '../payments/holder.ts'
 import type { PaySession, PaySessionStore } from '../store/paySessions.ts'
 import { PayLinkError, type PayLinks } from './payLinks.ts'
-import type { PrimoPatron } from './primoToken.ts'
+import { PrimoTokenError, type PrimoPatron } from './primoToken.ts'
 import { sha256Hex } from '../ops/sha256.ts'
 
 /** Verifies a Primo VE JWT; rejects (a `PrimoTokenError` with a `kind`) for any bad token. */
@@ -28,8 +28,13 @@ export type VerifyPrimoToken = (jwt: string) => Promise<PrimoPatron>
 
 export class PayEntryError extends Error {
   override readonly name = 'PayEntryError'
-  /** `not_found`: unknown link; `gone`: expired or revoked; `primo_refused`: a bad Primo token. */
-  readonly kind: 'not_found' | 'gone' | 'primo_refused' | 'primo_unavailable'
+  /**
+   * `not_found`: unknown link; `gone`: expired or revoked; `primo_refused`: a bad Primo token;
+   * `primo_unavailable`: Primo entry not set up here; `primo_keys_unavailable`: the token cannot be
+   * checked now because Ex Libris's key set could not be fetched (the token may well be good).
+   */
+  readonly kind:
+    'not_found' | 'gone' | 'primo_refused' | 'primo_unavailable' | 'primo_keys_unavailable'
 
   constructor(kind: PayEntryError['kind'], message: string, options?: ErrorOptions) {
     super(message, options)
@@ -126,6 +131,13 @@ export function createPaySessions(deps: PaySessionsDeps) {
       try {
         patron = await deps.verifyPrimoToken(jwt)
       } catch (error) {
+        if (error instanceof PrimoTokenError && error.kind === 'keys_unavailable') {
+          throw new PayEntryError(
+            'primo_keys_unavailable',
+            'The Primo sign-in cannot be checked right now.',
+            { cause: error },
+          )
+        }
         throw new PayEntryError('primo_refused', 'The Primo sign-in could not be checked.', {
           cause: error,
         })

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { DatabaseSync } from 'node:sqlite'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,6 +18,7 @@ import {
 import { loggerOptions } from '../../../server/ops/logger.ts'
 import type { PrimoPatron } from '../../../server/pay/primoToken.ts'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
+import { createInstitutionSigner } from '../../../server/sandbox/primo/token.ts'
 import { drainOutbox, payOnSandbox, startHarness, type Harness } from '../payments/harness.ts'
 import { PayBrowser, pagesPath, parseSetCookie, payLinkFor } from './payBrowser.ts'
 
@@ -417,5 +420,57 @@ describe('pay pages behind https, without Primo, with a tight rate limit', () =>
     const limited = await browser.json(payApiPaths.session)
     expect(limited.status).toBe(429)
     expect(await errorCode(limited)).toBe('rate_limited')
+  })
+})
+
+describe('pay pages while Ex Libris’s Primo key set cannot be fetched', () => {
+  let h: Harness
+  let keyService: Server
+  let keyFetches = 0
+  beforeAll(async () => {
+    // Ex Libris's key service, down.
+    keyService = createServer((_request, response) => {
+      keyFetches += 1
+      response.writeHead(503, { 'content-type': 'text/html' }).end('<html>maintenance</html>')
+    })
+    await new Promise<void>((resolve) => keyService.listen(0, '127.0.0.1', resolve))
+    const { port } = keyService.address() as AddressInfo
+    h = await startHarness({
+      env: {
+        PRIMO_JWKS_URL: `http://127.0.0.1:${port}/auth/01CALS_TEST/jwks.json`,
+        PRIMO_INSTITUTION_CODE: '01CALS_TEST',
+      },
+    })
+  })
+  afterAll(async () => {
+    await h.close()
+    await new Promise((resolve) => keyService.close(resolve))
+  })
+
+  it('answers a good token 503 "try again shortly", in English and Spanish, never "sign in again"', async () => {
+    const signer = await createInstitutionSigner(h.institution)
+    const jwt = await signer.sign(
+      {
+        primaryId: h.sandboxAlma.primaryIdForCard(sandboxCards.oneFee),
+        displayName: 'Test Patron',
+        userGroup: 'UNDRGRD',
+      },
+      Date.now(),
+    )
+    const before = h.sandboxAlma.requests().length
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const browser = new PayBrowser(h.baseUrl)
+      const response = await browser.fetch(`${payPaths.primo}?jwt=${encodeURIComponent(jwt)}`)
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('30')
+      expect(response.headers.get('content-type')).toMatch(/text\/html/)
+      const page = await response.text()
+      expect(page).toContain('Please try again shortly')
+      expect(page).toContain('Inténtelo de nuevo en unos momentos')
+      expect(page).not.toContain('sign in to Primo again')
+      expect(browser.cookie).toBeNull()
+    }
+    expect(keyFetches).toBeGreaterThan(0)
+    expect(h.sandboxAlma.requests().length).toBe(before)
   })
 })
