@@ -31,6 +31,7 @@ import {
   updateAccountRequestSchema,
   type StaffRole,
 } from '../../common/staffApi.ts'
+import { sha256Hex } from '../ops/sha256.ts'
 import { resolveSourceIp, createIpAllowlist } from '../payments/postback/verify.ts'
 import type { ReconciliationService } from '../reconciliation/service.ts'
 import type { Accounts } from '../staff/accounts.ts'
@@ -333,12 +334,29 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
       }
       return deps.today(query.institution ? [query.institution] : scope)
     })
-    route('payments', async (request, _reply, signedIn) =>
-      deps.payments.list(
-        own(need(signedIn)),
-        parseOr400(paymentsQuerySchema, request.query, 'query'),
-      ),
-    )
+    route('payments', async (request, _reply, signedIn) => {
+      const query = parseOr400(paymentsQuerySchema, request.query, 'query')
+      const staff = need(signedIn)
+      const page = await deps.payments.list(own(staff), query)
+      if (query.q !== undefined) {
+        // A search names a payment or a patron: audited with what it found. What was typed is kept
+        // only as its SHA-256 — it may be an Alma user id, or by mistake anything else — so a
+        // suspected search can be confirmed by hashing the value, and the log holds no patron data.
+        await audit(
+          staff,
+          'payments_searched',
+          null,
+          {
+            qSha256: sha256Hex(query.q),
+            results: page.payments.length,
+            checkoutIds: page.payments.map((payment) => payment.checkoutId),
+            ...(query.cursor ? { cursor: true } : {}),
+          },
+          query.institution ?? null,
+        )
+      }
+      return page
+    })
     route('payment', async (request, _reply, signedIn) => {
       const { checkoutId } = parseOr400(checkoutParams, request.params, 'checkoutId')
       const staff = need(signedIn)
@@ -357,7 +375,12 @@ export function staffRoutesPlugin(deps: StaffRouteDeps) {
     route('exceptionFees', async (request, _reply, signedIn) => {
       const { id } = parseOr400(idParams, request.params, 'id')
       const { patronId } = parseOr400(feesQuery, request.query, 'query')
-      return deps.exceptions.fees(own(need(signedIn)), id, patronId)
+      const staff = need(signedIn)
+      return deps.exceptions.fees(
+        { username: staff.account.username, institutions: own(staff) },
+        id,
+        patronId,
+      )
     })
     route('resolveException', async (request, _reply, signedIn) => {
       const { id } = parseOr400(idParams, request.params, 'id')

@@ -161,12 +161,25 @@ export function createExceptionsService(deps: ExceptionsServiceDeps) {
     }
   }
 
-  async function fees(own: readonly string[], id: number, patronId?: string): Promise<PatronFees> {
-    const { exception, checkout } = await ownException(own, id)
+  /** A patron's active fees from Alma, to apply an exception's money to one; the read is audited. */
+  async function fees(
+    actor: { username: string; institutions: readonly string[] },
+    id: number,
+    patronId?: string,
+  ): Promise<PatronFees> {
+    const { exception, checkout } = await ownException(actor.institutions, id)
     const { user, fees: active } = await patronWithFees(
       exception.institution,
       patronOf(checkout, patronId),
     )
+    await deps.staffStore.appendAudit({
+      at: clock.now(),
+      actor: actor.username,
+      institution: exception.institution,
+      action: 'exception_fees_viewed',
+      target: `patron:${user.primaryId}`,
+      detail: { exceptionId: exception.id, fees: active.length },
+    })
     return {
       patron: { primaryId: user.primaryId, name: staffName(user) },
       fees: active.map((fee) => ({

@@ -364,6 +364,28 @@ describe('server/http staff API (the assembled service, real HTTP, real SQLite)'
       expect(payment?.patron.name).toBeTruthy()
       expect(payment?.lines.map((line) => line.almaStatus)).toEqual(['posted', 'posted', 'posted'])
       expect(payment?.lines.reduce((sum, line) => sum + line.amountCents, 0)).toBe(paid.amountCents)
+
+      // Each search is audited: who, what it found, and what was typed only as its SHA-256.
+      const searches = (await h.service.staffStore.listAudit({ actor: 'desk1' })).filter(
+        (entry) => entry.action === 'payments_searched',
+      )
+      expect(searches.map((entry) => entry.detail)).toEqual(
+        [paid.tx, paid.primaryId, paid.checkoutId, paid.tx].map((q) => ({
+          qSha256: sha256Hex(q),
+          results: 1,
+          checkoutIds: [paid.checkoutId],
+        })),
+      )
+      expect(searches.every((entry) => entry.institution === null)).toBe(true)
+      const logged = JSON.stringify(searches)
+      expect(logged).not.toContain(paid.primaryId)
+      expect(logged).not.toContain(payment?.patron.name ?? 'no name')
+      // A list without a search is not a search.
+      await clients.desk.call('GET', `${staffRoutes.payments.path}?status=posted`)
+      const after = (await h.service.staffStore.listAudit({ actor: 'desk1' })).filter(
+        (entry) => entry.action === 'payments_searched',
+      )
+      expect(after).toHaveLength(searches.length)
     })
 
     it('filters by status, channel and day, and pages without repeating a payment', async () => {
@@ -517,6 +539,15 @@ describe('server/http staff API (the assembled service, real HTTP, real SQLite)'
       expect(unknown.status).toBe(404)
       const theirs = await clients.otherCampus.call('GET', `${path}?patronId=${primaryId}`)
       expect(theirs.status).toBe(404)
+
+      // Reading a patron's fees from Alma is audited, whose and for which exception; never a name.
+      const viewed = await h.service.staffStore.listAudit({ target: `patron:${primaryId}` })
+      expect(
+        viewed
+          .filter((entry) => entry.action === 'exception_fees_viewed')
+          .map((entry) => [entry.actor, entry.institution, entry.detail]),
+      ).toEqual([['supervisor1', h.institution, { exceptionId, fees: 1 }]])
+      expect(JSON.stringify(viewed)).not.toContain(fees.patron.name)
     })
 
     it('applies the money to a chosen fee exactly once with the CashNet tx, idempotently and audited', async () => {
