@@ -28,13 +28,14 @@ export const redactPaths = [
 ]
 
 /**
- * Strips what in a URL is a credential: a postback secret (`/cashnet/postback/<secret>`), a pay
- * link's token (`/pay/l/<token>`), and the `jwt`, `code`, `state` and `token` query parameters
- * (Primo's token, the identity provider's code).
+ * Strips what in a URL is a credential or names a patron: a postback secret
+ * (`/cashnet/postback/<secret>`), a pay link's token (`/pay/l/<token>`), the `jwt`, `code`, `state`
+ * and `token` query parameters (Primo's token, the identity provider's code), and the staff API's
+ * `patronId` and `q` (an Alma user id or barcode, or a payment search that may be one).
  */
 export function redactUrl(url: string): string {
   return url
     .replace(/(\/cashnet\/postback\/)[^/?#]+/i, '$1[secret]')
     .replace(/(\/pay\/l\/)[^/?#]+/i, '$1[token]')
-    .replace(/([?&](?:jwt|code|state|token)=)[^&#]*/gi, '$1[redacted]')
+    .replace(/([?&](?:jwt|code|state|token|patronId|q)=)[^&#]*/gi, '$1[redacted]')
 }

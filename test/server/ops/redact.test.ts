@@ -25,4 +25,21 @@ describe('server/ops log hygiene', () => {
   ])('strips the credential from %s', (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted)
   })
+
+  it.each([
+    ['/staff/api/pay-links?patronId=A00012345', '/staff/api/pay-links?patronId=[redacted]'],
+    [
+      '/staff/api/exceptions/7/fees?patronId=jdoe%40sjsu.edu&x=1',
+      '/staff/api/exceptions/7/fees?patronId=[redacted]&x=1',
+    ],
+    [
+      '/staff/api/payments?status=posted&q=A00012345&limit=50',
+      '/staff/api/payments?status=posted&q=[redacted]&limit=50',
+    ],
+    ['/staff/api/payments?q=A00012345#top', '/staff/api/payments?q=[redacted]#top'],
+    // Only those parameters: a name that merely ends in q or patronId is kept.
+    ['/staff/api/payments?seq=2&mypatronId=3', '/staff/api/payments?seq=2&mypatronId=3'],
+  ])('strips the Alma user id from %s', (url, redacted) => {
+    expect(redactUrl(url)).toBe(redacted)
+  })
 })

@@ -386,7 +386,18 @@ describe('pay pages: entries, session and API', () => {
     const token = link.path.split('/').at(-1) ?? ''
     await new PayBrowser(h.baseUrl).fetch(link.path)
     await new PayBrowser(h.baseUrl).fetch(`${payPaths.primo}?jwt=secret-looking.jwt.value`)
+    // Staff API addresses that name a patron (refused here, no session, but logged all the same).
+    const primaryId = h.sandboxAlma.primaryIdForCard(sandboxCards.oneFee)
+    for (const path of [
+      `/staff/api/pay-links?patronId=${primaryId}`,
+      `/staff/api/payments?status=posted&q=${primaryId}`,
+      `/staff/api/exceptions/1/fees?patronId=${primaryId}`,
+    ]) {
+      expect((await fetch(new URL(path, h.baseUrl))).status).toBe(401)
+    }
     const text = logged.join('')
+    expect(text).toContain('/staff/api/pay-links?patronId=[redacted]')
+    expect(text).toContain('/staff/api/payments?status=posted&q=[redacted]')
     expect(text).toContain('/pay/l/[token]')
     expect(text).not.toContain(token)
     expect(text).not.toContain('secret-looking')
