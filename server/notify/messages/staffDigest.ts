@@ -1,6 +1,6 @@
 /** To the circulation inbox: the day's posted payments in one message (STAFF_NOTIFY=digest). */
 import type { CheckoutRecord } from '../../store/repository.ts'
-import { dateTime, money } from '../format.ts'
+import { dateTime, money, whereDescribed } from '../format.ts'
 import { document, paragraph, table } from '../html.ts'
 import type { RenderedMail } from './rendered.ts'
 import { patronOf } from './staffPayment.ts'
@@ -31,20 +31,27 @@ export function staffDigestMail(
       .join('; '),
     checkout.cashnetTx ?? '',
     checkout.channel,
+    whereDescribed(checkout.channel, context.libraryName),
     money(checkout.amountCents, checkout.currency),
   ])
   const text = [
     summary,
     '',
     ...rows.map(
-      ([at, patron, fees, tx, channel, amount]) =>
-        `- ${at ?? ''} ${patron ?? ''}: ${amount ?? ''} (CashNet ${tx ?? ''}, ${channel ?? ''})\n  ${fees ?? ''}`,
+      ([at, patron, fees, tx, channel, where, amount]) =>
+        `- ${at ?? ''} ${patron ?? ''}: ${amount ?? ''} (CashNet ${tx ?? ''}, ${channel ?? ''})\n  Where: ${where ?? ''}\n  ${fees ?? ''}`,
     ),
   ].join('\n')
   const html = document('en', title, [
     paragraph(summary),
     ...(rows.length > 0
-      ? [table('Payments', ['Posted', 'Patron', 'Fees', 'CashNet', 'Channel', 'Amount'], rows)]
+      ? [
+          table(
+            'Payments',
+            ['Posted', 'Patron', 'Fees', 'CashNet', 'Channel', 'Where', 'Amount'],
+            rows,
+          ),
+        ]
       : []),
   ])
   return {

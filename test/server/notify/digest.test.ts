@@ -71,6 +71,8 @@ describe('server/notify: the daily digest', () => {
     for (const part of [digest?.parsed.text ?? '', String(digest?.parsed.html)]) {
       expect(part).toContain('James Chen (jchen02)')
       expect(part).toContain(`kiosk:${kioskId}`)
+      // Where it was paid, as the per-payment message says it.
+      expect(part).toContain(`Kiosk ${kioskId}, `)
       expect(part).toContain('$3.00')
     }
 

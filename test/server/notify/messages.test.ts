@@ -1,11 +1,46 @@
 import { describe, expect, it } from 'vitest'
+import { escapeHtml } from '../../../common/html.ts'
 import { withoutCardData } from '../../../server/notify/cardData.ts'
 import { latestDigestAt, localDay, previousDigestAt } from '../../../server/notify/digestTime.ts'
+import { staffDigestMail } from '../../../server/notify/messages/staffDigest.ts'
 import { staffPaymentMail } from '../../../server/notify/messages/staffPayment.ts'
 import type { CheckoutRecord } from '../../../server/store/repository.ts'
 
 const local = (y: number, m: number, d: number, h: number, min: number) =>
   new Date(y, m - 1, d, h, min).getTime()
+
+const sampleCheckout: CheckoutRecord = {
+  id: 'c1',
+  institution: 'I',
+  kioskId: 'k',
+  channel: 'desk:jdoe',
+  primaryId: 'p1',
+  patronName: '<img src=x onerror=alert(1)>',
+  currency: 'USD',
+  amountCents: 500,
+  status: 'posted',
+  lines: [
+    {
+      lineNo: 1,
+      feeId: 'f',
+      feeType: 'OVERDUEFINE',
+      description: 'Overdue fine',
+      title: '<b>Title</b>',
+      feeCreatedAt: '2024-01-01T00:00:00Z',
+      amountCents: 500,
+      itemCode: 'LIB',
+    },
+  ],
+  createdAt: 0,
+  expiresAt: 0,
+  updatedAt: 0,
+  paidAt: 0,
+  postedAt: 0,
+  cashnetTx: '123',
+  message: null,
+  remainingBalanceCents: 0,
+  feeBalances: null,
+}
 
 describe('server/notify: the parts of a message', () => {
   it('puts the digest at the local time of day, the day before when it is not yet time', () => {
@@ -28,38 +63,7 @@ describe('server/notify: the parts of a message', () => {
   })
 
   it('escapes what a patron name or fee title could smuggle into the HTML part', () => {
-    const checkout: CheckoutRecord = {
-      id: 'c1',
-      institution: 'I',
-      kioskId: 'k',
-      channel: 'desk:jdoe',
-      primaryId: 'p1',
-      patronName: '<img src=x onerror=alert(1)>',
-      currency: 'USD',
-      amountCents: 500,
-      status: 'posted',
-      lines: [
-        {
-          lineNo: 1,
-          feeId: 'f',
-          feeType: 'OVERDUEFINE',
-          description: 'Overdue fine',
-          title: '<b>Title</b>',
-          feeCreatedAt: '2024-01-01T00:00:00Z',
-          amountCents: 500,
-          itemCode: 'LIB',
-        },
-      ],
-      createdAt: 0,
-      expiresAt: 0,
-      updatedAt: 0,
-      paidAt: 0,
-      postedAt: 0,
-      cashnetTx: '123',
-      message: null,
-      remainingBalanceCents: 0,
-      feeBalances: null,
-    }
+    const checkout = sampleCheckout
     const mail = staffPaymentMail(checkout, {
       libraryName: 'Library',
       consoleUrl: 'https://x.example/staff/payments/c1',
@@ -68,5 +72,31 @@ describe('server/notify: the parts of a message', () => {
     expect(mail.html).not.toContain('<b>')
     expect(mail.html).toContain('&lt;img src=x onerror=alert(1)&gt;')
     expect(mail.text).toContain('Circulation desk (jdoe), Library')
+  })
+
+  it('says in the digest where each payment was made, as the per-payment message does', () => {
+    const checkouts = (['kiosk:lobby-1', 'desk:jdoe', 'link', 'primo'] as const).map(
+      (channel, index): CheckoutRecord => ({
+        ...sampleCheckout,
+        id: `c${String(index)}`,
+        channel,
+        kioskId: channel.startsWith('kiosk:') ? 'lobby-1' : '',
+      }),
+    )
+    const mail = staffDigestMail(checkouts, {
+      libraryName: 'King Library',
+      fromMs: 0,
+      toMs: 86_400_000,
+    })
+    for (const where of [
+      'Kiosk lobby-1, King Library',
+      'Circulation desk (jdoe), King Library',
+      "Pay link, on the patron's own device (King Library)",
+      'Primo "Pay fines" link (King Library)',
+    ]) {
+      expect(mail.text).toContain(where)
+      expect(mail.html).toContain(escapeHtml(where))
+    }
+    expect(mail.html).toMatch(/<th scope="col"[^>]*>Where<\/th>/)
   })
 })
