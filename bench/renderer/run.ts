@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib'
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import { build } from 'vite'
 import { z } from 'zod'
+import { attractPaintedMark as attractMark } from '../../common/startupPaint.ts'
 import { startDemoService } from '../../server/demoService.ts'
 import { startStaticPageServer } from './staticPage.ts'
 
@@ -28,8 +29,6 @@ const repoRoot = fileURLToPath(new URL('../../', import.meta.url))
 const outDir = join(repoRoot, 'out/renderer')
 const assetsDir = join(outDir, 'assets')
 const paintRuns = 15
-/** Set by the renderer in the task after the first frame that shows the attract screen. */
-const attractMark = 'kiosk:attract-painted'
 /**
  * Sessions before the baseline: V8 compiles and optimises the UI's code paths over the first
  * patrons (measured here: most of the early growth is JIT code), which is not a leak.

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { _electron, expect, test, type ElectronApplication, type Page } from '@playwright/test'
+import { attractPaintedMark } from '../../../common/startupPaint.ts'
 import { checkoutPartition } from '../../../main/windowOptions.ts'
 import { z } from 'zod'
 import { findElectronBinary } from '../../../scripts/electronBinary.ts'
@@ -103,7 +104,8 @@ test.describe('Electron kiosk (demo mode)', () => {
     expect(window.url()).toBe('app://kiosk/index.html')
     // Painted, not only in the DOM: the renderer's mark is set after the frame that showed it.
     await window.waitForFunction(
-      () => performance.getEntriesByName('kiosk:attract-painted').length > 0,
+      (mark) => performance.getEntriesByName(mark).length > 0,
+      attractPaintedMark,
     )
 
     const page = await window.evaluate(async () => {
