@@ -3,7 +3,12 @@ import { resolve } from 'node:path'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import type { Plugin } from 'vite'
-import { kioskCspMeta, rendererOutDir, rendererRoot } from './renderer/vite.config.ts'
+import {
+  kioskCspMeta,
+  kioskFirstPaint,
+  rendererOutDir,
+  rendererRoot,
+} from './renderer/vite.config.ts'
 
 /** The package a bundled module came from, e.g. ".../node_modules/@scope/name/x.js" → "@scope/name". */
 function packageOf(moduleId: string): { name: string; dir: string } | null {
@@ -80,7 +85,7 @@ export default defineConfig({
   renderer: {
     root: rendererRoot,
     base: './',
-    plugins: [react(), kioskCspMeta('electron')],
+    plugins: [react(), kioskCspMeta('electron'), kioskFirstPaint()],
     build: {
       outDir: rendererOutDir,
       emptyOutDir: true,

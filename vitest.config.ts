@@ -14,7 +14,11 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/{architecture,common,server,main,preload,scripts,web}/**/*.test.ts'],
+          include: [
+            'test/{architecture,common,server,main,preload,scripts,web}/**/*.test.ts',
+            // Renderer tests that need Node rather than a DOM (its production build).
+            'test/renderer/**/*.node.test.ts',
+          ],
           // electron-store imports `electron`: inlined, it gets the shared fake instead of the binary.
           server: { deps: { inline: ['electron-store'] } },
         },
@@ -26,6 +30,7 @@ export default defineConfig({
           name: 'dom',
           environment: 'jsdom',
           include: ['test/renderer/**/*.test.{ts,tsx}'],
+          exclude: ['test/renderer/**/*.node.test.ts'],
           setupFiles: ['test/renderer/setup.ts'],
         },
       },

@@ -8,7 +8,8 @@ import { resolveKioskHost } from './host/kioskHost.ts'
 import { createI18n, preloadLanguages } from './i18n/i18n.ts'
 import { whenIdle } from './lazy/deferredModule.ts'
 import { patronScreens } from './screens/ScreenRouter.tsx'
-import { createSettingsCache, localStorageOf } from './state/settingsCache.ts'
+import { createSettingsCache } from './state/settingsCache.ts'
+import { localStorageOf } from './state/settingsStorage.ts'
 import { createKioskStore } from './state/store.ts'
 import './styles.css'
 
@@ -21,6 +22,10 @@ const store = createKioskStore({
   host,
   // The attract screen paints from the last known settings while fresh ones load.
   settingsCache: createSettingsCache(localStorageOf(window)),
+  // The build prerendered the attract screen into #root (renderer/vite.config.ts) and the
+  // first-paint script has shown it: the app draws the same screen over it (createRoot replaces
+  // #root's content in one commit) and keeps it while the first settings load.
+  prepainted: root.firstElementChild !== null,
 })
 const i18n = createI18n()
 void store.getState().loadSettings()

@@ -1,10 +1,12 @@
 import { useEffect } from 'react'
 import type { CardReaderSettings } from '../../../common/api.ts'
 import { createCardReader, shouldSwallowKey, type CardReader } from '../../../common/cardReader.ts'
+import { replayEarlyKeys, takeEarlyKeys } from '../startup/earlyKeys.ts'
 
 /**
  * Listens for keyboard-wedge card swipes on the whole window while `enabled`. Only the id the
- * parser extracts leaves this hook; keys are never stored or logged.
+ * parser extracts leaves this hook; keys are never stored or logged. The first time it listens it
+ * first replays the keys typed while the kiosk was starting (`startup/earlyKeys.ts`), once.
  */
 export function useCardReader(
   enabled: boolean,
@@ -47,6 +49,19 @@ export function useCardReader(
     }
 
     window.addEventListener('keydown', onKeyDown, true)
+
+    // A swipe while the kiosk was starting: read it now, or carry on an unfinished one.
+    const early = takeEarlyKeys(window)
+    const last = early.at(-1)
+    if (last) {
+      lastStamp = last.timeStamp
+      lastPerf = performance.now()
+      // Recorded event timestamps: in Chromium, the clock performance.now() reads.
+      const id = replayEarlyKeys(reader, early, performance.now())
+      if (id !== null) onRead(id)
+      else if (reader.busy) flushTimer = setTimeout(flush, settings.maxKeyGapMs + 25)
+    }
+
     return () => {
       window.removeEventListener('keydown', onKeyDown, true)
       clearTimeout(flushTimer)

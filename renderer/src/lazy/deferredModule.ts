@@ -43,7 +43,8 @@ export function deferredModule<T>(importer: () => Promise<T>): DeferredModule<T>
     },
     peek,
     use() {
-      return useSyncExternalStore(subscribe, peek)
+      // The third argument serves the build's prerender (react-dom/server), which has no store.
+      return useSyncExternalStore(subscribe, peek, peek)
     },
   }
 }

@@ -1,11 +1,9 @@
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
+import { attractPaintedMark } from '../../../common/startupPaint.ts'
 import { Button } from '../components/Button.tsx'
 import { Screen } from '../components/Screen.tsx'
 import { useKiosk, useKioskActions } from '../state/StoreContext.tsx'
-
-/** Name of the performance mark set once the attract screen has painted (read by the bench). */
-const attractPaintedMark = 'kiosk:attract-painted'
 
 export function AttractScreen() {
   const { t } = useTranslation()
@@ -13,6 +11,7 @@ export function AttractScreen() {
   const { startManualEntry } = useKioskActions()
 
   useEffect(() => {
+    // Where the first-paint script painted the prerendered screen it has set the mark already.
     // The task after the next animation frame runs once that frame has been painted.
     requestAnimationFrame(() => {
       setTimeout(() => {

@@ -13,7 +13,10 @@ export const patronScreens = deferredModule(() => import('./PatronScreens.tsx'))
 export function ScreenRouter() {
   const screen = useKiosk((state) => state.screen)
   const settingsStatus = useKiosk((state) => state.settingsStatus)
+  const prepainted = useKiosk((state) => state.prepainted)
   const screens = patronScreens.use()
+  // The prerendered attract screen is already on the page: keep it while the first settings load.
+  if (settingsStatus === 'loading' && prepainted) return <AttractScreen />
   if (settingsStatus !== 'ready') {
     return <OutOfServiceScreen starting={settingsStatus === 'loading'} />
   }

@@ -5,16 +5,12 @@
  * settings' schema: a stored copy from an older version, or a damaged one, is dropped.
  */
 import { kioskSettingsSchema, type KioskSettings } from '../../../common/api.ts'
+import { settingsCacheKey, type SettingsStorage } from './settingsStorage.ts'
 
 export interface SettingsCache {
   read(): KioskSettings | null
   write(settings: KioskSettings): void
 }
-
-/** The one key the kiosk keeps in its storage. */
-export const settingsCacheKey = 'kiosk:last-settings'
-
-export type SettingsStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>
 
 /** `storage` is the page's `localStorage` (null where there is none: nothing is kept). */
 export function createSettingsCache(storage: SettingsStorage | null): SettingsCache {
@@ -39,15 +35,6 @@ export function createSettingsCache(storage: SettingsStorage | null): SettingsCa
         // A full or disabled storage only costs the next start its head start.
       }
     },
-  }
-}
-
-/** The page's localStorage, or null where the page may not use it. */
-export function localStorageOf(win: Window): SettingsStorage | null {
-  try {
-    return win.localStorage
-  } catch {
-    return null
   }
 }
 

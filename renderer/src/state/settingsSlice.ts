@@ -3,6 +3,7 @@ import type { KioskSlice, SettingsSlice } from './types.ts'
 export const createSettingsSlice: KioskSlice<SettingsSlice> = (deps) => (set, get) => ({
   settings: deps.storedSettings,
   settingsStatus: deps.storedSettings ? 'ready' : 'loading',
+  prepainted: deps.prepainted,
 
   async loadSettings() {
     let settings

@@ -25,6 +25,8 @@ export interface KioskStoreOptions {
   timing?: Partial<FlowTiming>
   /** Where the last settings are kept between starts (default: nowhere). */
   settingsCache?: SettingsCache
+  /** The page already shows the prerendered attract screen (default: no, "Starting…" first). */
+  prepainted?: boolean
 }
 
 /** The kiosk's one store: typed slices over one state machine, wired to the service and host. */
@@ -38,6 +40,7 @@ export function createKioskStore(options: KioskStoreOptions): KioskStore {
     scope: createSessionScope(),
     settingsCache,
     storedSettings: settingsCache.read(),
+    prepainted: options.prepainted ?? false,
   }
   const store = createStore<KioskState>()((...a) => ({
     ...createSettingsSlice(deps)(...a),

@@ -50,12 +50,20 @@ export interface KioskDeps {
   settingsCache: SettingsCache
   /** What it had kept when this store was made (read once): the kiosk starts from them. */
   storedSettings: KioskSettings | null
+  /** The page already shows the attract screen the build prerendered (see `SettingsSlice`). */
+  prepainted: boolean
 }
 
 export interface SettingsSlice {
   settings: KioskSettings | null
   /** 'ready' at once when stored settings were found: fresh ones replace them when they arrive. */
   settingsStatus: 'loading' | 'ready' | 'unavailable'
+  /**
+   * The page painted the attract screen before the app ran (the build prerenders it into
+   * index.html): while the first settings load the app keeps showing it, with the default look,
+   * instead of "Starting…". Keys typed meanwhile wait for the card reader (`startup/earlyKeys.ts`).
+   */
+  prepainted: boolean
   /** Fetches the central kiosk settings; keeps the last good ones when the service is away. */
   loadSettings: () => Promise<void>
 }

@@ -16,7 +16,7 @@ import {
 } from '@playwright/test'
 import { sandboxCards } from '../../../server/sandbox/alma/index.ts'
 import { declinedTestCard } from '../../../server/sandbox/cashnet/index.ts'
-import { settingsCacheKey } from '../../../renderer/src/state/settingsCache.ts'
+import { settingsCacheKey } from '../../../renderer/src/state/settingsStorage.ts'
 
 /** The sandbox's seed cards (see server/sandbox/README.md). */
 export const cards = sandboxCards

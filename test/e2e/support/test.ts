@@ -8,10 +8,15 @@ import { resetSandbox, sandbox, screenLocator, type SandboxPath } from './kiosk.
 
 export type SandboxControl = (path: SandboxPath, data: Record<string, unknown>) => Promise<void>
 
-/** Loads the kiosk and waits for the attract screen (settings loaded, ready for a swipe). */
+/**
+ * Loads the kiosk and waits for the attract screen with the app running on it (settings loaded,
+ * ready for a swipe). The prerendered attract screen shows before the app runs; the app's card
+ * reader takes over the keys the first-paint script kept once it listens, which removes them.
+ */
 export async function openKiosk(page: Page): Promise<void> {
   await page.goto('/')
   await expect(screenLocator(page, 'attract')).toBeVisible()
+  await page.waitForFunction(() => !('kioskEarlyKeys' in window))
 }
 
 export const test = base.extend<{ sandbox: SandboxControl; kiosk: Page }>({

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKioskStore } from '../../../renderer/src/state/store.ts'
+import { createSettingsCache } from '../../../renderer/src/state/settingsCache.ts'
 import {
-  createSettingsCache,
   localStorageOf,
   settingsCacheKey,
   type SettingsStorage,
-} from '../../../renderer/src/state/settingsCache.ts'
+} from '../../../renderer/src/state/settingsStorage.ts'
 import { FakeHost } from '../support/fakeHost.ts'
 import { FakeKioskApi } from '../support/fakeKioskApi.ts'
 import { settingsFixture } from '../support/fixtures.ts'
