@@ -56,7 +56,6 @@ export function useCardReader(
     if (last) {
       lastStamp = last.timeStamp
       lastPerf = performance.now()
-      // Recorded event timestamps: in Chromium, the clock performance.now() reads.
       const id = replayEarlyKeys(reader, early, performance.now())
       if (id !== null) onRead(id)
       else if (reader.busy) flushTimer = setTimeout(flush, settings.maxKeyGapMs + 25)

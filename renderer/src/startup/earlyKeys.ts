@@ -14,6 +14,8 @@ export interface EarlyKey {
   key: string
   /** `KeyboardEvent.timeStamp`: the same clock as the live keys the reader gets later. */
   timeStamp: number
+  /** `performance.now()` when it was recorded: the clock the replay's age check reads. */
+  at: number
 }
 
 export interface EarlyKeyBuffer {
@@ -45,9 +47,9 @@ export function createEarlyKeyBuffer(limit = earlyKeyLimit): EarlyKeyBuffer {
 
 /**
  * Feeds `keys` to `reader` as if they had just been typed, and returns the id of the last card
- * read among them that ended at most `maxAgeMs` before `nowMs` (null if none). The reader keeps
- * any burst still open at the end, so a swipe that straddles the moment the app took over is read
- * whole from the live keys that follow.
+ * read among them that ended at most `maxAgeMs` before `nowMs` (null if none; `nowMs` on the
+ * clock of `at`). The reader keeps any burst still open at the end, so a swipe that straddles the
+ * moment the app took over is read whole from the live keys that follow.
  */
 export function replayEarlyKeys(
   reader: CardReader,
@@ -58,7 +60,7 @@ export function replayEarlyKeys(
   let id: string | null = null
   for (const key of keys) {
     const outcome = reader.push(key.key, key.timeStamp)
-    if (outcome.kind === 'read' && nowMs - key.timeStamp <= maxAgeMs) id = outcome.id
+    if (outcome.kind === 'read' && nowMs - key.at <= maxAgeMs) id = outcome.id
   }
   return id
 }
@@ -79,7 +81,11 @@ declare global {
 /** The first-paint script: records every keydown on `win` until the card reader takes them. */
 export function recordEarlyKeys(win: Window, buffer = createEarlyKeyBuffer()): void {
   const onKeyDown = (event: KeyboardEvent) => {
-    buffer.record({ key: event.repeat ? 'Repeat' : event.key, timeStamp: event.timeStamp })
+    buffer.record({
+      key: event.repeat ? 'Repeat' : event.key,
+      timeStamp: event.timeStamp,
+      at: performance.now(),
+    })
   }
   win.addEventListener('keydown', onKeyDown, true)
   win.kioskEarlyKeys = {
