@@ -92,6 +92,7 @@ export default defineConfig({
       sourcemap: false,
       // electron-vite leaves the renderer unminified by default: ship what `build:renderer` ships.
       minify: true,
+      modulePreload: { polyfill: false },
       rolldownOptions: { input: resolve(rendererRoot, 'index.html') },
     },
   },

@@ -3,6 +3,7 @@
  * The service validates what it receives and the renderer validates what it gets back, with these same schemas.
  */
 import { z } from 'zod'
+import { checkoutStatuses, finalCheckoutStatuses } from './checkoutStatus.ts'
 
 const cents = z.number().int()
 const positiveCents = cents.positive()
@@ -94,26 +95,9 @@ export const checkoutCreatedSchema = z.object({
 })
 export type CheckoutCreated = z.infer<typeof checkoutCreatedSchema>
 
-export const checkoutStatuses = [
-  'pending',
-  'paid',
-  'posted',
-  'posted_with_exceptions',
-  'failed',
-  'cancelled',
-  'expired',
-] as const
+export { checkoutStatuses, finalCheckoutStatuses }
 export const checkoutStatusSchema = z.enum(checkoutStatuses)
 export type CheckoutStatus = z.infer<typeof checkoutStatusSchema>
-
-/** Statuses after which nothing more will change for the patron at the kiosk. */
-export const finalCheckoutStatuses: readonly CheckoutStatus[] = [
-  'posted',
-  'posted_with_exceptions',
-  'failed',
-  'cancelled',
-  'expired',
-]
 
 const receiptLineSchema = z.object({
   feeId: id,

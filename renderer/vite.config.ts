@@ -122,5 +122,11 @@ export default defineConfig({
   base: './',
   // The browser preview frames the CashNet page itself (Electron uses its own view).
   plugins: [react(), kioskCspMeta('browser'), kioskFirstPaint()],
-  build: { outDir: rendererOutDir, emptyOutDir: true, target: 'chrome130' },
+  build: {
+    outDir: rendererOutDir,
+    emptyOutDir: true,
+    target: 'chrome130',
+    // Chromium preloads modules itself: no polyfill in the first chunk.
+    modulePreload: { polyfill: false },
+  },
 })

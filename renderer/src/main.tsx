@@ -1,20 +1,19 @@
-// First: configures zod before any schema parses.
-import './zodConfig.ts'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import { createKioskApi } from './api/kioskApi.ts'
 import { KioskApp } from './App.tsx'
-import { resolveKioskHost } from './host/kioskHost.ts'
 import { createI18n, preloadLanguages } from './i18n/i18n.ts'
 import { whenIdle } from './lazy/deferredModule.ts'
 import { patronScreens } from './screens/ScreenRouter.tsx'
-import { createSettingsCache } from './state/settingsCache.ts'
 import { localStorageOf } from './state/settingsStorage.ts'
 import { createKioskStore } from './state/store.ts'
 import './styles.css'
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')
+
+// The API client, the host bridge and the settings cache, with zod and the API schemas: a chunk
+// of its own, fetched now. The attract screen is on the page already (the build's prerender).
+const { createKioskApi, createSettingsCache, resolveKioskHost } = await import('./kioskServices.ts')
 
 const host = resolveKioskHost(window)
 const store = createKioskStore({

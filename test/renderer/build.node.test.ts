@@ -11,7 +11,11 @@ import { rootElement, withFirstPaint } from '../../renderer/vite.config.ts'
 
 const configFile = fileURLToPath(new URL('../../renderer/vite.config.ts', import.meta.url))
 
-async function buildRenderer(): Promise<Map<string, string>> {
+let built: Promise<Map<string, string>> | undefined
+/** The build's files by name, built once for this file's tests (nothing is written). */
+const buildRenderer = () => (built ??= buildOnce())
+
+async function buildOnce(): Promise<Map<string, string>> {
   const output = (await build({
     configFile,
     logLevel: 'warn',
@@ -55,6 +59,18 @@ describe('renderer build: the attract screen before the app', () => {
     expect(script).not.toMatch(/\bimport\b|ZodError|Symbol\.for\(.react/u)
     expect(script).toContain('kiosk:attract-painted')
     expect(Buffer.byteLength(script)).toBeLessThan(4 * 1024)
+  }, 120_000)
+
+  it('keeps zod and the API schemas out of what index.html loads', async () => {
+    const files = await buildRenderer()
+    const named = [...(files.get('index.html') ?? '').matchAll(/(?:src|href)="\.\/([^"]+\.js)"/gu)]
+    expect(named.length).toBeGreaterThan(1)
+    for (const [, file = ''] of named) {
+      expect(files.get(file), file).not.toMatch(/ZodError|kioskSettingsSchema|\$ZodType/u)
+    }
+    // They arrive in a chunk of their own, which the app imports as it starts.
+    const services = [...files.keys()].find((file) => file.startsWith('assets/kioskServices-'))
+    expect(services).toBeDefined()
   }, 120_000)
 
   it('refuses an index.html without the empty #root the prerender goes in', () => {

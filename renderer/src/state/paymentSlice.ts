@@ -1,8 +1,5 @@
-import {
-  finalCheckoutStatuses,
-  type CheckoutRequest,
-  type CheckoutState,
-} from '../../../common/api.ts'
+import type { CheckoutRequest, CheckoutState } from '../../../common/api.ts'
+import { finalCheckoutStatuses } from '../../../common/checkoutStatus.ts'
 import { isKioskApiError } from '../api/kioskApiError.ts'
 import type { PaymentProblem, Screen } from './screens.ts'
 import { selectedFees, selectedTotalCents } from './selectors.ts'

@@ -4,13 +4,8 @@
  * same for every patron and hold nothing about one. What is read back is checked with the
  * settings' schema: a stored copy from an older version, or a damaged one, is dropped.
  */
-import { kioskSettingsSchema, type KioskSettings } from '../../../common/api.ts'
-import { settingsCacheKey, type SettingsStorage } from './settingsStorage.ts'
-
-export interface SettingsCache {
-  read(): KioskSettings | null
-  write(settings: KioskSettings): void
-}
+import { kioskSettingsSchema } from '../../../common/api.ts'
+import { settingsCacheKey, type SettingsCache, type SettingsStorage } from './settingsStorage.ts'
 
 /** `storage` is the page's `localStorage` (null where there is none: nothing is kept). */
 export function createSettingsCache(storage: SettingsStorage | null): SettingsCache {
@@ -37,6 +32,3 @@ export function createSettingsCache(storage: SettingsStorage | null): SettingsCa
     },
   }
 }
-
-/** Nothing stored, nothing kept (tests, and hosts without storage). */
-export const noSettingsCache: SettingsCache = { read: () => null, write: () => undefined }

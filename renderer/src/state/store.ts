@@ -9,7 +9,7 @@ import { createReceiptEmailSlice } from './receiptEmailSlice.ts'
 import { createReceiptPrintSlice } from './receiptPrintSlice.ts'
 import { createSessionScope } from './session.ts'
 import { createSessionSlice } from './sessionSlice.ts'
-import { noSettingsCache, type SettingsCache } from './settingsCache.ts'
+import { noSettingsCache, type SettingsCache } from './settingsStorage.ts'
 import { createSettingsSlice } from './settingsSlice.ts'
 import { defaultFlowTiming, type FlowTiming, type KioskDeps, type KioskState } from './types.ts'
 

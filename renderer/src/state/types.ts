@@ -11,7 +11,7 @@ import type { CheckoutEvent, KioskBridge } from '../../../common/kioskBridge.ts'
 import type { KioskApi } from '../api/kioskApi.ts'
 import type { Screen } from './screens.ts'
 import type { SessionScope } from './session.ts'
-import type { SettingsCache } from './settingsCache.ts'
+import type { SettingsCache } from './settingsStorage.ts'
 
 /** A key on the on-screen keypads. */
 export type KeypadKey = '0' | '1' | '2' | '3' | '4' | '5' | '6' | '7' | '8' | '9' | 'back' | 'clear'
