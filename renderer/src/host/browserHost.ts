@@ -4,6 +4,8 @@
  * seen when the iframe reaches our own `/cashnet/return` (same origin as the renderer): the sandbox
  * CashNet page lives on another origin, which the browser will not let us read.
  */
+// First: zod jitless before the bridge's schemas are built (this module is in a chunk of its own).
+import '../zodConfig.ts'
 import { cashnetPaths } from '../../../common/cashnet.ts'
 import {
   openCheckoutArgsSchema,
