@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Receipt } from '../../../common/api.ts'
 import { useFormat } from '../format/useFormat.ts'
+import { receiptLineFee } from '../state/selectors.ts'
 import { FeeLabel } from './FeeLabel.tsx'
 import { FeeTable } from './FeeTable.tsx'
 
@@ -54,7 +55,7 @@ export function ReceiptLines({
       {receipt.lines.map((line) => (
         <tr key={line.feeId}>
           <th scope="row">
-            <FeeLabel fee={{ ...line, type: feeTypes.get(line.feeId) ?? '' }} />
+            <FeeLabel fee={receiptLineFee(line, feeTypes)} />
           </th>
           <td className="num strong">{format.money(line.amountCents)}</td>
           <td className="num">{format.money(line.remainingCents)}</td>

@@ -3,9 +3,11 @@
  * and offer "Print receipt" for another copy. A printer problem is a state the screen shows (with the
  * reference to note), never a dead end.
  */
-import type { KioskSettings, Language, Receipt } from '../../../common/api.ts'
+import type { KioskSettings, Language, LookupResponse, Receipt } from '../../../common/api.ts'
 import { shortDisplayName } from '../../../common/displayName.ts'
+import { feeTypeName } from '../../../common/feeTypes.ts'
 import type { PrintReceiptArgs } from '../../../common/kioskBridge.ts'
+import { feeTypesById, receiptLineFee } from './selectors.ts'
 import type { KioskSlice, ReceiptPrintSlice } from './types.ts'
 
 export const initialReceiptPrint = { receiptPrint: null } satisfies Partial<ReceiptPrintSlice>
@@ -15,11 +17,14 @@ function receiptPrintArgs(input: {
   settings: KioskSettings | null
   language: Language
   patronName: string
+  /** The lookup, for each line's fee type (named as on the screen). */
+  patron: Pick<LookupResponse, 'fees' | 'feesBeingPosted'> | null
   receipt: Receipt | undefined
   now: number
 }): PrintReceiptArgs | null {
   const { settings, receipt } = input
   if (!settings || !receipt) return null
+  const feeTypes = feeTypesById(input.patron)
   return {
     libraryName: settings.library.name,
     patronName: shortDisplayName(input.patronName),
@@ -28,13 +33,18 @@ function receiptPrintArgs(input: {
     paidAt: receipt.postedAt ?? new Date(input.now).toISOString(),
     amountCents: receipt.amountCents,
     transactionId: receipt.transactionId,
-    lines: receipt.lines.map((line) => ({
-      description:
-        settings.showItemTitles && line.title
-          ? `${line.description} — ${line.title}`
-          : line.description,
-      amountCents: line.amountCents,
-    })),
+    lines: receipt.lines.map((line) => {
+      // The fee type's name in the patron's language, as the receipt screen shows it.
+      const name = feeTypeName(
+        receiptLineFee(line, feeTypes),
+        input.language,
+        settings.feeTypeNames,
+      )
+      return {
+        description: settings.showItemTitles && line.title ? `${name} — ${line.title}` : name,
+        amountCents: line.amountCents,
+      }
+    }),
     reference: receipt.exceptionReference,
   }
 }
@@ -57,6 +67,7 @@ export const createReceiptPrintSlice: KioskSlice<ReceiptPrintSlice> = (deps) => 
         settings: state.settings,
         language: state.language,
         patronName: state.patron?.patron.displayName ?? '',
+        patron: state.patron,
         receipt: state.checkoutState?.receipt,
         now: deps.now(),
       })

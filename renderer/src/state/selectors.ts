@@ -1,5 +1,5 @@
 /** Values derived from the store state. Pure: call them inside `useMemo` or in actions. */
-import type { Fee, LookupResponse } from '../../../common/api.ts'
+import type { Fee, LookupResponse, ReceiptLine } from '../../../common/api.ts'
 import {
   allocateOldestFirst,
   paymentLimits,
@@ -76,4 +76,16 @@ export function feeTypesById(
 ): ReadonlyMap<string, string> {
   if (!patron) return new Map()
   return new Map([...patron.fees, ...patron.feesBeingPosted].map((fee) => [fee.id, fee.type]))
+}
+
+/**
+ * A receipt line as a fee to name (`feeTypeName` in common/feeTypes.ts): its type code from
+ * `feeTypesById`, or '' for a fee the lookup did not list, which keeps Alma's description. The
+ * receipt on screen and the printed receipt both name their lines through this.
+ */
+export function receiptLineFee<L extends ReceiptLine>(
+  line: L,
+  feeTypes: ReadonlyMap<string, string>,
+): L & { type: string } {
+  return { ...line, type: feeTypes.get(line.feeId) ?? '' }
 }

@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, within } from '@testing-library/react'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { FakeHost } from '../support/fakeHost.ts'
 import { FakeKioskApi } from '../support/fakeKioskApi.ts'
 import { feesFixture, lookupFixture, settingsFixture } from '../support/fixtures.ts'
@@ -25,6 +25,8 @@ const printing = {
 async function start(api = new FakeKioskApi()) {
   api.patrons.set('2000000001', lookupFixture({ fees: [...feesFixture, printing] }))
   const host = new FakeHost()
+  // A kiosk with a receipt printer: the receipt prints once by itself.
+  host.receiptPrinter = true
   kiosk = await renderKiosk({ api, host })
   swipe(';2000000001=2612?')
   await screen.findByRole('group', { name: /fines and fees|multas y cargos/iu })
@@ -33,6 +35,40 @@ async function start(api = new FakeKioskApi()) {
 
 function feeNames(): string[] {
   return [...document.querySelectorAll('.fee-description')].map((node) => node.textContent)
+}
+
+/** The lines of the receipts the kiosk printed, as they went to the printer. */
+function printedLines(host: FakeHost): string[][] {
+  return host.printed.map((receipt) => receipt.lines.map((printed) => printed.description))
+}
+
+/** From the fines screen: pay everything, return from CashNet, and the service posts `lines`. */
+async function payToReceipt(
+  api: FakeKioskApi,
+  host: FakeHost,
+  lines: ReturnType<typeof line>[],
+  buttons: { pay: RegExp; go: string; done: string },
+) {
+  fireEvent.click(screen.getByRole('button', { name: buttons.pay }))
+  fireEvent.click(await screen.findByRole('button', { name: buttons.go }))
+  await screen.findByRole('region', { name: /CashNet/u })
+  const checkoutId = host.open?.checkoutId ?? ''
+  act(() => {
+    host.emit({ type: 'returned', checkoutId })
+    api.setCheckout(checkoutId, {
+      status: 'posted',
+      receipt: {
+        transactionId: 'CN900',
+        amountCents: lines.reduce((sum, paid) => sum + paid.amountCents, 0),
+        postedAt: '2026-11-22T12:55:00.000Z',
+        lines,
+        unappliedCents: 0,
+        exceptionReference: null,
+        remainingBalanceCents: 0,
+      },
+    })
+  })
+  await screen.findByRole('heading', { level: 1, name: buttons.done })
 }
 
 describe('fee type names on the kiosk screens', () => {
@@ -83,10 +119,15 @@ describe('fee type names on the kiosk screens', () => {
     })
     await screen.findByRole('heading', { level: 1, name: 'Pago completado' })
     expect(feeNames()).toEqual(['Multa por retraso', '3D printing', 'Binding fee'])
+    // The printed receipt names them as the screen does.
+    await vi.waitFor(() => {
+      expect(printedLines(host)).toEqual([['Multa por retraso', '3D printing', 'Binding fee']])
+    })
+    expect(host.printed[0]?.language).toBe('es')
   })
 
   it('uses the institution’s own names from the kiosk settings', async () => {
-    await start(
+    const { api, host } = await start(
       new FakeKioskApi(
         settingsFixture({
           feeTypeNames: {
@@ -107,6 +148,20 @@ describe('fee type names on the kiosk screens', () => {
     // No Spanish override for OVERDUEFINE: the standard Spanish name.
     expect(feeNames()[0]).toBe('Multa por retraso')
     expect(feeNames()[3]).toBe('Impresión en el taller')
+
+    fireEvent.click(screen.getByRole('button', { name: 'English' }))
+    await screen.findByRole('heading', { level: 1, name: 'Hello, Jane D.' })
+    await payToReceipt(
+      api,
+      host,
+      [line('1001', 'Overdue fine', 1250), line('1004', '3D printing', 300)],
+      { pay: /^Pay \$/u, go: 'Continue to secure payment', done: 'Payment complete' },
+    )
+    const printed = ['Late return fine', 'Maker space printing']
+    expect(feeNames()).toEqual(printed)
+    await vi.waitFor(() => {
+      expect(printedLines(host)).toEqual([printed])
+    })
   })
 })
 
