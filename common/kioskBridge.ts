@@ -4,17 +4,29 @@
  */
 import { z } from 'zod'
 
+/**
+ * Where the CashNet page starts, in whole CSS pixels from the top of the window: below the kiosk's
+ * own header and checkout bar, whose height depends on the display, language and text size.
+ */
+const viewTopSchema = z.number().int().min(0).max(4000)
+
+const checkoutIdSchema = z.string().min(1).max(128)
+
 export const openCheckoutArgsSchema = z.object({
-  checkoutId: z.string().min(1).max(128),
+  checkoutId: checkoutIdSchema,
   url: z.url({ protocol: /^https?$/ }),
-  /**
-   * Where the CashNet page starts, in CSS pixels from the top of the window: below the kiosk's own
-   * header and checkout bar, whose height depends on language and text size. Hosts that place the
-   * page themselves (the browser host's iframe) ignore it.
-   */
-  viewTop: z.number().int().min(0).max(4000).optional(),
+  /** Hosts that place the page themselves (the browser host's iframe) ignore it. */
+  viewTop: viewTopSchema.optional(),
 })
 export type OpenCheckoutArgs = z.infer<typeof openCheckoutArgsSchema>
+
+/** The checkout slot's top changed under an open CashNet page (a resize, the bar's height). */
+export const moveCheckoutArgsSchema = z.object({
+  /** The checkout whose page moves; a report for any other checkout is ignored. */
+  checkoutId: checkoutIdSchema,
+  viewTop: viewTopSchema,
+})
+export type MoveCheckoutArgs = z.infer<typeof moveCheckoutArgsSchema>
 
 /** What the host tells the renderer about the CashNet page. */
 export const checkoutEventSchema = z.discriminatedUnion('type', [
@@ -110,6 +122,11 @@ export class BridgeCallFailed extends Error {
 export interface KioskBridge {
   /** Shows the CashNet page for a checkout below the kiosk's own header. */
   openCheckout(args: OpenCheckoutArgs): Promise<void>
+  /**
+   * Moves the open CashNet page to start at the checkout slot's new top, so it keeps covering
+   * exactly the area below the kiosk's bar. Hosts that place the page inside the slot ignore it.
+   */
+  moveCheckout(args: MoveCheckoutArgs): Promise<void>
   /** Removes the CashNet page and wipes everything it stored. */
   closeCheckout(): Promise<void>
   /** Subscribes to CashNet page events; returns the unsubscribe function. */
@@ -126,6 +143,7 @@ export interface KioskBridge {
 /** IPC channel names, one per invoke-style bridge call. */
 export const bridgeChannels = {
   openCheckout: 'kiosk:open-checkout',
+  moveCheckout: 'kiosk:move-checkout',
   closeCheckout: 'kiosk:close-checkout',
   endPatronSession: 'kiosk:end-patron-session',
   getKioskInfo: 'kiosk:get-info',

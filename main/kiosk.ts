@@ -278,6 +278,9 @@ export async function startKiosk(options: KioskStartOptions): Promise<RunningKio
   registerBridgeHandlers(ipcMain, {
     kioskContentsId: () => (contents.isDestroyed() ? null : contents.id),
     openCheckout: (args) => checkout.open(args),
+    moveCheckout: (args) => {
+      checkout.move(args)
+    },
     closeCheckout: () => checkout.end({ type: 'requested' }),
     endPatronSession: async () => {
       await checkout.end({ type: 'requested' })

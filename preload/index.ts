@@ -10,6 +10,7 @@ import {
   bridgeReplySchema,
   checkoutEventSchema,
   kioskInfoSchema,
+  moveCheckoutArgsSchema,
   openCheckoutArgsSchema,
   printReceiptArgsSchema,
   printReceiptResultSchema,
@@ -29,6 +30,9 @@ const kiosk: KioskBridge = {
     // Main validates too; checking here gives the renderer a clear error without a round trip.
     const parsed = openCheckoutArgsSchema.parse(args)
     await call(bridgeChannels.openCheckout, parsed)
+  },
+  moveCheckout: async (args) => {
+    await call(bridgeChannels.moveCheckout, moveCheckoutArgsSchema.parse(args))
   },
   closeCheckout: async () => {
     await call(bridgeChannels.closeCheckout)

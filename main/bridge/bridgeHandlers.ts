@@ -7,6 +7,7 @@ import type { IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron'
 import { z } from 'zod'
 import {
   bridgeChannels,
+  moveCheckoutArgsSchema,
   openCheckoutArgsSchema,
   printReceiptArgsSchema,
   type BridgeFailureKind,
@@ -14,6 +15,7 @@ import {
   type PrintReceiptResult,
   type BridgeReply,
   type KioskInfo,
+  type MoveCheckoutArgs,
   type OpenCheckoutArgs,
 } from '../../common/kioskBridge.ts'
 import type { KioskLog } from '../logging.ts'
@@ -23,6 +25,8 @@ export interface BridgeDeps {
   /** The kiosk window's web contents id, or null while there is none. */
   kioskContentsId: () => number | null
   openCheckout: (args: OpenCheckoutArgs) => Promise<void>
+  /** The renderer's checkout slot moved: place the open CashNet view at its new top. */
+  moveCheckout: (args: MoveCheckoutArgs) => void
   closeCheckout: () => Promise<void>
   endPatronSession: () => Promise<void>
   kioskInfo: () => KioskInfo
@@ -83,6 +87,9 @@ export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () =
   }
 
   handle(bridgeChannels.openCheckout, openCheckoutArgs, (args) => deps.openCheckout(args))
+  handle(bridgeChannels.moveCheckout, z.tuple([moveCheckoutArgsSchema]), (args) => {
+    deps.moveCheckout(args)
+  })
   handle(bridgeChannels.closeCheckout, noArgs, () => deps.closeCheckout())
   handle(bridgeChannels.endPatronSession, noArgs, () => deps.endPatronSession())
   handle(bridgeChannels.getKioskInfo, noArgs, () => deps.kioskInfo())
@@ -98,6 +105,7 @@ export function registerBridgeHandlers(ipcMain: IpcMain, deps: BridgeDeps): () =
   return () => {
     for (const channel of [
       bridgeChannels.openCheckout,
+      bridgeChannels.moveCheckout,
       bridgeChannels.closeCheckout,
       bridgeChannels.endPatronSession,
       bridgeChannels.getKioskInfo,

@@ -5,7 +5,7 @@
  */
 import { session as electronSession, WebContentsView } from 'electron'
 import type { BrowserWindow, Session, WebContents } from 'electron'
-import type { CheckoutEvent, OpenCheckoutArgs } from '../../common/kioskBridge.ts'
+import type { CheckoutEvent, MoveCheckoutArgs, OpenCheckoutArgs } from '../../common/kioskBridge.ts'
 import { BridgeRefusal } from '../bridge/bridgeHandlers.ts'
 import type { KioskLog } from '../logging.ts'
 import { isAllowedCheckoutUrl } from '../security/navigationPolicy.ts'
@@ -34,6 +34,19 @@ export function checkoutViewBounds(
 ): { x: number; y: number; width: number; height: number } {
   const [width = 0, height = 0] = contentSize
   return { x: 0, y: headerHeight, width, height: Math.max(0, height - headerHeight) }
+}
+
+/**
+ * The top the open view should move to when the renderer reports its slot's top: null when the
+ * report is for another checkout (one that has ended, or a new one still opening) or changes
+ * nothing.
+ */
+export function movedViewTop(
+  open: { readonly checkoutId: string; readonly top: number } | null,
+  report: MoveCheckoutArgs,
+): number | null {
+  if (open?.checkoutId !== report.checkoutId || open.top === report.viewTop) return null
+  return report.viewTop
 }
 
 /** Why the view is going away; decides which event, if any, the renderer gets. */
@@ -109,14 +122,28 @@ export class CheckoutViewController {
       callback(verdict === 'allow' ? {} : { cancel: true })
       this.onVerdict(verdict, details.url, details.resourceType === 'mainFrame', current)
     })
+    // The window's new size at once; the renderer then reports where its slot starts now.
     options.window.on('resize', () => {
-      const current = this.current
-      current?.view.setBounds(checkoutViewBounds(options.window.getContentSize(), current.top))
+      if (this.current) this.place(this.current)
     })
   }
 
   get openCheckoutId(): string | null {
     return this.current?.checkoutId ?? null
+  }
+
+  /** Follows the renderer's checkout slot: the open view starts at its new top. */
+  move(report: MoveCheckoutArgs): void {
+    const current = this.current
+    const top = movedViewTop(current, report)
+    if (current === null || top === null) return
+    current.top = top
+    this.place(current)
+  }
+
+  /** The view covers the window from its top down, full width. */
+  private place(opened: OpenView): void {
+    opened.view.setBounds(checkoutViewBounds(this.options.window.getContentSize(), opened.top))
   }
 
   /** Opens the CashNet page; rejects a URL outside the configured CashNet origins. */
@@ -149,7 +176,7 @@ export class CheckoutViewController {
     this.current = opened
     this.guard(view.webContents, opened)
     this.options.window.contentView.addChildView(view)
-    view.setBounds(checkoutViewBounds(this.options.window.getContentSize(), opened.top))
+    this.place(opened)
     this.options.log.info(`checkout view opened on ${safeForLog(args.url)}`)
     // Load failures arrive as did-fail-load; the renderer does not wait for CashNet to load.
     view.webContents.loadURL(args.url).catch(() => undefined)

@@ -403,8 +403,20 @@ export class WebContentsView {
     this.webContents = new FakeWebContents(session.fromPartition(partition))
     WebContentsView.created.push(this)
   }
+  /**
+   * Like Electron: bounds are relative to the parent view and cross into C++ as integers, so a
+   * fractional or missing value throws a TypeError ("conversion failure") and nothing moves; a
+   * negative width or height becomes 0.
+   */
   setBounds(bounds: FakeRectangle): void {
-    this.bounds = bounds
+    const { x, y, width, height } = bounds
+    if (![x, y, width, height].every((value) => Number.isInteger(value))) {
+      throw new TypeError('Error processing argument at index 0, conversion failure from #<Object>')
+    }
+    this.bounds = { x, y, width: Math.max(0, width), height: Math.max(0, height) }
+  }
+  getBounds(): FakeRectangle {
+    return { ...(this.bounds ?? { x: 0, y: 0, width: 0, height: 0 }) }
   }
 }
 

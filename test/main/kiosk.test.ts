@@ -323,6 +323,24 @@ describe('main/kiosk', () => {
     ).toMatchObject({ ok: false, error: { kind: 'refused' } })
   })
 
+  it('moves the CashNet view when the renderer reports its slot moved after a resize', async () => {
+    const { contents, window } = await startDemo()
+    await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted(contents), {
+      checkoutId: 'c1',
+      url: `${cashnetOrigin}/checkout?ref=c1`,
+      viewTop: 120,
+    })
+    const view = electron.WebContentsView.created[0]
+    window.fakeResize(1080, 1920)
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.moveCheckout, trusted(contents), {
+        checkoutId: 'c1',
+        viewTop: 168,
+      }),
+    ).toEqual({ ok: true, value: undefined })
+    expect(view?.getBounds()).toEqual({ x: 0, y: 168, width: 1080, height: 1752 })
+  })
+
   it('prints receipts silently on a configured printer, and says when it could not', async () => {
     const configPath = writeMachineFile({ receiptPrinter: { deviceName: 'Receipt Printer' } })
     const { contents } = await start({ argv: ['kiosk', '--config', configPath] })

@@ -28,6 +28,7 @@ describe('preload/index', () => {
       'endPatronSession',
       'getKioskInfo',
       'heartbeat',
+      'moveCheckout',
       'onCheckoutEvent',
       'openCheckout',
       'printReceipt',
@@ -48,6 +49,17 @@ describe('preload/index', () => {
     await expect(
       kiosk.openCheckout({ checkoutId: 'c1', url: 'javascript:alert(1)' }),
     ).rejects.toThrow()
+    expect(electron.ipcRenderer.invocations).toHaveLength(1)
+  })
+
+  it('sends moveCheckout to main only with a whole-pixel top', async () => {
+    electron.ipcRenderer.invocations.length = 0
+    electron.ipcRenderer.invokeResults.set(bridgeChannels.moveCheckout, ok(undefined))
+    await kiosk.moveCheckout({ checkoutId: 'c1', viewTop: 188 })
+    expect(electron.ipcRenderer.invocations).toEqual([
+      { channel: bridgeChannels.moveCheckout, args: [{ checkoutId: 'c1', viewTop: 188 }] },
+    ])
+    await expect(kiosk.moveCheckout({ checkoutId: 'c1', viewTop: 187.5 })).rejects.toThrow()
     expect(electron.ipcRenderer.invocations).toHaveLength(1)
   })
 

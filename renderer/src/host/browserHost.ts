@@ -8,6 +8,7 @@
 import '../zodConfig.ts'
 import { cashnetPaths } from '../../../common/cashnet.ts'
 import {
+  moveCheckoutArgsSchema,
   openCheckoutArgsSchema,
   type CheckoutEvent,
   type KioskBridge,
@@ -120,6 +121,9 @@ export function createBrowserHost(win: Window, options: BrowserHostOptions = {})
         current = opened
         mountWhenSlotAppears(opened)
       }),
+
+    // The iframe lives inside the slot and follows it by itself.
+    moveCheckout: (args) => settle(() => moveCheckoutArgsSchema.parse(args)),
 
     closeCheckout() {
       close()

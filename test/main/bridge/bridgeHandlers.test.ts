@@ -1,7 +1,11 @@
 import type { IpcMain } from 'electron'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { BridgeRefusal, registerBridgeHandlers } from '../../../main/bridge/bridgeHandlers.ts'
-import { bridgeChannels, type OpenCheckoutArgs } from '../../../common/kioskBridge.ts'
+import {
+  bridgeChannels,
+  type MoveCheckoutArgs,
+  type OpenCheckoutArgs,
+} from '../../../common/kioskBridge.ts'
 import * as electron from '../../fakes/electron.ts'
 import { asElectron, recordingLog } from '../support/electronTypes.ts'
 
@@ -18,12 +22,16 @@ function setup() {
   const kiosk = new electron.FakeWebContents()
   const calls: string[] = []
   const opened: OpenCheckoutArgs[] = []
+  const moved: MoveCheckoutArgs[] = []
   const log = recordingLog()
   const unregister = registerBridgeHandlers(asElectron<IpcMain>(electron.ipcMain), {
     kioskContentsId: () => kiosk.id,
     openCheckout: (args) => {
       opened.push(args)
       return Promise.resolve()
+    },
+    moveCheckout: (args) => {
+      moved.push(args)
     },
     closeCheckout: () => {
       calls.push('close')
@@ -39,7 +47,7 @@ function setup() {
     log,
   })
   const trusted = electron.fakeIpcEvent(kiosk, 'app://kiosk/index.html')
-  return { kiosk, calls, opened, log, unregister, trusted }
+  return { kiosk, calls, opened, moved, log, unregister, trusted }
 }
 
 const goodArgs = { checkoutId: 'c1', url: 'https://commerce.cashnet.com/checkout?ref=c1' }
@@ -50,8 +58,15 @@ beforeEach(() => {
 
 describe('main/bridge/bridgeHandlers', () => {
   it('runs each call from the kiosk page with validated arguments', async () => {
-    const { calls, opened, trusted } = setup()
+    const { calls, opened, moved, trusted } = setup()
     await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, goodArgs)
+    expect(
+      await electron.ipcMain.fakeInvoke(bridgeChannels.moveCheckout, trusted, {
+        checkoutId: 'c1',
+        viewTop: 150,
+      }),
+    ).toEqual({ ok: true, value: undefined })
+    expect(moved).toEqual([{ checkoutId: 'c1', viewTop: 150 }])
     await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted)
     await electron.ipcMain.fakeInvoke(bridgeChannels.endPatronSession, trusted)
     expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, trusted)).toEqual({
@@ -64,7 +79,7 @@ describe('main/bridge/bridgeHandlers', () => {
   })
 
   it('refuses calls from any frame but the kiosk page', async () => {
-    const { kiosk, calls, opened, log } = setup()
+    const { kiosk, calls, opened, moved, log } = setup()
     const checkoutView = new electron.FakeWebContents()
     const untrusted = [
       electron.fakeIpcEvent(kiosk, null),
@@ -81,6 +96,12 @@ describe('main/bridge/bridgeHandlers', () => {
       expect(
         await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, event, goodArgs),
       ).toMatchObject({ ok: false, error: { kind: 'untrusted_sender' } })
+      expect(
+        await electron.ipcMain.fakeInvoke(bridgeChannels.moveCheckout, event, {
+          checkoutId: 'c1',
+          viewTop: 0,
+        }),
+      ).toMatchObject({ ok: false, error: { kind: 'untrusted_sender' } })
       expect(await electron.ipcMain.fakeInvoke(bridgeChannels.getKioskInfo, event)).toEqual({
         ok: false,
         error: { kind: 'untrusted_sender', message: 'Refused: not the kiosk page.' },
@@ -88,12 +109,13 @@ describe('main/bridge/bridgeHandlers', () => {
       electron.ipcMain.emit(bridgeChannels.heartbeat, event)
     }
     expect(opened).toEqual([])
+    expect(moved).toEqual([])
     expect(calls).toEqual([])
-    expect(log.lines.filter((line) => line.includes('untrusted frame'))).toHaveLength(10)
+    expect(log.lines.filter((line) => line.includes('untrusted frame'))).toHaveLength(15)
   })
 
   it('refuses arguments that do not match the contract', async () => {
-    const { opened, calls, trusted } = setup()
+    const { opened, moved, calls, trusted } = setup()
     for (const args of [
       [],
       [{ checkoutId: 'c1' }],
@@ -107,10 +129,25 @@ describe('main/bridge/bridgeHandlers', () => {
         await electron.ipcMain.fakeInvoke(bridgeChannels.openCheckout, trusted, ...args),
       ).toMatchObject({ ok: false, error: { kind: 'invalid_arguments' } })
     }
+    for (const args of [
+      [],
+      [{ checkoutId: 'c1' }],
+      [{ checkoutId: 'c1', viewTop: 137.5 }],
+      [{ checkoutId: 'c1', viewTop: -1 }],
+      [{ checkoutId: 'c1', viewTop: 1e9 }],
+      [{ checkoutId: '', viewTop: 100 }],
+      [{ checkoutId: 'c1', viewTop: '100' }],
+      [{ checkoutId: 'c1', viewTop: 100 }, 'extra'],
+    ]) {
+      expect(
+        await electron.ipcMain.fakeInvoke(bridgeChannels.moveCheckout, trusted, ...args),
+      ).toMatchObject({ ok: false, error: { kind: 'invalid_arguments' } })
+    }
     expect(
       await electron.ipcMain.fakeInvoke(bridgeChannels.closeCheckout, trusted, 'surprise'),
     ).toMatchObject({ ok: false, error: { kind: 'invalid_arguments' } })
     expect(opened).toEqual([])
+    expect(moved).toEqual([])
     expect(calls).toEqual([])
   })
 
@@ -120,6 +157,7 @@ describe('main/bridge/bridgeHandlers', () => {
       kioskContentsId: () => kiosk.id,
       openCheckout: () =>
         Promise.reject(new BridgeRefusal('refused', 'not an allowed CashNet origin')),
+      moveCheckout: () => undefined,
       closeCheckout: () => Promise.reject(new Error('view already gone')),
       endPatronSession: () => Promise.resolve(),
       kioskInfo: () => info,

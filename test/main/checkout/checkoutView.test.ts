@@ -4,6 +4,7 @@ import {
   CheckoutViewController,
   checkoutHeaderHeight,
   checkoutViewBounds,
+  movedViewTop,
 } from '../../../main/checkout/checkoutView.ts'
 import type { CheckoutEvent } from '../../../common/kioskBridge.ts'
 import * as electron from '../../fakes/electron.ts'
@@ -276,6 +277,46 @@ describe('main/checkout/checkoutView', () => {
     expect(view?.bounds).toMatchObject({ x: 0, y: 140 })
     await controller.open({ checkoutId: 'c2', url: checkoutUrl })
     expect(electron.WebContentsView.created.at(-1)?.bounds).toMatchObject({ y: 96 })
+  })
+
+  it('follows the renderer’s slot when the window is resized and the bar changes height', async () => {
+    const { controller, window } = setup()
+    await controller.open({ checkoutId: 'c1', url: checkoutUrl, viewTop: 140 })
+    const view = electron.WebContentsView.created.at(-1)
+    if (!view) throw new Error('no view')
+    // Turned to portrait: the new size at once, at the old top until the renderer reports.
+    window.fakeResize(1080, 1920)
+    expect(view.getBounds()).toEqual({ x: 0, y: 140, width: 1080, height: 1780 })
+    // The bar wrapped to two lines on the narrower display.
+    controller.move({ checkoutId: 'c1', viewTop: 188 })
+    expect(view.getBounds()).toEqual({ x: 0, y: 188, width: 1080, height: 1732 })
+    // Later resizes keep the reported top.
+    window.fakeResize(1366, 768)
+    expect(view.getBounds()).toEqual({ x: 0, y: 188, width: 1366, height: 580 })
+    // A late report for another checkout moves nothing.
+    controller.move({ checkoutId: 'c0', viewTop: 96 })
+    expect(view.getBounds()).toMatchObject({ y: 188 })
+    await controller.end({ type: 'requested' })
+    controller.move({ checkoutId: 'c1', viewTop: 96 })
+    expect(view.getBounds()).toMatchObject({ y: 188 })
+  })
+
+  it('moves only the open checkout, and only when its top changes', () => {
+    const open = { checkoutId: 'c1', top: 140 }
+    expect(movedViewTop(open, { checkoutId: 'c1', viewTop: 188 })).toBe(188)
+    expect(movedViewTop(open, { checkoutId: 'c1', viewTop: 140 })).toBeNull()
+    expect(movedViewTop(open, { checkoutId: 'c2', viewTop: 188 })).toBeNull()
+    expect(movedViewTop(null, { checkoutId: 'c1', viewTop: 188 })).toBeNull()
+  })
+
+  it('sets bounds as Electron takes them: whole pixels, or a TypeError', () => {
+    const view = new electron.WebContentsView()
+    expect(() => {
+      view.setBounds({ x: 0, y: 137.5, width: 800, height: 600 })
+    }).toThrow(TypeError)
+    expect(view.bounds).toBeNull()
+    view.setBounds(checkoutViewBounds([1366, 768], 188))
+    expect(view.getBounds()).toEqual({ x: 0, y: 188, width: 1366, height: 580 })
   })
 
   it('computes bounds that never go negative', () => {

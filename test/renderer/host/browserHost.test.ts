@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { CheckoutEvent, KioskBridge } from '../../../common/kioskBridge.ts'
+import type { CheckoutEvent, KioskBridge, MoveCheckoutArgs } from '../../../common/kioskBridge.ts'
 import {
   checkoutSlotId,
   createBrowserHost,
@@ -12,6 +12,40 @@ function addSlot(): HTMLElement {
   slot.id = checkoutSlotId
   document.body.append(slot)
   return slot
+}
+
+/**
+ * jsdom has no layout, so no ResizeObserver: a stand-in that records what is watched and lets the
+ * test deliver a round of observations.
+ */
+function installResizeObservers() {
+  const live = new Set<{ callback: () => void; targets: Element[] }>()
+  class StandInResizeObserver {
+    private readonly entry: { callback: () => void; targets: Element[] }
+    constructor(callback: () => void) {
+      this.entry = { callback, targets: [] }
+    }
+    observe(target: Element) {
+      this.entry.targets.push(target)
+      live.add(this.entry)
+    }
+    unobserve() {
+      throw new Error('not used')
+    }
+    disconnect() {
+      live.delete(this.entry)
+    }
+  }
+  Object.assign(window, { ResizeObserver: StandInResizeObserver })
+  return {
+    watched: () => [...live].flatMap((entry) => entry.targets),
+    fire: () => {
+      for (const entry of [...live]) entry.callback()
+    },
+    uninstall: () => {
+      Reflect.deleteProperty(window, 'ResizeObserver')
+    },
+  }
 }
 
 afterEach(() => {
@@ -126,6 +160,68 @@ describe('renderer/host/kioskHost', () => {
       ])
     } finally {
       slot.remove()
+    }
+  })
+
+  it('tells the bridge each new top of the slot while the checkout is open, then stops', async () => {
+    const calls: string[] = []
+    const moved: MoveCheckoutArgs[] = []
+    const bridge = {
+      openCheckout: () => Promise.resolve(),
+      moveCheckout: (args: MoveCheckoutArgs) => {
+        moved.push(args)
+        return Promise.resolve()
+      },
+      closeCheckout: () => {
+        calls.push('close')
+        return Promise.resolve()
+      },
+      endPatronSession: () => Promise.resolve(),
+    } as unknown as KioskBridge
+    const observers = installResizeObservers()
+    const header = document.createElement('header')
+    header.className = 'kiosk-header'
+    const bar = document.createElement('div')
+    bar.className = 'checkout-bar'
+    document.body.append(header, bar)
+    const slot = addSlot()
+    let top = 140
+    slot.getBoundingClientRect = () => ({ top }) as DOMRect
+    try {
+      const placed = placeCheckoutInSlot(bridge, window)
+      await placed.openCheckout({ checkoutId: 'c1', url: 'https://commerce.cashnet.com/S' })
+      expect(observers.watched()).toEqual([slot, header, bar])
+      // Observers report at once: nothing moved yet, nothing sent.
+      observers.fire()
+      expect(moved).toEqual([])
+      // The bar grew (larger text, a rotated display): the new top, once.
+      top = 187.6
+      observers.fire()
+      observers.fire()
+      expect(moved).toEqual([{ checkoutId: 'c1', viewTop: 188 }])
+      // A window resize that moves the slot is seen too.
+      top = 120
+      window.dispatchEvent(new Event('resize'))
+      expect(moved.at(-1)).toEqual({ checkoutId: 'c1', viewTop: 120 })
+
+      await placed.closeCheckout()
+      expect(calls).toEqual(['close'])
+      expect(observers.watched()).toEqual([])
+      top = 300
+      observers.fire()
+      window.dispatchEvent(new Event('resize'))
+      expect(moved).toHaveLength(2)
+
+      // A slot that leaves the page (the checkout screen is gone) is no longer followed.
+      top = 140
+      await placed.openCheckout({ checkoutId: 'c2', url: 'https://commerce.cashnet.com/S' })
+      slot.remove()
+      top = 200
+      window.dispatchEvent(new Event('resize'))
+      expect(observers.watched()).toEqual([])
+      expect(moved).toHaveLength(2)
+    } finally {
+      observers.uninstall()
     }
   })
 

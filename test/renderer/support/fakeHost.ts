@@ -1,6 +1,7 @@
 import type {
   CheckoutEvent,
   KioskBridge,
+  MoveCheckoutArgs,
   OpenCheckoutArgs,
   PrintReceiptArgs,
   PrintReceiptResult,
@@ -9,6 +10,7 @@ import type {
 /** A host that records what the renderer asked of it and lets the test play the CashNet page. */
 export class FakeHost implements KioskBridge {
   readonly opened: OpenCheckoutArgs[] = []
+  readonly moved: MoveCheckoutArgs[] = []
   closeCount = 0
   endSessionCount = 0
   heartbeats = 0
@@ -24,6 +26,11 @@ export class FakeHost implements KioskBridge {
     if (this.failOpen) return Promise.reject(new Error('The checkout view could not be created'))
     this.opened.push(args)
     this.open = args
+    return Promise.resolve()
+  }
+
+  moveCheckout(args: MoveCheckoutArgs): Promise<void> {
+    this.moved.push(args)
     return Promise.resolve()
   }
 
