@@ -125,11 +125,13 @@ export const createPatronSlice: KioskSlice<PatronSlice> = (deps) => (set, get) =
     if (screen.name !== 'fines' || !patron || !settings?.payOnPhone) return
     const { signal } = deps.scope
     set({ phoneLink: 'loading' })
+    // A patron who went back to the fees meanwhile is not shown the code (or its failure) later.
+    const stillWaiting = () => !ended(signal) && get().phoneLink === 'loading'
     try {
       const link = await deps.api.createPayLink(patron.lookupId, signal)
-      if (!ended(signal)) set({ phoneLink: link })
+      if (stillWaiting()) set({ phoneLink: link })
     } catch {
-      if (!ended(signal)) set({ phoneLink: 'failed' })
+      if (stillWaiting()) set({ phoneLink: 'failed' })
     }
   },
 

@@ -82,6 +82,20 @@ describe('renderer/state/store', () => {
       expect(store.getState().phoneLink).toBeNull()
     })
 
+    it('does not show a pay link that arrives after the patron went back to the fees', async () => {
+      const { store, api } = await setup()
+      api.settings = { ...api.settings, payOnPhone: true }
+      await store.getState().loadSettings()
+      await store.getState().cardRead('2000000001')
+      const showing = store.getState().showPhoneLink()
+      expect(store.getState().phoneLink).toBe('loading')
+      store.getState().hidePhoneLink()
+      await showing
+      expect(api.payLinkRequests).toHaveLength(1)
+      expect(store.getState().phoneLink).toBeNull()
+      expect(store.getState().screen.name).toBe('fines')
+    })
+
     it('shows no fines for a patron who owes nothing', async () => {
       const { store, api } = await setup()
       api.patrons.set('2000000003', lookupFixture({ fees: [], totalCents: 0 }))
