@@ -1,11 +1,13 @@
 /**
  * The staff console's overview and back-office screens against the demo: Today with its chart and
  * the chart's table, Reconciliation with the CSV download and CashNet's report compared (columns
- * mapped, bad rows named), and the admin's staff accounts (create, disable).
+ * mapped, bad rows named), and the admin's staff accounts (create, disable, change a role, reset a
+ * password).
  */
 import { readFileSync } from 'node:fs'
 import { parse } from 'csv-parse/sync'
 import { reconciliationCsvColumns } from '../../common/staffApi.ts'
+import { expectAccessible } from './support/kiosk.ts'
 import { desktop, expectStaffScreen, navLink, signIn } from './support/staff.ts'
 import { expect, test } from './support/test.ts'
 
@@ -102,10 +104,10 @@ test('Staff: an admin adds a desk account, disables it, and it can no longer sig
   await expect(accounts).toContainText('supervisor')
   const username = `desk${Date.now() % 100_000}`
   await page.getByLabel('Username').fill(username)
-  await page.getByLabel('Password').fill('short')
+  await page.getByLabel('Password', { exact: true }).fill('short')
   await page.getByRole('button', { name: 'Add account' }).click()
   await expect(page.getByText('Password must be at least 12 characters')).toBeVisible()
-  await page.getByLabel('Password').fill('a long enough password')
+  await page.getByLabel('Password', { exact: true }).fill('a long enough password')
   await page.getByRole('button', { name: 'Add account' }).click()
   await expect(
     page.getByRole('status').filter({ hasText: `Account ${username} created` }),
@@ -129,5 +131,71 @@ test('Staff: an admin adds a desk account, disables it, and it can no longer sig
   await other.getByLabel('Password').fill('a long enough password')
   await other.getByRole('button', { name: 'Sign in' }).click()
   await expect(other.getByRole('alert')).toBeVisible()
+  await other.close()
+})
+
+test('Staff: an admin changes a role and resets a password, and the new password signs in', async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, 'admin')
+  await navLink(page, 'Staff').click()
+  const accounts = page.getByRole('table', { name: 'Staff accounts' })
+  // An account of its own: the other specs sign in with the seeded ones.
+  const username = `role${Date.now() % 100_000}`
+  await page.getByLabel('Username').fill(username)
+  await page.getByLabel('Password', { exact: true }).fill('the first password')
+  await page.getByRole('button', { name: 'Add account' }).click()
+  await expect(
+    page.getByRole('status').filter({ hasText: `Account ${username} created (Desk)` }),
+  ).toBeVisible()
+  const row = accounts.getByRole('row').filter({ hasText: username })
+  await expect(row).toContainText('Desk')
+
+  await row.getByRole('button', { name: `Change role of ${username}` }).click()
+  const roleDialog = page.getByRole('dialog', { name: `Change role of ${username}` })
+  await expect(roleDialog.getByLabel('Role')).toBeFocused()
+  await expectAccessible(page)
+  await roleDialog.getByLabel('Role').selectOption('supervisor')
+  await roleDialog.getByRole('button', { name: 'Save' }).click()
+  await expect(roleDialog).toBeHidden()
+  await expect(
+    page.getByRole('status').filter({ hasText: `${username} is now Supervisor` }),
+  ).toBeVisible()
+  await expect(row).toContainText('Supervisor')
+
+  await row.getByRole('button', { name: `Reset password of ${username}` }).click()
+  const passwordDialog = page.getByRole('dialog', { name: `Reset password of ${username}` })
+  await passwordDialog.getByLabel('New password', { exact: true }).fill('too short')
+  await passwordDialog.getByRole('button', { name: 'Set password' }).click()
+  await expect(passwordDialog.getByText('must be at least 12 characters')).toBeVisible()
+  await expect(passwordDialog.getByLabel('New password', { exact: true })).toHaveAttribute(
+    'aria-invalid',
+    'true',
+  )
+  await passwordDialog.getByLabel('New password', { exact: true }).fill('the second password')
+  await passwordDialog.getByLabel('New password again').fill('the second passwrod')
+  await passwordDialog.getByRole('button', { name: 'Set password' }).click()
+  await expect(passwordDialog.getByText('The two passwords differ.')).toBeVisible()
+  await expectAccessible(page)
+  await passwordDialog.getByLabel('New password again').fill('the second password')
+  await passwordDialog.getByRole('button', { name: 'Set password' }).click()
+  await expect(passwordDialog).toBeHidden()
+  await expect(
+    page.getByRole('status').filter({ hasText: `New password set for ${username}` }),
+  ).toBeVisible()
+
+  // The old password no longer works; the new one signs in, as a supervisor.
+  const other = await browser.newPage()
+  await other.goto('/staff/')
+  await other.getByLabel('Username').fill(username)
+  await other.getByLabel('Password').fill('the first password')
+  await other.getByRole('button', { name: 'Sign in' }).click()
+  await expect(other.getByRole('alert')).toBeVisible()
+  await other.getByLabel('Password').fill('the second password')
+  await other.getByRole('button', { name: 'Sign in' }).click()
+  await expect(other.getByRole('button', { name: 'Sign out' })).toBeVisible()
+  await expect(navLink(other, 'Reconciliation')).toBeVisible()
+  await expect(navLink(other, 'Staff')).toHaveCount(0)
   await other.close()
 })
