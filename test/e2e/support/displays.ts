@@ -43,7 +43,8 @@ interface LayoutReport {
 
 /**
  * Runs in the page: the kiosk fills the window without scrolling, the primary action and the
- * selected total are in view, no text is cut or overlaps other content, and a list that does not
+ * selected total are in view (in portrait: the primary action in the lower half, the attract
+ * screen the whole height), no text is cut or overlaps other content, and a list that does not
  * show all its rows has a visible cue. Rows inside a list are checked where they are visible.
  */
 function inspectLayout(dialog: boolean): LayoutReport {
@@ -77,6 +78,26 @@ function inspectLayout(dialog: boolean): LayoutReport {
   const primary = [...root.querySelectorAll('.button-primary')].find(visible)
   if (primary && !inView(primary.getBoundingClientRect())) {
     problems.push(`primary action out of view: ${describe(primary)}`)
+  }
+  // Portrait touch screens: the primary action (Pay, Continue, Done) low, where a standing
+  // patron's hand is, and the attract screen filling the display rather than its top third.
+  const portrait = view.height > view.width
+  if (portrait && primary) {
+    const top = primary.getBoundingClientRect().top
+    if (top < view.height / 2) {
+      problems.push(`portrait: primary action in the upper half (top ${top}): ${describe(primary)}`)
+    }
+  }
+  if (portrait && root.matches('[data-screen="attract"]')) {
+    // From the header down to the bottom of the window, but for the page's margins.
+    const box = root.getBoundingClientRect()
+    const below = document.querySelector('.kiosk-header')?.getBoundingClientRect().bottom ?? 0
+    const margin = view.height * 0.05
+    if (box.top - below > margin || view.height - box.bottom > margin) {
+      problems.push(
+        `portrait: attract screen spans ${box.top}–${box.bottom}, not ${below}–${view.height}`,
+      )
+    }
   }
   for (const always of root.querySelectorAll('.selected-total, .screen-foot, .checkout-bar')) {
     if (!inView(always.getBoundingClientRect())) problems.push(`out of view: ${describe(always)}`)
