@@ -6,6 +6,7 @@
  */
 import { expectGoodOnEveryDisplay } from './support/displays.ts'
 import {
+  cancelOnCashnet,
   cards,
   cashnetFrame,
   declinedCard,
@@ -44,6 +45,28 @@ test('start, manual entry, looking up and the screens without a payment', async 
   await sandbox('service', { apiDown: true })
   await swipe(page, cards.severalFees)
   await expectGoodOnEveryDisplay(page, testInfo, 'unavailable')
+})
+
+test('before the attract screen: starting, and out of service', async ({
+  page,
+  sandbox,
+}, testInfo) => {
+  // The first start (no settings kept yet) waits for the settings. On a busy machine the checks
+  // may outlast the API client's 15 s request timeout: then the kiosk is out of service until
+  // its next try, which finds the settings.
+  const settings = await holdRequests(page, '**/api/v1/kiosk-settings')
+  await page.goto('/')
+  await expectGoodOnEveryDisplay(page, testInfo, 'starting')
+  await settings.release()
+  await page.unroute('**/api/v1/kiosk-settings')
+  await expect(screenLocator(page, 'attract')).toBeVisible({ timeout: 30_000 })
+
+  await sandbox('service', { apiDown: true })
+  await page.evaluate(() => {
+    localStorage.clear()
+  })
+  await page.reload()
+  await expectGoodOnEveryDisplay(page, testInfo, 'outOfService')
 })
 
 test('fines, a long list, amount, confirm and the CashNet page with its bar', async ({
@@ -133,6 +156,61 @@ test('confirming, receipt, decline, posting exception, problem and the idle warn
   await page.clock.fastForward(91_000)
   await expect(page.getByRole('alertdialog')).toBeVisible()
   await expectGoodOnEveryDisplay(page, testInfo, 'fines', { label: 'idle-warning', dialog: true })
+})
+
+test('not confirmed: the service gone after the patron left CashNet', async ({
+  kiosk: page,
+  sandbox,
+}, testInfo) => {
+  await swipe(page, cards.oneFee)
+  await page.getByRole('button', { name: 'Pay $3.00' }).click()
+  await page.getByRole('button', { name: 'Continue to secure payment' }).click()
+  await expect(cashnetFrame(page).getByRole('button', { name: 'Pay' })).toBeVisible()
+  await cancelOnCashnet(page)
+  await expect(screenLocator(page, 'confirming')).toBeVisible()
+  await sandbox('service', { apiDown: true })
+  // After the grace period the kiosk tries to cancel the checkout, which cannot reach the service.
+  await expect(screenLocator(page, 'notConfirmed')).toBeVisible({ timeout: 30_000 })
+  await expectGoodOnEveryDisplay(page, testInfo, 'notConfirmed')
+})
+
+test('"Pay on your phone": the fines with its button, the QR code, its wait and failure', async ({
+  page,
+  sandbox,
+}, testInfo) => {
+  await sandbox('settings', { payOnPhone: true })
+  await openKiosk(page)
+  // One more button among the fines' actions: the tightest fit on short panels with larger text.
+  await swipe(page, cards.severalFees)
+  await expect(page.getByRole('button', { name: 'Pay on your phone' })).toBeVisible()
+  await expectGoodOnEveryDisplay(page, testInfo, 'fines', { label: 'fines-phone' })
+  await page.getByRole('button', { name: 'Finish without paying' }).click()
+  await swipe(page, cards.manyFees)
+  await expect(page.getByRole('button', { name: 'Pay on your phone' })).toBeVisible()
+  await expectGoodOnEveryDisplay(page, testInfo, 'fines', { label: 'fines-long-phone' })
+
+  // Held while it is checked: on a busy machine the checks may outlast the kiosk's request
+  // timeout (then the kiosk says the code could not be made), so the code is asked for again.
+  const creating = await holdRequests(page, '**/api/v1/pay-links')
+  await page.getByRole('button', { name: 'Pay on your phone' }).click()
+  await expectGoodOnEveryDisplay(page, testInfo, 'payOnPhoneLoading')
+  await creating.release()
+  await page.unroute('**/api/v1/pay-links')
+  await expect(
+    screenLocator(page, 'payOnPhone').or(screenLocator(page, 'payOnPhoneFailed')),
+  ).toBeVisible()
+  await page.getByRole('button', { name: 'Back to my fees' }).click()
+  await page.getByRole('button', { name: 'Pay on your phone' }).click()
+  await expect(page.getByRole('img', { name: 'QR code of your payment link' })).toBeVisible()
+  await expectGoodOnEveryDisplay(page, testInfo, 'payOnPhone')
+  await page.getByRole('button', { name: 'Back to my fees' }).click()
+
+  // The service cannot make a link: the screen says so and leads back to the fees.
+  await page.route('**/api/v1/pay-links', (route) => route.abort('failed'))
+  await page.getByRole('button', { name: 'Pay on your phone' }).click()
+  await expectGoodOnEveryDisplay(page, testInfo, 'payOnPhoneFailed')
+  await page.getByRole('button', { name: 'Back to my fees' }).click()
+  await expect(screenLocator(page, 'fines')).toBeVisible()
 })
 
 test('the receipt with "Email my receipt" offered, before and after sending', async ({
