@@ -18,6 +18,7 @@ const notAtBuildTime = () => Promise.reject(new Error('The prerender calls no ho
 const buildHost: KioskBridge = {
   openCheckout: notAtBuildTime,
   closeCheckout: notAtBuildTime,
+  moveCheckout: notAtBuildTime,
   onCheckoutEvent: () => () => undefined,
   endPatronSession: notAtBuildTime,
   getKioskInfo: notAtBuildTime,
