@@ -39,8 +39,7 @@ export function openDatabase(path: string): DatabaseSync {
   try {
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
     db.exec('PRAGMA journal_mode = WAL')
-    // FULL: every commit is on disk before we answer CashNet or tell the kiosk. A group commit
-    // (db.ts) flushes the log itself, off the event loop, and answers after that flush.
+    // FULL: every commit is on disk before we answer CashNet or tell the kiosk.
     db.exec('PRAGMA synchronous = FULL')
     db.exec('PRAGMA foreign_keys = ON')
   } catch (error) {

@@ -4,8 +4,6 @@
  * with a change.
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
-import { z } from 'zod'
-import { walFileSync, type WalSync } from './walSync.ts'
 
 /** At most this many queued changes share one commit; the rest wait for the next. */
 const maxGroupCommitSize = 64
@@ -26,17 +24,6 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error))
 }
 
-const journalModeSchema = z.object({ journal_mode: z.string() })
-const synchronousSchema = z.object({ synchronous: z.number().int() })
-
-export interface SqliteDbOptions {
-  /**
-   * How a group commit's log is flushed (default: the `-wal` file beside `path`, on the thread
-   * pool). Only used in WAL mode; tests pass one they control.
-   */
-  walSync?: WalSync
-}
-
 export class SqliteDb {
   readonly path: string
   private readonly db: DatabaseSync
@@ -45,17 +32,10 @@ export class SqliteDb {
   private queued: QueuedChange[] = []
   private flushScheduled = false
   private readonly stats: GroupCommitStats = { commits: 0, changes: 0 }
-  /** Set in WAL mode: group commits leave their flush to it, off the event loop. */
-  private readonly walSync: WalSync | null
-  /** The connection's own `synchronous` level, restored after each group commit. */
-  private readonly synchronous: number
 
-  constructor(db: DatabaseSync, path: string, options: SqliteDbOptions = {}) {
+  constructor(db: DatabaseSync, path: string) {
     this.db = db
     this.path = path
-    const mode = journalModeSchema.parse(db.prepare('PRAGMA journal_mode').get()).journal_mode
-    this.walSync = mode === 'wal' ? (options.walSync ?? walFileSync(path)) : null
-    this.synchronous = synchronousSchema.parse(db.prepare('PRAGMA synchronous').get()).synchronous
   }
 
   statement(sql: string): StatementSync {
@@ -120,17 +100,9 @@ export class SqliteDb {
    * and SQLite is synchronous, so while one commit flushes the event loop waits. Changes queued in
    * one turn of the event loop (concurrent postbacks arrive together) therefore share one
    * BEGIN IMMEDIATE … COMMIT: one flush for all of them. Each change runs in its own savepoint, so
-   * one that throws is undone alone and only its caller gets the error. Should the COMMIT itself
+   * one that throws is undone alone and only its caller gets the error. Every caller is answered
+   * after the shared COMMIT: an answer still means the change is on disk. Should the COMMIT itself
    * fail, nothing of the group is kept and every caller gets the error.
-   *
-   * In WAL mode the group's COMMIT is made with `synchronous=NORMAL` (written to the log, not yet
-   * flushed) and the log is then flushed on the thread pool (`WalSync`), so the event loop takes
-   * the next requests while the disk works. Every caller is still answered only after that flush:
-   * an answer means the change is on disk. Should the flush fail, every caller gets the error
-   * although the change is committed: CashNet, answered 500, sends the postback again and finds it
-   * recorded. Any other commit on this connection stays FULL, and its flush covers the log written
-   * before it, so nothing acts on a group's change (the posting worker first commits its claim)
-   * before the change is on disk.
    */
   groupCommit<T>(work: () => T): Promise<T> {
     if (this.closed) return Promise.reject(new Error('The payments store is closed.'))
@@ -154,15 +126,11 @@ export class SqliteDb {
     })
   }
 
-  /**
-   * Commits the queued changes, up to `maxGroupCommitSize` at a time, and answers their callers once
-   * the commit is on disk. `deferFlush` false (closing) commits with the connection's own level.
-   */
-  private flush(deferFlush = this.walSync !== null): void {
+  /** Commits the queued changes, up to `maxGroupCommitSize` at a time, and answers their callers. */
+  private flush(): void {
     while (this.queued.length > 0) {
       const group = this.queued.splice(0, maxGroupCommitSize)
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: Error })[] = []
-      if (deferFlush) this.db.exec('PRAGMA synchronous = NORMAL')
       try {
         this.db.exec('BEGIN IMMEDIATE')
         for (const change of group) {
@@ -177,35 +145,14 @@ export class SqliteDb {
         if (this.db.isTransaction) this.db.exec('ROLLBACK')
         for (const change of group) change.reject(asError(error))
         continue
-      } finally {
-        if (deferFlush) this.db.exec(`PRAGMA synchronous = ${String(this.synchronous)}`)
       }
       this.stats.commits += 1
       this.stats.changes += group.length
-      const answer = (flushError: Error | null) => {
-        group.forEach((change, index) => {
-          const outcome = outcomes[index]
-          if (flushError) change.reject(flushError)
-          else if (outcome?.ok) change.resolve(outcome.value)
-          else change.reject(outcome?.error ?? new Error('change lost its outcome'))
-        })
-      }
-      if (!deferFlush || !this.walSync) {
-        answer(null)
-        continue
-      }
-      this.walSync.sync().then(
-        () => {
-          answer(null)
-        },
-        (error: unknown) => {
-          answer(
-            new Error(
-              `The change was committed but not flushed to disk: ${asError(error).message}`,
-            ),
-          )
-        },
-      )
+      group.forEach((change, index) => {
+        const outcome = outcomes[index]
+        if (outcome?.ok) change.resolve(outcome.value)
+        else change.reject(outcome?.error ?? new Error('change lost its outcome'))
+      })
     }
   }
 
@@ -239,12 +186,10 @@ export class SqliteDb {
 
   close(): void {
     if (this.closed) return
-    // Changes already queued were promised a commit: keep the promise before closing, flushed
-    // within the COMMIT itself. Flushes under way end on their own; the log's file closes after.
-    this.flush(false)
+    // Changes already queued were promised a commit: keep the promise before closing.
+    this.flush()
     this.closed = true
     this.statements.clear()
     this.db.close()
-    this.walSync?.close()
   }
 }
