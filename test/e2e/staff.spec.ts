@@ -106,6 +106,8 @@ test('a desk account sees the desk screens only and cannot resolve', async ({ pa
 
 test('an ended session goes back to sign-in, saying so', async ({ page }) => {
   await signIn(page, 'supervisor')
+  // An answer still under way when the cookie goes would set it again (it slides with use).
+  await page.waitForLoadState('networkidle')
   await page.context().clearCookies()
   await navLink(page, 'Payments').click()
   await expect(page.getByRole('status').filter({ hasText: 'Your session ended' })).toBeVisible()
