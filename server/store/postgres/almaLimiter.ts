@@ -4,7 +4,15 @@
  * answer), kept in the database. An institution has `limit` rows in `alma_rate_slots`; a call takes
  * one whose `free_at` has passed (SKIP LOCKED: callers never queue on each other's row locks) and
  * sets it to "now + timeout + window", so a crashed instance's slot frees itself; the answer sets it
- * to "answer + window". Times come from the database's clock, so instances' clocks need not agree.
+ * to "answer + window + guard". Times come from the database's clock, so instances' clocks need not
+ * agree.
+ *
+ * The guard: the database's clock is a wall clock, which time synchronisation slews and sometimes
+ * steps, so "one window" on it can be a little shorter than one second at Alma's end; and with
+ * nothing but the network between a quick answer and the next call, a second measured on two clocks
+ * leaves no room at all. Holding each slot 50 ms longer (5% of Alma's per-second window) keeps the
+ * count under the threshold through both; the in-process limiter uses a monotonic clock and needs
+ * none.
  */
 import { z } from 'zod'
 import type { CallLimiter } from '../../alma/rateLimiter.ts'
@@ -23,7 +31,12 @@ export interface PgAlmaLimiterOptions {
   maxCallMs: number
   /** Longest single wait before looking again (default 50 ms). */
   maxPollMs?: number
+  /** Held past the window after each answer, for the wall clock's slew and steps (default 50 ms). */
+  guardMs?: number
 }
+
+/** The default `guardMs`. */
+const pgLimiterGuardMs = 50
 
 export class PgAlmaLimiter implements CallLimiter {
   private readonly db: PgDb
@@ -35,7 +48,7 @@ export class PgAlmaLimiter implements CallLimiter {
       throw new RangeError(`limit must be a positive integer, got ${options.limit}`)
     }
     this.db = db
-    this.options = { windowMs: 1000, maxPollMs: 50, ...options }
+    this.options = { windowMs: 1000, maxPollMs: 50, guardMs: pgLimiterGuardMs, ...options }
   }
 
   /** Exactly `limit` slots for the institution (the configured limit is the truth). */
@@ -61,7 +74,7 @@ export class PgAlmaLimiter implements CallLimiter {
 
   /** Takes a free slot, or answers how long until one frees. */
   private async tryTake(): Promise<{ slot: number } | { waitMs: number }> {
-    const { institution, windowMs, maxCallMs } = this.options
+    const { institution, windowMs, guardMs, maxCallMs } = this.options
     const taken = await this.db.read((sql) =>
       sql.get(
         `UPDATE alma_rate_slots SET free_at = ${nowSql} + $2
@@ -70,7 +83,7 @@ export class PgAlmaLimiter implements CallLimiter {
            WHERE institution = $1 AND free_at <= ${nowSql}
            ORDER BY free_at LIMIT 1 FOR UPDATE SKIP LOCKED)
          RETURNING slot`,
-        [institution, maxCallMs + windowMs],
+        [institution, maxCallMs + windowMs + guardMs],
       ),
     )
     if (taken !== undefined) return takenRowSchema.parse(taken)
@@ -97,14 +110,14 @@ export class PgAlmaLimiter implements CallLimiter {
     try {
       return await task()
     } finally {
-      // The window starts at the answer. Not awaited: the caller has its answer now, and until this
+      // The window starts at the answer (and the guard after it). Not awaited: the caller has its answer now, and until this
       // lands the slot only stays taken a little longer (never shorter), so the limit still holds.
       void this.db
         .read((sql) =>
           sql.run(
             `UPDATE alma_rate_slots SET free_at = ${nowSql} + $3
              WHERE institution = $1 AND slot = $2`,
-            [this.options.institution, slot, this.options.windowMs],
+            [this.options.institution, slot, this.options.windowMs + this.options.guardMs],
           ),
         )
         .catch(() => undefined)
