@@ -3,18 +3,37 @@
  * (READ COMMITTED with explicit row locks; retried whole on a deadlock or serialization failure),
  * and the audit event written with a change.
  */
+import { createHash } from 'node:crypto'
 import type pg from 'pg'
 
 /** pg sends a JS array as a PostgreSQL array (`= ANY($1::text[])`). */
 export type SqlParam = string | number | boolean | null | readonly string[]
 
+/**
+ * A statement each connection parses and plans once, then runs by name: for the hottest paths,
+ * where sending and planning the text again each time is much of the cost. Only for statements
+ * whose result columns are spelled out (no `*`): a prepared statement fails when a migration by
+ * another instance changes its result's shape.
+ */
+export interface PreparedSql {
+  readonly name: string
+  readonly text: string
+}
+
+/** `text` as a prepared statement, named by its hash (the same text, the same name). */
+export function prepared(text: string): PreparedSql {
+  return { name: `k_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`, text }
+}
+
+type Statement = string | PreparedSql
+
 /** What an aggregate gets: one connection, inside a transaction or not. */
 export interface Sql {
-  all(sql: string, params?: readonly SqlParam[]): Promise<Record<string, unknown>[]>
+  all(sql: Statement, params?: readonly SqlParam[]): Promise<Record<string, unknown>[]>
   /** The first row, or undefined. */
-  get(sql: string, params?: readonly SqlParam[]): Promise<Record<string, unknown> | undefined>
+  get(sql: Statement, params?: readonly SqlParam[]): Promise<Record<string, unknown> | undefined>
   /** Runs a write; answers the number of rows changed. */
-  run(sql: string, params?: readonly SqlParam[]): Promise<number>
+  run(sql: Statement, params?: readonly SqlParam[]): Promise<number>
   /** The audit event recorded with a change, in the change's transaction. */
   event(
     institution: string,
@@ -27,13 +46,19 @@ export interface Sql {
 
 type Queryable = Pick<pg.PoolClient, 'query'>
 
+function queryOf(sql: Statement, params: readonly SqlParam[]): pg.QueryConfig {
+  return typeof sql === 'string'
+    ? { text: sql, values: [...params] }
+    : { name: sql.name, text: sql.text, values: [...params] }
+}
+
 function sqlOn(client: Queryable): Sql {
-  const all = async (sql: string, params: readonly SqlParam[] = []) =>
-    (await client.query<Record<string, unknown>>(sql, [...params])).rows
+  const all = async (sql: Statement, params: readonly SqlParam[] = []) =>
+    (await client.query<Record<string, unknown>>(queryOf(sql, params))).rows
   return {
     all,
     get: async (sql, params) => (await all(sql, params))[0],
-    run: async (sql, params = []) => (await client.query(sql, [...params])).rowCount ?? 0,
+    run: async (sql, params = []) => (await client.query(queryOf(sql, params))).rowCount ?? 0,
     event: async (institution, at, checkoutId, type, detail) => {
       await client.query(
         'INSERT INTO events (institution, at, checkout_id, type, detail) VALUES ($1, $2, $3, $4, $5)',
