@@ -174,8 +174,13 @@ export type PostbackAction =
       tx: string | null
       checkoutId: string | null
     }
-  /** A successful payment for a checkout: paid (or a duplicate, or unmatched if it cannot be). */
-  | { kind: 'accept'; checkoutId: string; tx: string; amountCents: number }
+  /**
+   * A successful payment for a checkout: paid (or a duplicate, or unmatched if it cannot be).
+   * `seen` is the checkout as the decision read it, before the postback's transaction: a store may
+   * apply the payment in one statement guarded by "still as seen", and decide again under its locks
+   * only when the checkout has changed since.
+   */
+  | { kind: 'accept'; checkoutId: string; tx: string; amountCents: number; seen?: CheckoutRecord }
   /** A decline: a pending checkout fails; any other is left alone. */
   | { kind: 'decline'; checkoutId: string; tx: string | null; message: string }
   /** Money CashNet took that matches no checkout, or matches one wrongly. */

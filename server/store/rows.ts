@@ -48,6 +48,9 @@ const checkoutRowSchema = z.object({
   fee_balances: z.string().nullable(),
 })
 
+/** The columns a checkout is read from, for statements that name them (prepared ones must). */
+export const checkoutRowColumns: readonly string[] = Object.keys(checkoutRowSchema.shape)
+
 const feeBalancesSchema = z.record(z.string(), int)
 
 const lineRowSchema = z.object({

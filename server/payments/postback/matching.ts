@@ -22,7 +22,8 @@ export type VerifiedPostbackDecision =
       checkoutId: string | null
     }
   | { kind: 'decline'; checkoutId: string; tx: string | null; message: string }
-  | { kind: 'accept'; checkoutId: string; tx: string; amountCents: number }
+  /** `seen`: the checkout as this decision read it (see `PostbackAction`). */
+  | { kind: 'accept'; checkoutId: string; tx: string; amountCents: number; seen: CheckoutRecord }
 
 const transactionNumber = /^[A-Za-z0-9._:-]{1,64}$/
 
@@ -143,5 +144,6 @@ export function decideVerifiedPostback(input: VerifiedPostback): VerifiedPostbac
     checkoutId: single.id,
     tx: postback.tx,
     amountCents: postback.totalCents,
+    seen: single,
   }
 }

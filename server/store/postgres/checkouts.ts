@@ -5,11 +5,12 @@
  */
 import { z } from 'zod'
 import type { CheckoutRecord, CheckoutTransition, NewCheckout } from '../repository.ts'
-import { checkoutFromRow, idRowSchema } from '../rows.ts'
-import type { Sql } from './db.ts'
+import { checkoutFromRow, checkoutRowColumns, idRowSchema } from '../rows.ts'
+import { prepared, type PreparedSql, type Sql } from './db.ts'
 
 /** The lines' rows, as `json_agg` hands them over (each row is checked by `checkoutFromRow`). */
 const lineRowsSchema = z.array(z.unknown())
+const txOwnerIdSchema = z.string().nullable()
 
 export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<void> {
   await sql.run(
@@ -49,26 +50,61 @@ export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<v
   })
 }
 
-/** The checkout with its lines; `lock` holds the row until the transaction ends. */
+const checkoutColumnsSql = checkoutRowColumns.map((column) => `c.${column}`).join(', ')
+
 /**
- * A checkout and its lines in one round trip: the lines come as a JSON array beside the row. With
- * `lock`, the checkout's row is locked (FOR UPDATE) until the transaction ends.
+ * A checkout row with its lines as a JSON array beside it (`line_rows`), plus `extra` columns; a
+ * prepared statement (the postback ingest reads a checkout per postback), so columns are named.
+ */
+function checkoutWithLinesSql(extra: string, lock: boolean): PreparedSql {
+  return prepared(`SELECT ${checkoutColumnsSql},
+            (SELECT COALESCE(json_agg(l ORDER BY l.line_no), '[]'::json)
+             FROM checkout_lines l WHERE l.checkout_id = c.id) AS line_rows${extra}
+     FROM checkouts c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`)
+}
+
+const readCheckoutSql = checkoutWithLinesSql('', false)
+const readCheckoutLockedSql = checkoutWithLinesSql('', true)
+const readCheckoutForPaymentSql = checkoutWithLinesSql(
+  ', (SELECT o.id FROM checkouts o WHERE o.cashnet_tx = $2) AS tx_owner_id',
+  true,
+)
+
+function checkoutFromRowWithLines(row: Record<string, unknown>): CheckoutRecord {
+  const { line_rows: lineRows, ...checkoutRow } = row
+  return checkoutFromRow(checkoutRow, lineRowsSchema.parse(lineRows))
+}
+
+/**
+ * A checkout and its lines in one round trip. With `lock`, the checkout's row is locked (FOR
+ * UPDATE) until the transaction ends.
  */
 export async function readCheckout(
   sql: Sql,
   checkoutId: string,
   lock = false,
 ): Promise<CheckoutRecord | null> {
-  const row = await sql.get(
-    `SELECT c.*,
-            (SELECT COALESCE(json_agg(l ORDER BY l.line_no), '[]'::json)
-             FROM checkout_lines l WHERE l.checkout_id = c.id) AS line_rows
-     FROM checkouts c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`,
-    [checkoutId],
-  )
+  const row = await sql.get(lock ? readCheckoutLockedSql : readCheckoutSql, [checkoutId])
+  return row === undefined ? null : checkoutFromRowWithLines(row)
+}
+
+/**
+ * For a payment: the checkout with its lines, locked, and which checkout already holds `tx` (if
+ * any), in one round trip. The caller holds the tx's advisory lock, taken by an earlier statement,
+ * so this statement's snapshot already shows every checkout that tx was given.
+ */
+export async function readCheckoutForPayment(
+  sql: Sql,
+  checkoutId: string,
+  tx: string,
+): Promise<{ checkout: CheckoutRecord; txOwnerId: string | null } | null> {
+  const row = await sql.get(readCheckoutForPaymentSql, [checkoutId, tx])
   if (row === undefined) return null
-  const { line_rows: lineRows, ...checkoutRow } = row
-  return checkoutFromRow(checkoutRow, lineRowsSchema.parse(lineRows))
+  const { tx_owner_id: txOwnerId, ...checkoutRow } = row
+  return {
+    checkout: checkoutFromRowWithLines(checkoutRow),
+    txOwnerId: txOwnerIdSchema.parse(txOwnerId),
+  }
 }
 
 export async function requireCheckout(sql: Sql, checkoutId: string): Promise<CheckoutRecord> {

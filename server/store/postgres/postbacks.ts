@@ -5,6 +5,7 @@
  * locked and the tx serialised by an advisory lock, so postbacks for one payment arriving at
  * several instances at once settle one after another.
  */
+import { z } from 'zod'
 import { decideDecline, decidePaymentAcceptance } from '../../payments/rules/paymentAcceptance.ts'
 import type {
   CheckoutRecord,
@@ -16,28 +17,50 @@ import type {
   RefusedRequestRecord,
   StoredPostback,
 } from '../repository.ts'
-import { checkoutFromRow, idRowSchema, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
-import { readCheckout, requireCheckout } from './checkouts.ts'
-import type { PgDb, Sql } from './db.ts'
+import { checkoutFromRow, postbackFromRow, refusedRequestFromRow } from '../rows.ts'
+import { readCheckout, readCheckoutForPayment, requireCheckout } from './checkouts.ts'
+import { prepared, type PgDb, type Sql, type SqlParam } from './db.ts'
 import { insertUnmatched } from './exceptions.ts'
 
-async function insertRawPostback(sql: Sql, postback: NewPostback): Promise<number> {
-  const row = await sql.get(
-    `INSERT INTO postbacks
+const insertRawSql = `INSERT INTO postbacks
        (institution, received_at, source_ip, method, content_type, raw_body, raw_query,
         body_bytes, truncated)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [
-      postback.institution,
-      postback.receivedAt,
-      postback.sourceIp,
-      postback.method,
-      postback.contentType,
-      postback.rawBody,
-      postback.rawQuery,
-      postback.bodyBytes,
-      postback.truncated,
-    ],
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`
+
+function rawPostbackParams(postback: NewPostback): SqlParam[] {
+  return [
+    postback.institution,
+    postback.receivedAt,
+    postback.sourceIp,
+    postback.method,
+    postback.contentType,
+    postback.rawBody,
+    postback.rawQuery,
+    postback.bodyBytes,
+    postback.truncated,
+  ]
+}
+
+async function insertRawPostback(sql: Sql, postback: NewPostback): Promise<number> {
+  const row = await sql.get(insertRawSql, rawPostbackParams(postback))
+  return Number(row?.id)
+}
+
+/**
+ * The raw row and the tx's advisory lock in one round trip. Only the insert comes before the lock,
+ * and it reads nothing: every read of this transaction is a later statement, with a snapshot taken
+ * after the lock was granted.
+ */
+async function insertRawPostbackLockingTx(
+  sql: Sql,
+  postback: NewPostback,
+  tx: string,
+): Promise<number> {
+  const row = await sql.get(
+    `WITH raw AS (${insertRawSql})
+     SELECT id, pg_advisory_xact_lock(hashtext('library-kiosk tx'), hashtext($10))::text AS locked
+     FROM raw`,
+    [...rawPostbackParams(postback), tx],
   )
   return Number(row?.id)
 }
@@ -59,14 +82,14 @@ async function settle(sql: Sql, postbackId: number, settlement: PostbackSettleme
 }
 
 /**
- * Paid, in one statement (one round trip): the checkout's status, one outbox row per line and an
- * event. `checkout` is the row the caller read and locked in this transaction; the answer is the
- * checkout as it now is.
+ * Paid, in one statement (one round trip): the checkout's status, one outbox row per line, an event
+ * and the raw postback's settlement. `checkout` is the row the caller read and locked in this
+ * transaction; the answer is the checkout as it now is.
  */
 async function payCheckout(
   sql: Sql,
   checkout: CheckoutRecord,
-  input: { tx: string; postbackId: number; now: number },
+  input: { tx: string; postbackId: number; now: number; reason: string | null },
 ): Promise<CheckoutRecord> {
   const row = await sql.get(
     `WITH paid AS (
@@ -82,8 +105,12 @@ async function payCheckout(
      ), event AS (
        INSERT INTO events (institution, at, checkout_id, type, detail)
        SELECT institution, $2, id, 'checkout_paid', $4::text FROM paid
+     ), settled AS (
+       UPDATE postbacks SET outcome = 'accepted', reason = $6, tx = $1, checkout_id = $3,
+                            settled_at = $2
+       WHERE id = $5 AND outcome IS NULL RETURNING id
      )
-     SELECT * FROM paid`,
+     SELECT paid.*, (SELECT count(*) FROM settled)::int AS settled_count FROM paid`,
     [
       input.tx,
       input.now,
@@ -94,11 +121,17 @@ async function payCheckout(
         from: checkout.status,
         amountCents: checkout.amountCents,
       }),
+      input.postbackId,
+      input.reason,
     ],
   )
   if (row === undefined) throw new Error(`Checkout ${checkout.id} vanished inside a transaction.`)
+  const { settled_count: settledCount, ...paidRow } = row
+  if (settledCount !== 1) {
+    throw new Error(`Postback ${input.postbackId} is unknown or already settled.`)
+  }
   // The lines do not change when a checkout is paid.
-  return { ...checkoutFromRow(row, []), lines: checkout.lines }
+  return { ...checkoutFromRow(paidRow, []), lines: checkout.lines }
 }
 
 async function recordUnmatched(
@@ -187,12 +220,12 @@ async function applyAccept(
   now: number,
 ): Promise<StoredPostback> {
   const { tx, amountCents } = action
-  // One tx at a time across every instance: "who owns this tx" cannot change under us.
-  await sql.run(`SELECT pg_advisory_xact_lock(hashtext('library-kiosk tx'), hashtext($1))`, [tx])
-  const found = await readCheckout(sql, action.checkoutId, true)
+  // storePostback took the tx's advisory lock with the raw row: one tx at a time across every
+  // instance, so "who owns this tx" cannot change under us.
+  const found = await readCheckoutForPayment(sql, action.checkoutId, tx)
   // A checkout of another institution is, for this postback, no checkout at all.
-  const checkout = found?.institution === institution ? found : null
-  if (!checkout) {
+  const checkout = found?.checkout.institution === institution ? found.checkout : null
+  if (!found || !checkout) {
     return recordUnmatched(sql, postbackId, institution, now, {
       checkoutId: action.checkoutId,
       tx,
@@ -201,12 +234,7 @@ async function applyAccept(
       because: 'not_matched',
     })
   }
-  const owner = await sql.get('SELECT id FROM checkouts WHERE cashnet_tx = $1', [tx])
-  const decision = decidePaymentAcceptance({
-    checkout,
-    tx,
-    txOwnerId: owner === undefined ? null : idRowSchema.parse(owner).id,
-  })
+  const decision = decidePaymentAcceptance({ checkout, tx, txOwnerId: found.txOwnerId })
   switch (decision.kind) {
     case 'duplicate':
       await settle(sql, postbackId, {
@@ -226,16 +254,14 @@ async function applyAccept(
         because: decision.because,
       })
     case 'accept': {
-      const paid = await payCheckout(sql, checkout, { tx, postbackId, now })
-      await settle(sql, postbackId, {
-        outcome: 'accepted',
+      const paid = await payCheckout(sql, checkout, {
+        tx,
+        postbackId,
+        now,
         reason:
           decision.honouredFrom === null
             ? null
             : `honoured although the checkout was ${decision.honouredFrom}`,
-        tx,
-        checkoutId: checkout.id,
-        now,
       })
       return { postbackId, kind: 'accepted', checkout: paid, previousStatus: checkout.status }
     }
@@ -266,10 +292,107 @@ async function apply(
   }
 }
 
+// Typed: in INSERT … SELECT … UNION ALL, PostgreSQL would take untyped parameters for text.
+const rawTyped =
+  '$1::text, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint, $9::boolean'
+
+/** See `acceptAsSeen`. $1–$9 the raw postback, $10 tx, $11 now, $12 checkout, $13 status seen, $14 reason. */
+const acceptAsSeenSql = prepared(`WITH paid AS (
+    UPDATE checkouts SET status = 'paid', cashnet_tx = $10, paid_at = $11, updated_at = $11
+    WHERE id = $12 AND institution = $1 AND status = $13 AND cashnet_tx IS NULL
+    RETURNING id, institution, primary_id, amount_cents
+  ), raw AS (
+    INSERT INTO postbacks
+      (institution, received_at, source_ip, method, content_type, raw_body, raw_query,
+       body_bytes, truncated, outcome, reason, tx, checkout_id, settled_at)
+    SELECT ${rawTyped}, 'accepted', $14::text, $10::text, $12::text, $11::bigint FROM paid
+    UNION ALL
+    SELECT ${rawTyped}, NULL, NULL, NULL, NULL, NULL::bigint WHERE NOT EXISTS (SELECT 1 FROM paid)
+    RETURNING id, outcome
+  ), postings AS (
+    INSERT INTO alma_postings
+      (institution, checkout_id, line_no, parent_id, primary_id, fee_id, fee_description,
+       fee_title, amount_cents, tx, status, next_attempt_at, created_at)
+    SELECT c.institution, c.id, l.line_no, NULL, c.primary_id, l.fee_id, l.description,
+           l.title, l.amount_cents, $10, 'pending', $11, $11
+    FROM paid c JOIN checkout_lines l ON l.checkout_id = c.id ORDER BY l.line_no
+  ), event AS (
+    INSERT INTO events (institution, at, checkout_id, type, detail)
+    SELECT c.institution, $11, c.id, 'checkout_paid',
+           json_build_object('tx', $10::text, 'postbackId', r.id, 'from', $13::text,
+                             'amountCents', c.amount_cents)::text
+    FROM paid c CROSS JOIN raw r
+  )
+  SELECT id AS "postbackId", outcome FROM raw`)
+
+const acceptedRowSchema = z.object({
+  postbackId: z.coerce.number().int(),
+  outcome: z.string().nullable(),
+})
+
 /**
- * One transaction: the raw postback first, then what it does. Should applying fail, the raw record
- * is still kept, alone and unsettled, before the error goes on: the evidence of what CashNet said
- * is never lost, and CashNet, answered 500, sends it again.
+ * A payment for a checkout still as the ingest saw it, in one statement (one round trip, its own
+ * commit): the checkout paid only if its status is still the one seen and no tx has paid it
+ * (compare-and-set), its outbox rows and event, and the raw postback, settled `accepted` when the
+ * payment went in and unsettled when it did not. The decision stays `decidePaymentAcceptance`'s,
+ * made on the checkout as seen; the guard makes sure that is still the checkout it applies to, and
+ * the unique `cashnet_tx` makes a tx that paid another checkout meanwhile fail the whole statement.
+ * Answers the stored postback, or the raw row's id for `storePostback` to settle under its locks.
+ */
+async function acceptAsSeen(
+  db: PgDb,
+  postback: NewPostback,
+  action: Extract<PostbackAction, { kind: 'accept' }>,
+  seen: CheckoutRecord,
+  now: number,
+): Promise<StoredPostback | { unsettledPostbackId: number }> {
+  const decision = decidePaymentAcceptance({ checkout: seen, tx: action.tx, txOwnerId: null })
+  if (decision.kind !== 'accept') throw new Error('acceptAsSeen needs a checkout it can accept')
+  const reason =
+    decision.honouredFrom === null
+      ? null
+      : `honoured although the checkout was ${decision.honouredFrom}`
+  const row = await db.read((sql) =>
+    sql.get(acceptAsSeenSql, [
+      ...rawPostbackParams(postback),
+      action.tx,
+      now,
+      seen.id,
+      seen.status,
+      reason,
+    ]),
+  )
+  if (row === undefined) throw new Error('The postback was not stored.')
+  const { postbackId, outcome } = acceptedRowSchema.parse(row)
+  if (outcome !== 'accepted') return { unsettledPostbackId: postbackId }
+  return {
+    postbackId,
+    kind: 'accepted',
+    // What the statement changed, and only that (the guard held: the rest is as seen).
+    checkout: { ...seen, status: 'paid', cashnetTx: action.tx, paidAt: now, updatedAt: now },
+    previousStatus: seen.status,
+  }
+}
+
+/** Whether a payment can be tried as seen: a checkout of this institution that no tx has paid. */
+function acceptableAsSeen(
+  postback: NewPostback,
+  action: PostbackAction,
+): action is Extract<PostbackAction, { kind: 'accept' }> & { seen: CheckoutRecord } {
+  return (
+    action.kind === 'accept' &&
+    action.seen?.id === action.checkoutId &&
+    action.seen.institution === postback.institution &&
+    action.seen.cashnetTx === null
+  )
+}
+
+/**
+ * The raw postback first, then what it does. A payment for a checkout still as the ingest saw it
+ * (the common case) goes in one statement; anything else, or a checkout that changed since, in a
+ * transaction that locks the tx and the checkout and decides again. Should applying fail, the raw
+ * record is still kept, alone and unsettled, before the error goes on: the evidence of what
+ * CashNet said is never lost, and CashNet, answered 500, sends it again.
  */
 export async function storePostback(
   db: PgDb,
@@ -277,9 +400,32 @@ export async function storePostback(
   action: PostbackAction,
   now: number,
 ): Promise<StoredPostback> {
+  if (acceptableAsSeen(postback, action)) {
+    let fast: Awaited<ReturnType<typeof acceptAsSeen>> | null = null
+    try {
+      fast = await acceptAsSeen(db, postback, action, action.seen, now)
+    } catch {
+      // Nothing of the statement was kept (a tx that paid another checkout meanwhile, say): the
+      // transaction below stores the raw row and decides under its locks.
+    }
+    if (fast && 'kind' in fast) return fast
+    if (fast) {
+      const postbackId = fast.unsettledPostbackId
+      // The raw row is committed: should this fail, it stays, unsettled, and the error goes on.
+      return db.transaction(async (sql) => {
+        await sql.get(`SELECT pg_advisory_xact_lock(hashtext('library-kiosk tx'), hashtext($1))`, [
+          action.tx,
+        ])
+        return apply(sql, postbackId, postback.institution, action, now)
+      })
+    }
+  }
   try {
     return await db.transaction(async (sql) => {
-      const postbackId = await insertRawPostback(sql, postback)
+      const postbackId =
+        action.kind === 'accept'
+          ? await insertRawPostbackLockingTx(sql, postback, action.tx)
+          : await insertRawPostback(sql, postback)
       return apply(sql, postbackId, postback.institution, action, now)
     })
   } catch (error) {

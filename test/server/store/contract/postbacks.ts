@@ -97,6 +97,83 @@ export function postbackContract(open: RepositoryFactory): void {
     })
   })
 
+  it('applies a payment as the ingest saw the checkout, and decides again when it changed', async () => {
+    await using(open, async ({ repo }) => {
+      for (const id of ['c1', 'c2', 'c3']) await repo.createCheckout(checkout(id))
+      const seen = async (id: string) => must(await repo.getCheckout(id))
+      const [c1, c2, c3] = [await seen('c1'), await seen('c2'), await seen('c3')]
+
+      // Still as seen: paid, settled, one outbox row per line, the answer the checkout as it is.
+      const first = await repo.storePostback(rawPostback(), accept('c1', 'tx-1', 1775, c1), t0 + 1)
+      expect(first).toMatchObject({ kind: 'accepted', previousStatus: 'pending' })
+      if (first.kind !== 'accepted') throw new Error('not accepted')
+      expect(first.checkout).toEqual(await repo.getCheckout('c1'))
+      expect(await repo.getPostback(first.postbackId)).toMatchObject({
+        outcome: 'accepted',
+        reason: null,
+        tx: 'tx-1',
+        checkoutId: 'c1',
+        settledAt: t0 + 1,
+      })
+      expect(await repo.listPostings('c1')).toHaveLength(2)
+
+      // The same postback again, decided on the same (now stale) view: a duplicate, nothing more.
+      const again = await repo.storePostback(rawPostback(), accept('c1', 'tx-1', 1775, c1), t0 + 2)
+      expect(again.kind).toBe('duplicate')
+      expect(await repo.getPostback(again.postbackId)).toMatchObject({ outcome: 'duplicate' })
+      expect(await repo.listPostings('c1')).toHaveLength(2)
+
+      // Its tx paid another checkout meanwhile: unmatched, and c2 stays as it was.
+      const reused = await repo.storePostback(rawPostback(), accept('c2', 'tx-1', 1775, c2), t0 + 3)
+      expect(reused).toMatchObject({ kind: 'unmatched', because: 'tx_reused' })
+      expect((await repo.getCheckout('c2'))?.status).toBe('pending')
+      expect(await repo.listPostings('c2')).toEqual([])
+
+      // Cancelled after it was seen: honoured all the same, and the reason says what it was.
+      await repo.transitionCheckout('c3', {
+        from: ['pending'],
+        to: 'cancelled',
+        now: t0 + 4,
+        event: 'checkout_cancelled',
+      })
+      const honoured = await repo.storePostback(
+        rawPostback(),
+        accept('c3', 'tx-3', 1775, c3),
+        t0 + 5,
+      )
+      expect(honoured).toMatchObject({ kind: 'accepted', previousStatus: 'cancelled' })
+      expect((await repo.getPostback(honoured.postbackId))?.reason).toBe(
+        'honoured although the checkout was cancelled',
+      )
+
+      // One raw row per postback, whichever way each went.
+      expect((await repo.listPostbacks()).map((postback) => postback.outcome)).toEqual([
+        'accepted',
+        'duplicate',
+        'unmatched',
+        'accepted',
+      ])
+    })
+  })
+
+  it('settles eight copies of one payment, decided on one view, as one payment', async () => {
+    await using(open, async ({ repo }) => {
+      await repo.createCheckout(checkout('c1'))
+      const seen = must(await repo.getCheckout('c1'))
+      const stored = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          repo.storePostback(rawPostback(), accept('c1', 'tx-1', 1775, seen), t0 + 1),
+        ),
+      )
+      expect(stored.map((one) => one.kind).sort()).toEqual([
+        'accepted',
+        ...Array<string>(7).fill('duplicate'),
+      ])
+      expect(await repo.listPostings('c1')).toHaveLength(2)
+      expect(await repo.listPostbacks()).toHaveLength(8)
+    })
+  })
+
   it('records an unmatched payment once per tx, and one without a tx by its postback', async () => {
     await using(open, async ({ repo }) => {
       const action = {

@@ -5,6 +5,7 @@
  * are part of the contract, so the tampering statements are the same on every engine.
  */
 import type {
+  CheckoutRecord,
   NewCheckout,
   NewPostback,
   PaymentsRepository,
@@ -98,11 +99,18 @@ export function rawPostback(overrides: Partial<NewPostback> = {}): NewPostback {
   }
 }
 
-export const accept = (checkoutId: string, tx: string, amountCents = 1775): PostbackAction => ({
+/** `seen`: the checkout as the ingest read it before storing (see `PostbackAction`). */
+export const accept = (
+  checkoutId: string,
+  tx: string,
+  amountCents = 1775,
+  seen?: CheckoutRecord,
+): PostbackAction => ({
   kind: 'accept',
   checkoutId,
   tx,
   amountCents,
+  ...(seen ? { seen } : {}),
 })
 
 /** A checkout, paid by postback `tx` at t0 + 1: two outbox rows. Answers the postback id. */
