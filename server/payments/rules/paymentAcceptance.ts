@@ -43,3 +43,27 @@ export function decidePaymentAcceptance(input: {
 export function decideDecline(status: CheckoutStatus): 'fail' | 'ignore' {
   return status === 'pending' ? 'fail' : 'ignore'
 }
+
+/** What a settled postback says when it paid a checkout that was no longer pending. */
+export function honouredReason(honouredFrom: CheckoutStatus | null): string | null {
+  return honouredFrom === null ? null : `honoured although the checkout was ${honouredFrom}`
+}
+
+/**
+ * A payment decided on the checkout as the ingest read it (`seen`), before the postback's
+ * transaction: when that view is of this checkout and institution and no tx had paid it, the
+ * answer is the acceptance a store may apply in one step guarded by "status still as seen, still
+ * no tx" (its unique `cashnet_tx` refusing a tx that paid another checkout meanwhile). Null: the
+ * store reads the checkout under its locks and decides with `decidePaymentAcceptance`.
+ */
+export function decideAcceptanceAsSeen(input: {
+  seen: { id: string; institution: string; status: CheckoutStatus; cashnetTx: string | null }
+  checkoutId: string
+  institution: string
+  tx: string
+}): Extract<PaymentAcceptance, { kind: 'accept' }> | null {
+  const { seen } = input
+  if (seen.id !== input.checkoutId || seen.institution !== input.institution) return null
+  const decision = decidePaymentAcceptance({ checkout: seen, tx: input.tx, txOwnerId: null })
+  return decision.kind === 'accept' ? decision : null
+}

@@ -6,7 +6,13 @@
  * several instances at once settle one after another.
  */
 import { z } from 'zod'
-import { decideDecline, decidePaymentAcceptance } from '../../payments/rules/paymentAcceptance.ts'
+import {
+  decideAcceptanceAsSeen,
+  decideDecline,
+  decidePaymentAcceptance,
+  honouredReason,
+} from '../../payments/rules/paymentAcceptance.ts'
+import type { CheckoutStatus } from '../../../common/api.ts'
 import type {
   CheckoutRecord,
   NewPostback,
@@ -258,10 +264,7 @@ async function applyAccept(
         tx,
         postbackId,
         now,
-        reason:
-          decision.honouredFrom === null
-            ? null
-            : `honoured although the checkout was ${decision.honouredFrom}`,
+        reason: honouredReason(decision.honouredFrom),
       })
       return { postbackId, kind: 'accepted', checkout: paid, previousStatus: checkout.status }
     }
@@ -344,14 +347,10 @@ async function acceptAsSeen(
   postback: NewPostback,
   action: Extract<PostbackAction, { kind: 'accept' }>,
   seen: CheckoutRecord,
+  acceptance: { honouredFrom: CheckoutStatus | null },
   now: number,
 ): Promise<StoredPostback | { unsettledPostbackId: number }> {
-  const decision = decidePaymentAcceptance({ checkout: seen, tx: action.tx, txOwnerId: null })
-  if (decision.kind !== 'accept') throw new Error('acceptAsSeen needs a checkout it can accept')
-  const reason =
-    decision.honouredFrom === null
-      ? null
-      : `honoured although the checkout was ${decision.honouredFrom}`
+  const reason = honouredReason(acceptance.honouredFrom)
   const row = await db.read((sql) =>
     sql.get(acceptAsSeenSql, [
       ...rawPostbackParams(postback),
@@ -374,19 +373,6 @@ async function acceptAsSeen(
   }
 }
 
-/** Whether a payment can be tried as seen: a checkout of this institution that no tx has paid. */
-function acceptableAsSeen(
-  postback: NewPostback,
-  action: PostbackAction,
-): action is Extract<PostbackAction, { kind: 'accept' }> & { seen: CheckoutRecord } {
-  return (
-    action.kind === 'accept' &&
-    action.seen?.id === action.checkoutId &&
-    action.seen.institution === postback.institution &&
-    action.seen.cashnetTx === null
-  )
-}
-
 /**
  * The raw postback first, then what it does. A payment for a checkout still as the ingest saw it
  * (the common case) goes in one statement; anything else, or a checkout that changed since, in a
@@ -400,10 +386,20 @@ export async function storePostback(
   action: PostbackAction,
   now: number,
 ): Promise<StoredPostback> {
-  if (acceptableAsSeen(postback, action)) {
+  const seen = action.kind === 'accept' ? action.seen : undefined
+  const asSeen =
+    action.kind === 'accept' && seen
+      ? decideAcceptanceAsSeen({
+          seen,
+          checkoutId: action.checkoutId,
+          institution: postback.institution,
+          tx: action.tx,
+        })
+      : null
+  if (action.kind === 'accept' && seen && asSeen) {
     let fast: Awaited<ReturnType<typeof acceptAsSeen>> | null = null
     try {
-      fast = await acceptAsSeen(db, postback, action, action.seen, now)
+      fast = await acceptAsSeen(db, postback, action, seen, asSeen, now)
     } catch {
       // Nothing of the statement was kept (a tx that paid another checkout meanwhile, say): the
       // transaction below stores the raw row and decides under its locks.

@@ -3,7 +3,13 @@
  * with what it does — in one transaction, the raw row first — and the small record of refused
  * requests. What a payment does to a checkout is decided by `decidePaymentAcceptance`.
  */
-import { decideDecline, decidePaymentAcceptance } from '../../payments/rules/paymentAcceptance.ts'
+import type { CheckoutStatus } from '../../../common/api.ts'
+import {
+  decideAcceptanceAsSeen,
+  decideDecline,
+  decidePaymentAcceptance,
+  honouredReason,
+} from '../../payments/rules/paymentAcceptance.ts'
 import type {
   CheckoutRecord,
   NewPostback,
@@ -51,23 +57,12 @@ function settle(db: SqliteDb, postbackId: number, settlement: PostbackSettlement
   if (changed !== 1) throw new Error(`Postback ${postbackId} is unknown or already settled.`)
 }
 
-/**
- * Paid: the checkout's status, one outbox row per line and an event; answers the paid checkout.
- * `checkout` was read in this transaction, so it is current; the row comes back from the UPDATE.
- */
-function payCheckout(
+/** What paying a checkout adds beside its status: one outbox row per line and an event. */
+function recordPayment(
   db: SqliteDb,
   checkout: CheckoutRecord,
   input: { tx: string; postbackId: number; now: number },
-): CheckoutRecord {
-  const row = db.get(
-    `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ?
-     WHERE id = ? RETURNING *`,
-    input.tx,
-    input.now,
-    input.now,
-    checkout.id,
-  )
+): void {
   for (const line of checkout.lines) {
     db.run(
       `INSERT INTO alma_postings
@@ -93,7 +88,69 @@ function payCheckout(
     from: checkout.status,
     amountCents: checkout.amountCents,
   })
+}
+
+/**
+ * Paid: the checkout's status, one outbox row per line and an event; answers the paid checkout.
+ * `checkout` was read in this transaction, so it is current; the row comes back from the UPDATE.
+ */
+function payCheckout(
+  db: SqliteDb,
+  checkout: CheckoutRecord,
+  input: { tx: string; postbackId: number; now: number },
+): CheckoutRecord {
+  const row = db.get(
+    `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ?
+     WHERE id = ? RETURNING *`,
+    input.tx,
+    input.now,
+    input.now,
+    checkout.id,
+  )
+  recordPayment(db, checkout, input)
   return checkoutWithLines(row, checkout.lines)
+}
+
+/**
+ * A payment for the checkout as the ingest saw it (`decideAcceptanceAsSeen`), without reading it
+ * again: paid only if no checkout holds the tx and its status is still the one seen and no tx has
+ * paid it. Null when anything changed since: the caller reads the checkout and decides again.
+ */
+function acceptAsSeen(
+  db: SqliteDb,
+  postbackId: number,
+  action: Extract<PostbackAction, { kind: 'accept' }>,
+  seen: CheckoutRecord,
+  acceptance: { honouredFrom: CheckoutStatus | null },
+  now: number,
+): StoredPostback | null {
+  if (db.get('SELECT id FROM checkouts WHERE cashnet_tx = ?', action.tx) !== undefined) return null
+  const changed = db.run(
+    `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ?
+     WHERE id = ? AND institution = ? AND status = ? AND cashnet_tx IS NULL`,
+    action.tx,
+    now,
+    now,
+    seen.id,
+    seen.institution,
+    seen.status,
+  )
+  if (changed !== 1) return null
+  recordPayment(db, seen, { tx: action.tx, postbackId, now })
+  settle(db, postbackId, {
+    outcome: 'accepted',
+    reason: honouredReason(acceptance.honouredFrom),
+    tx: action.tx,
+    checkoutId: seen.id,
+    now,
+  })
+  return {
+    postbackId,
+    kind: 'accepted',
+    // What the UPDATE changed, and only that (the guard held: the rest is as seen).
+    checkout: { ...seen, status: 'paid', cashnetTx: action.tx, paidAt: now, updatedAt: now },
+    previousStatus: seen.status,
+  }
 }
 
 /** Applies what the ingest decided for a stored postback; the caller holds the transaction. */
@@ -136,6 +193,19 @@ function apply(
   }
   if (action.kind === 'unmatched') {
     return unmatched(action.checkoutId, action.tx, action.amountCents, action.reason, 'not_matched')
+  }
+
+  if (action.kind === 'accept' && action.seen) {
+    const acceptance = decideAcceptanceAsSeen({
+      seen: action.seen,
+      checkoutId: action.checkoutId,
+      institution,
+      tx: action.tx,
+    })
+    const stored = acceptance
+      ? acceptAsSeen(db, postbackId, action, action.seen, acceptance, now)
+      : null
+    if (stored) return stored
   }
 
   // A checkout of another institution is, for this postback, no checkout at all.
@@ -205,10 +275,7 @@ function apply(
       const paid = payCheckout(db, checkout, { tx, postbackId, now })
       settle(db, postbackId, {
         outcome: 'accepted',
-        reason:
-          decision.honouredFrom === null
-            ? null
-            : `honoured although the checkout was ${decision.honouredFrom}`,
+        reason: honouredReason(decision.honouredFrom),
         tx,
         checkoutId: checkout.id,
         now,
