@@ -53,22 +53,28 @@ export async function insertCheckout(sql: Sql, checkout: NewCheckout): Promise<v
 const checkoutColumnsSql = checkoutRowColumns.map((column) => `c.${column}`).join(', ')
 
 /**
- * A checkout row with its lines as a JSON array beside it (`line_rows`), plus `extra` columns; a
+ * Checkout rows with their lines as a JSON array beside each (`line_rows`), plus `extra` columns; a
  * prepared statement (the postback ingest reads a checkout per postback), so columns are named.
  */
-function checkoutWithLinesSql(extra: string, lock: boolean): PreparedSql {
+function checkoutWithLinesSql(options: {
+  where?: string
+  extra?: string
+  lock?: boolean
+}): PreparedSql {
+  const { where = 'c.id = $1', extra = '', lock = false } = options
   return prepared(`SELECT ${checkoutColumnsSql},
             (SELECT COALESCE(json_agg(l ORDER BY l.line_no), '[]'::json)
              FROM checkout_lines l WHERE l.checkout_id = c.id) AS line_rows${extra}
-     FROM checkouts c WHERE c.id = $1${lock ? ' FOR UPDATE OF c' : ''}`)
+     FROM checkouts c WHERE ${where}${lock ? ' FOR UPDATE OF c' : ''}`)
 }
 
-const readCheckoutSql = checkoutWithLinesSql('', false)
-const readCheckoutLockedSql = checkoutWithLinesSql('', true)
-const readCheckoutForPaymentSql = checkoutWithLinesSql(
-  ', (SELECT o.id FROM checkouts o WHERE o.cashnet_tx = $2) AS tx_owner_id',
-  true,
-)
+const readCheckoutSql = checkoutWithLinesSql({})
+const readCheckoutsSql = checkoutWithLinesSql({ where: 'c.id = ANY($1::text[])' })
+const readCheckoutLockedSql = checkoutWithLinesSql({ lock: true })
+const readCheckoutForPaymentSql = checkoutWithLinesSql({
+  extra: ', (SELECT o.id FROM checkouts o WHERE o.cashnet_tx = $2) AS tx_owner_id',
+  lock: true,
+})
 
 function checkoutFromRowWithLines(row: Record<string, unknown>): CheckoutRecord {
   const { line_rows: lineRows, ...checkoutRow } = row
@@ -86,6 +92,20 @@ export async function readCheckout(
 ): Promise<CheckoutRecord | null> {
   const row = await sql.get(lock ? readCheckoutLockedSql : readCheckoutSql, [checkoutId])
   return row === undefined ? null : checkoutFromRowWithLines(row)
+}
+
+/** Several checkouts with their lines in one round trip, by id (those that exist). */
+export async function readCheckouts(
+  sql: Sql,
+  checkoutIds: readonly string[],
+): Promise<Map<string, CheckoutRecord>> {
+  const rows = await sql.all(readCheckoutsSql, [checkoutIds])
+  const found = new Map<string, CheckoutRecord>()
+  for (const row of rows) {
+    const checkout = checkoutFromRowWithLines(row)
+    found.set(checkout.id, checkout)
+  }
+  return found
 }
 
 /**

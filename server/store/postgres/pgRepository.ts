@@ -32,16 +32,22 @@ import * as exceptions from './exceptions.ts'
 import * as outbox from './outbox.ts'
 import * as postbacks from './postbacks.ts'
 import * as resolutions from './resolutions.ts'
+import { ReadBatcher } from './readBatcher.ts'
 import { PgStaffQueries } from './staffQueries.ts'
 
 export class PgRepository implements PaymentsRepository {
   /** The staff console's reads, on the same pool. */
   readonly staffQueries: StaffQueries
   private readonly db: PgDb
+  /** Checkouts asked for in one turn of the event loop, read in one query. */
+  private readonly checkoutReads: ReadBatcher<string, CheckoutRecord>
 
   constructor(db: PgDb, options: { timeZone?: string } = {}) {
     this.db = db
     this.staffQueries = new PgStaffQueries(db, options.timeZone)
+    this.checkoutReads = new ReadBatcher((ids) =>
+      db.read((sql) => checkouts.readCheckouts(sql, ids)),
+    )
   }
 
   /** Plain statements (a read, or one statement that is atomic by itself). */
@@ -59,7 +65,7 @@ export class PgRepository implements PaymentsRepository {
     return this.write((sql) => checkouts.insertCheckout(sql, checkout))
   }
   getCheckout(checkoutId: string): Promise<CheckoutRecord | null> {
-    return this.read((sql) => checkouts.readCheckout(sql, checkoutId))
+    return this.checkoutReads.load(checkoutId)
   }
   transitionCheckout(
     checkoutId: string,
