@@ -299,10 +299,15 @@ async function apply(
 const rawTyped =
   '$1::text, $2::bigint, $3::text, $4::text, $5::text, $6::text, $7::text, $8::bigint, $9::boolean'
 
-/** See `acceptAsSeen`. $1–$9 the raw postback, $10 tx, $11 now, $12 checkout, $13 status seen, $14 reason. */
+/**
+ * See `acceptAsSeen`. The guard is written so that no index but the primary key can serve it: on
+ * tables without statistics yet (a new database) the planner otherwise took the pending-expiry or
+ * institution index and scanned every pending checkout for each postback. The institution is not
+ * in it: `decideAcceptanceAsSeen` compared it, and a checkout's institution never changes.
+ * $1–$9 the raw postback, $10 tx, $11 now, $12 checkout, $13 status seen, $14 reason. */
 const acceptAsSeenSql = prepared(`WITH paid AS (
     UPDATE checkouts SET status = 'paid', cashnet_tx = $10, paid_at = $11, updated_at = $11
-    WHERE id = $12 AND institution = $1 AND status = $13 AND cashnet_tx IS NULL
+    WHERE id = $12 AND status || '' = $13 AND coalesce(cashnet_tx, '') = ''
     RETURNING id, institution, primary_id, amount_cents
   ), raw AS (
     INSERT INTO postbacks
