@@ -83,10 +83,11 @@ export class SqliteDb {
    * undone and the transaction goes on.
    */
   savepoint<T>(work: () => T): T {
-    this.db.exec('SAVEPOINT nested_change')
+    // Prepared once, like every statement here: a savepoint per postback is parsed again otherwise.
+    this.statement('SAVEPOINT nested_change').run()
     try {
       const result = work()
-      this.db.exec('RELEASE nested_change')
+      this.statement('RELEASE nested_change').run()
       return result
     } catch (error) {
       this.db.exec('ROLLBACK TO nested_change')
@@ -132,7 +133,7 @@ export class SqliteDb {
       const group = this.queued.splice(0, maxGroupCommitSize)
       const outcomes: ({ ok: true; value: unknown } | { ok: false; error: Error })[] = []
       try {
-        this.db.exec('BEGIN IMMEDIATE')
+        this.statement('BEGIN IMMEDIATE').run()
         for (const change of group) {
           try {
             outcomes.push({ ok: true, value: this.savepoint(change.work) })
@@ -140,7 +141,7 @@ export class SqliteDb {
             outcomes.push({ ok: false, error: asError(error) })
           }
         }
-        this.db.exec('COMMIT')
+        this.statement('COMMIT').run()
       } catch (error) {
         if (this.db.isTransaction) this.db.exec('ROLLBACK')
         for (const change of group) change.reject(asError(error))

@@ -3,7 +3,6 @@
  * with what it does — in one transaction, the raw row first — and the small record of refused
  * requests. What a payment does to a checkout is decided by `decidePaymentAcceptance`.
  */
-import type { CheckoutStatus } from '../../../common/api.ts'
 import {
   decideAcceptanceAsSeen,
   decideDecline,
@@ -40,6 +39,34 @@ function insertRawPostback(db: SqliteDb, postback: NewPostback): number {
     postback.rawQuery,
     postback.bodyBytes,
     postback.truncated ? 1 : 0,
+  )
+}
+
+/** The raw postback and its settlement in one row, for a postback settled in the same savepoint. */
+function insertSettledRawPostback(
+  db: SqliteDb,
+  postback: NewPostback,
+  settlement: PostbackSettlement,
+): number {
+  return db.insert(
+    `INSERT INTO postbacks
+       (institution, received_at, source_ip, method, content_type, raw_body, raw_query,
+        body_bytes, truncated, outcome, reason, tx, checkout_id, settled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    postback.institution,
+    postback.receivedAt,
+    postback.sourceIp,
+    postback.method,
+    postback.contentType,
+    postback.rawBody,
+    postback.rawQuery,
+    postback.bodyBytes,
+    postback.truncated ? 1 : 0,
+    settlement.outcome,
+    settlement.reason,
+    settlement.tx,
+    settlement.checkoutId,
+    settlement.now,
   )
 }
 
@@ -114,36 +141,44 @@ function payCheckout(
 /**
  * A payment for the checkout as the ingest saw it (`decideAcceptanceAsSeen`), without reading it
  * again: paid only if no checkout holds the tx and its status is still the one seen and no tx has
- * paid it. Null when anything changed since: the caller reads the checkout and decides again.
+ * paid it; the raw row goes in settled, beside it, in the caller's savepoint. Null (nothing
+ * written) when the view does not qualify or anything changed since: the caller stores the raw row
+ * and reads the checkout to decide again.
  */
 function acceptAsSeen(
   db: SqliteDb,
-  postbackId: number,
-  action: Extract<PostbackAction, { kind: 'accept' }>,
-  seen: CheckoutRecord,
-  acceptance: { honouredFrom: CheckoutStatus | null },
+  postback: NewPostback,
+  action: PostbackAction,
   now: number,
 ): StoredPostback | null {
+  if (action.kind !== 'accept' || !action.seen) return null
+  const seen = action.seen
+  const acceptance = decideAcceptanceAsSeen({
+    seen,
+    checkoutId: action.checkoutId,
+    institution: postback.institution,
+    tx: action.tx,
+  })
+  if (!acceptance) return null
   if (db.get('SELECT id FROM checkouts WHERE cashnet_tx = ?', action.tx) !== undefined) return null
   const changed = db.run(
     `UPDATE checkouts SET status = 'paid', cashnet_tx = ?, paid_at = ?, updated_at = ?
-     WHERE id = ? AND institution = ? AND status = ? AND cashnet_tx IS NULL`,
+     WHERE id = ? AND status = ? AND cashnet_tx IS NULL`,
     action.tx,
     now,
     now,
     seen.id,
-    seen.institution,
     seen.status,
   )
   if (changed !== 1) return null
-  recordPayment(db, seen, { tx: action.tx, postbackId, now })
-  settle(db, postbackId, {
+  const postbackId = insertSettledRawPostback(db, postback, {
     outcome: 'accepted',
     reason: honouredReason(acceptance.honouredFrom),
     tx: action.tx,
     checkoutId: seen.id,
     now,
   })
+  recordPayment(db, seen, { tx: action.tx, postbackId, now })
   return {
     postbackId,
     kind: 'accepted',
@@ -193,19 +228,6 @@ function apply(
   }
   if (action.kind === 'unmatched') {
     return unmatched(action.checkoutId, action.tx, action.amountCents, action.reason, 'not_matched')
-  }
-
-  if (action.kind === 'accept' && action.seen) {
-    const acceptance = decideAcceptanceAsSeen({
-      seen: action.seen,
-      checkoutId: action.checkoutId,
-      institution,
-      tx: action.tx,
-    })
-    const stored = acceptance
-      ? acceptAsSeen(db, postbackId, action, action.seen, acceptance, now)
-      : null
-    if (stored) return stored
   }
 
   // A checkout of another institution is, for this postback, no checkout at all.
@@ -286,8 +308,9 @@ function apply(
 }
 
 /**
- * One transaction: the raw postback first, then what it does. Should applying fail (a bug, a full
- * disk), what it did is undone and the raw record is kept alone and unsettled, in the same commit,
+ * One transaction: the raw postback with what it does — a payment for a checkout still as the
+ * ingest saw it in a few statements (`acceptAsSeen`), anything else the raw row first, then what
+ * it does after reading the checkout. Should applying fail (a bug, a full disk), what it did is undone and the raw record is kept alone and unsettled, in the same commit,
  * before the error goes on: the evidence of what CashNet said is never lost, and CashNet, answered
  * 500, sends it again. Concurrent postbacks share one commit (`SqliteDb.groupCommit`).
  */
@@ -300,8 +323,10 @@ export async function storePostback(
   const done = await db.groupCommit((): { stored: StoredPostback } | { failed: Error } => {
     try {
       return {
-        stored: db.savepoint(() =>
-          apply(db, insertRawPostback(db, postback), postback.institution, action, now),
+        stored: db.savepoint(
+          () =>
+            acceptAsSeen(db, postback, action, now) ??
+            apply(db, insertRawPostback(db, postback), postback.institution, action, now),
         ),
       }
     } catch (error) {
