@@ -258,9 +258,14 @@ export async function drainOutbox(
   let passes = 0
   while ((await h.worker.outboxDepth()) > 0) {
     if (++passes > maxPasses) throw new Error(`outbox not drained after ${maxPasses} passes`)
-    await h.worker.runOnce()
+    const settled = await h.worker.runOnce()
     const due = await h.repo.nextPostingDueAt()
     if (due !== null && due > h.clock.now()) h.clock.advance(due - h.clock.now())
+    else if (settled === 0) {
+      // Nothing this worker could take: another instance's worker holds the rows. Give it a moment
+      // of real time, or a fast pass here would use up the passes while that one is still paying.
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
   }
   // One more pass finalizes checkouts whose last row was just settled.
   await h.worker.runOnce()
