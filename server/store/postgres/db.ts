@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import type pg from 'pg'
 
 /** pg sends a JS array as a PostgreSQL array (`= ANY($1::text[])`). */
-export type SqlParam = string | number | boolean | null | readonly string[]
+export type SqlParam = string | number | boolean | null | readonly (string | null)[]
 
 /**
  * A statement each connection parses and plans once, then runs by name: for the hottest paths,

@@ -33,6 +33,7 @@ import * as outbox from './outbox.ts'
 import * as postbacks from './postbacks.ts'
 import * as resolutions from './resolutions.ts'
 import { ReadBatcher } from './readBatcher.ts'
+import { TurnBatcher } from './turnBatcher.ts'
 import { PgStaffQueries } from './staffQueries.ts'
 
 export class PgRepository implements PaymentsRepository {
@@ -41,12 +42,19 @@ export class PgRepository implements PaymentsRepository {
   private readonly db: PgDb
   /** Checkouts asked for in one turn of the event loop, read in one query. */
   private readonly checkoutReads: ReadBatcher<string, CheckoutRecord>
+  /** Payments as seen that arrive in one turn of the event loop, applied in one statement. */
+  private readonly paymentsAsSeen: TurnBatcher<postbacks.AsSeenPayment, postbacks.AsSeenOutcome>
 
   constructor(db: PgDb, options: { timeZone?: string } = {}) {
     this.db = db
     this.staffQueries = new PgStaffQueries(db, options.timeZone)
     this.checkoutReads = new ReadBatcher((ids) =>
       db.read((sql) => checkouts.readCheckouts(sql, ids)),
+    )
+    this.paymentsAsSeen = new TurnBatcher(
+      (payments) => postbacks.acceptManyAsSeen(db, payments),
+      // A statement's arrays grow with it; past a few dozen the commit it saves is noise.
+      { maxBatch: 64 },
     )
   }
 
@@ -84,7 +92,9 @@ export class PgRepository implements PaymentsRepository {
     now: number,
   ): Promise<StoredPostback> {
     // storePostback runs its own transactions: the raw row survives a failed apply.
-    return postbacks.storePostback(this.db, postback, action, now)
+    return postbacks.storePostback(this.db, postback, action, now, (payment) =>
+      this.paymentsAsSeen.add(payment),
+    )
   }
   recordRefusedRequest(request: NewRefusedRequest, keep: number): Promise<void> {
     return this.write((sql) => postbacks.insertRefusedRequest(sql, request, keep))

@@ -338,37 +338,24 @@ const acceptedRowSchema = z.object({
   outcome: z.string().nullable(),
 })
 
+/** A payment to apply as the ingest saw its checkout (see `acceptAsSeen`). */
+export interface AsSeenPayment {
+  postback: NewPostback
+  action: Extract<PostbackAction, { kind: 'accept' }>
+  seen: CheckoutRecord
+  acceptance: { honouredFrom: CheckoutStatus | null }
+  now: number
+}
+
 /**
- * A payment for a checkout still as the ingest saw it, in one statement (one round trip, its own
- * commit): the checkout paid only if its status is still the one seen and no tx has paid it
- * (compare-and-set), its outbox rows and event, and the raw postback, settled `accepted` when the
- * payment went in and unsettled when it did not. The decision stays `decidePaymentAcceptance`'s,
- * made on the checkout as seen; the guard makes sure that is still the checkout it applies to, and
- * the unique `cashnet_tx` makes a tx that paid another checkout meanwhile fail the whole statement.
- * Answers the stored postback, or the raw row's id for `storePostback` to settle under its locks.
+ * What applying a payment as seen did: the payment stored and accepted; or the raw row stored,
+ * unsettled, because the checkout changed since (for `storePostback` to settle under its locks);
+ * or nothing kept at all (the statement failed: a tx that paid another checkout meanwhile, say).
  */
-async function acceptAsSeen(
-  db: PgDb,
-  postback: NewPostback,
-  action: Extract<PostbackAction, { kind: 'accept' }>,
-  seen: CheckoutRecord,
-  acceptance: { honouredFrom: CheckoutStatus | null },
-  now: number,
-): Promise<StoredPostback | { unsettledPostbackId: number }> {
-  const reason = honouredReason(acceptance.honouredFrom)
-  const row = await db.read((sql) =>
-    sql.get(acceptAsSeenSql, [
-      ...rawPostbackParams(postback),
-      action.tx,
-      now,
-      seen.id,
-      seen.status,
-      reason,
-    ]),
-  )
-  if (row === undefined) throw new Error('The postback was not stored.')
-  const { postbackId, outcome } = acceptedRowSchema.parse(row)
-  if (outcome !== 'accepted') return { unsettledPostbackId: postbackId }
+export type AsSeenOutcome = StoredPostback | { unsettledPostbackId: number } | null
+
+function acceptedAsSeen(payment: AsSeenPayment, postbackId: number): StoredPostback {
+  const { seen, action, now } = payment
   return {
     postbackId,
     kind: 'accepted',
@@ -379,8 +366,166 @@ async function acceptAsSeen(
 }
 
 /**
+ * A payment for a checkout still as the ingest saw it, in one statement (one round trip, its own
+ * commit): the checkout paid only if its status is still the one seen and no tx has paid it
+ * (compare-and-set), its outbox rows and event, and the raw postback, settled `accepted` when the
+ * payment went in and unsettled when it did not. The decision stays `decidePaymentAcceptance`'s,
+ * made on the checkout as seen; the guard makes sure that is still the checkout it applies to, and
+ * the unique `cashnet_tx` makes a tx that paid another checkout meanwhile fail the whole statement.
+ */
+async function acceptAsSeen(db: PgDb, payment: AsSeenPayment): Promise<AsSeenOutcome> {
+  const { postback, action, seen, acceptance, now } = payment
+  try {
+    const row = await db.read((sql) =>
+      sql.get(acceptAsSeenSql, [
+        ...rawPostbackParams(postback),
+        action.tx,
+        now,
+        seen.id,
+        seen.status,
+        honouredReason(acceptance.honouredFrom),
+      ]),
+    )
+    if (row === undefined) return null
+    const { postbackId, outcome } = acceptedRowSchema.parse(row)
+    return outcome === 'accepted'
+      ? acceptedAsSeen(payment, postbackId)
+      : { unsettledPostbackId: postbackId }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * `acceptAsSeenSql` for several payments in one statement, so one commit: each row of the input
+ * arrays is one payment, its raw row's id drawn first so the outbox event can name it. The same
+ * compare-and-set guard per checkout; one payment per checkout and per tx (`acceptManyAsSeen` sees
+ * to that), so no two rows of the input touch the same checkout.
+ * $1–$9 the raw postbacks, $10 txs, $11 nows, $12 checkouts, $13 statuses seen, $14 reasons. */
+const acceptManyAsSeenSql = prepared(`WITH input AS MATERIALIZED (
+    SELECT i.*, nextval(pg_get_serial_sequence('postbacks', 'id')) AS raw_id
+    FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+                $7::text[], $8::bigint[], $9::boolean[], $10::text[], $11::bigint[], $12::text[],
+                $13::text[], $14::text[]) WITH ORDINALITY
+      AS i(institution, received_at, source_ip, method, content_type, raw_body, raw_query,
+           body_bytes, truncated, tx, now, checkout_id, seen_status, reason, ord)
+  ), paid AS (
+    UPDATE checkouts c SET status = 'paid', cashnet_tx = i.tx, paid_at = i.now, updated_at = i.now
+    FROM input i
+    WHERE c.id = i.checkout_id AND c.status || '' = i.seen_status
+      AND coalesce(c.cashnet_tx, '') = ''
+    RETURNING c.id, c.institution, c.primary_id, c.amount_cents, i.ord, i.raw_id, i.tx, i.now,
+              i.seen_status, i.reason
+  ), raw AS (
+    INSERT INTO postbacks
+      (id, institution, received_at, source_ip, method, content_type, raw_body, raw_query,
+       body_bytes, truncated, outcome, reason, tx, checkout_id, settled_at)
+    OVERRIDING SYSTEM VALUE
+    SELECT i.raw_id, i.institution, i.received_at, i.source_ip, i.method, i.content_type,
+           i.raw_body, i.raw_query, i.body_bytes, i.truncated,
+           CASE WHEN p.id IS NULL THEN NULL ELSE 'accepted' END, p.reason, p.tx, p.id, p.now
+    FROM input i LEFT JOIN paid p ON p.ord = i.ord ORDER BY i.ord
+  ), postings AS (
+    INSERT INTO alma_postings
+      (institution, checkout_id, line_no, parent_id, primary_id, fee_id, fee_description,
+       fee_title, amount_cents, tx, status, next_attempt_at, created_at)
+    SELECT c.institution, c.id, l.line_no, NULL, c.primary_id, l.fee_id, l.description,
+           l.title, l.amount_cents, c.tx, 'pending', c.now, c.now
+    FROM paid c JOIN checkout_lines l ON l.checkout_id = c.id ORDER BY c.ord, l.line_no
+  ), event AS (
+    INSERT INTO events (institution, at, checkout_id, type, detail)
+    SELECT c.institution, c.now, c.id, 'checkout_paid',
+           json_build_object('tx', c.tx, 'postbackId', c.raw_id, 'from', c.seen_status,
+                             'amountCents', c.amount_cents)::text
+    FROM paid c ORDER BY c.ord
+  )
+  SELECT i.raw_id AS "postbackId", p.id IS NOT NULL AS accepted
+  FROM input i LEFT JOIN paid p ON p.ord = i.ord ORDER BY i.ord`)
+
+const acceptedManyRowSchema = z.object({
+  postbackId: z.coerce.number().int(),
+  accepted: z.boolean(),
+})
+
+/** One array per column, the payments' values in order (pg sends each as a PostgreSQL array). */
+function columnsOf(payments: readonly AsSeenPayment[]): SqlParam[] {
+  const column = (value: (payment: AsSeenPayment) => string | number | boolean | null) =>
+    payments.map((payment) => {
+      const one = value(payment)
+      return one === null ? null : String(one)
+    })
+  return [
+    column((p) => p.postback.institution),
+    column((p) => p.postback.receivedAt),
+    column((p) => p.postback.sourceIp),
+    column((p) => p.postback.method),
+    column((p) => p.postback.contentType),
+    column((p) => p.postback.rawBody),
+    column((p) => p.postback.rawQuery),
+    column((p) => p.postback.bodyBytes),
+    column((p) => p.postback.truncated),
+    column((p) => p.action.tx),
+    column((p) => p.now),
+    column((p) => p.seen.id),
+    column((p) => p.seen.status),
+    column((p) => honouredReason(p.acceptance.honouredFrom)),
+  ]
+}
+
+/**
+ * Payments as seen that arrived together, applied together: one statement and one commit for all
+ * of them where they touch different checkouts and txs, which is what lets a busy instance keep up
+ * (each commit is a WAL flush and a round trip). A second payment for a checkout or tx already in
+ * the statement goes alone after it, and sees what it did; should the shared statement fail (one
+ * tx that paid another checkout meanwhile fails it whole, and nothing of it is kept), each payment
+ * goes alone, so one payment's trouble is never another's. Answers one outcome per payment.
+ */
+export async function acceptManyAsSeen(
+  db: PgDb,
+  payments: readonly AsSeenPayment[],
+): Promise<AsSeenOutcome[]> {
+  const outcomes: AsSeenOutcome[] = payments.map(() => null)
+  type Entry = { payment: AsSeenPayment; index: number }
+  const together: Entry[] = []
+  const alone: Entry[] = []
+  const checkoutIds = new Set<string>()
+  const txs = new Set<string>()
+  payments.forEach((payment, index) => {
+    const { seen, action } = payment
+    if (checkoutIds.has(seen.id) || txs.has(action.tx)) {
+      alone.push({ payment, index })
+      return
+    }
+    checkoutIds.add(seen.id)
+    txs.add(action.tx)
+    together.push({ payment, index })
+  })
+  let rows: Record<string, unknown>[] | null = null
+  if (together.length > 1) {
+    const shared = together.map(({ payment }) => payment)
+    rows = await db.read((sql) => sql.all(acceptManyAsSeenSql, columnsOf(shared))).catch(() => null)
+  }
+  if (rows === null) {
+    alone.unshift(...together)
+  } else {
+    // Committed: from here on an error is the caller's, never a reason to apply again.
+    const answered = rows
+    together.forEach(({ payment, index }, position) => {
+      const { postbackId, accepted } = acceptedManyRowSchema.parse(answered[position])
+      outcomes[index] = accepted
+        ? acceptedAsSeen(payment, postbackId)
+        : { unsettledPostbackId: postbackId }
+    })
+  }
+  // One at a time, in arrival order: a later payment for the same checkout sees the earlier one.
+  for (const { payment, index } of alone) outcomes[index] = await acceptAsSeen(db, payment)
+  return outcomes
+}
+
+/**
  * The raw postback first, then what it does. A payment for a checkout still as the ingest saw it
- * (the common case) goes in one statement; anything else, or a checkout that changed since, in a
+ * (the common case) goes through `applyAsSeen`: one statement, alone or (`acceptManyAsSeen`)
+ * shared with the payments that arrived with it; anything else, or a checkout that changed since, in a
  * transaction that locks the tx and the checkout and decides again. Should applying fail, the raw
  * record is still kept, alone and unsettled, before the error goes on: the evidence of what
  * CashNet said is never lost, and CashNet, answered 500, sends it again.
@@ -390,9 +535,11 @@ export async function storePostback(
   postback: NewPostback,
   action: PostbackAction,
   now: number,
+  applyAsSeen: (payment: AsSeenPayment) => Promise<AsSeenOutcome> = (payment) =>
+    acceptAsSeen(db, payment),
 ): Promise<StoredPostback> {
   const seen = action.kind === 'accept' ? action.seen : undefined
-  const asSeen =
+  const acceptance =
     action.kind === 'accept' && seen
       ? decideAcceptanceAsSeen({
           seen,
@@ -401,15 +548,11 @@ export async function storePostback(
           tx: action.tx,
         })
       : null
-  if (action.kind === 'accept' && seen && asSeen) {
-    let fast: Awaited<ReturnType<typeof acceptAsSeen>> | null = null
-    try {
-      fast = await acceptAsSeen(db, postback, action, seen, asSeen, now)
-    } catch {
-      // Nothing of the statement was kept (a tx that paid another checkout meanwhile, say): the
-      // transaction below stores the raw row and decides under its locks.
-    }
+  if (action.kind === 'accept' && seen && acceptance) {
+    const fast = await applyAsSeen({ postback, action, seen, acceptance, now })
     if (fast && 'kind' in fast) return fast
+    // A null: nothing of the statement was kept, and the transaction below stores the raw row and
+    // decides under its locks.
     if (fast) {
       const postbackId = fast.unsettledPostbackId
       // The raw row is committed: should this fail, it stays, unsettled, and the error goes on.

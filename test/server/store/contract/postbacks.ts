@@ -156,6 +156,82 @@ export function postbackContract(open: RepositoryFactory): void {
     })
   })
 
+  it('applies payments that arrive together each on its own merits, none lost', async () => {
+    await using(open, async ({ repo }) => {
+      await paid(repo, 'c0', 'tx-0')
+      const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']
+      for (const id of ids) await repo.createCheckout(checkout(id))
+      const seen = new Map(ids.map((id) => [id, repo.getCheckout(id)]))
+      const view = async (id: string) => must(await seen.get(id))
+      // c2 is paid after it was seen: the view the next payment is decided on is stale.
+      await repo.storePostback(rawPostback(), accept('c2', 'tx-2a'), t0 + 2)
+      const together = async (payments: [string, string][]) =>
+        Promise.all(
+          await Promise.all(
+            payments.map(async ([id, tx]) => accept(id, tx, 1775, await view(id))),
+          ).then((actions) =>
+            actions.map((action) => repo.storePostback(rawPostback(), action, t0 + 3)),
+          ),
+        )
+
+      const first = await together([
+        ['c1', 'tx-1'],
+        ['c2', 'tx-2b'],
+        ['c4', 'tx-4'],
+      ])
+      expect(first.map((one) => [one.kind, 'because' in one ? one.because : null])).toEqual([
+        ['accepted', null],
+        ['unmatched', 'second_payment'],
+        ['accepted', null],
+      ])
+      // A tx that already paid c0, arriving with two good payments: refused, and they go in.
+      const second = await together([
+        ['c3', 'tx-0'],
+        ['c5', 'tx-5'],
+        ['c6', 'tx-6'],
+      ])
+      expect(second.map((one) => [one.kind, 'because' in one ? one.because : null])).toEqual([
+        ['unmatched', 'tx_reused'],
+        ['accepted', null],
+        ['accepted', null],
+      ])
+      expect((await repo.getCheckout('c3'))?.status).toBe('pending')
+      expect(await repo.listPostings('c3')).toEqual([])
+
+      // Each payment that went in: its checkout paid by its tx, its own raw row settled, its
+      // outbox rows, and an event naming its postback.
+      const events = await repo.listEvents()
+      for (const [index, stored] of [...first, ...second].entries()) {
+        if (stored.kind !== 'accepted') continue
+        const { id, cashnetTx } = stored.checkout
+        expect(await repo.getCheckout(id)).toEqual(stored.checkout)
+        expect(cashnetTx).toBe(['tx-1', 'tx-2b', 'tx-4', 'tx-0', 'tx-5', 'tx-6'][index])
+        expect(await repo.getPostback(stored.postbackId)).toMatchObject({
+          outcome: 'accepted',
+          tx: cashnetTx,
+          checkoutId: id,
+          settledAt: t0 + 3,
+        })
+        expect((await repo.listPostings(id)).map((posting) => posting.tx)).toEqual([
+          cashnetTx,
+          cashnetTx,
+        ])
+        expect(
+          events
+            .filter((event) => event.checkoutId === id && event.type === 'checkout_paid')
+            .map((event) => event.detail),
+        ).toEqual([
+          { tx: cashnetTx, postbackId: stored.postbackId, from: 'pending', amountCents: 1775 },
+        ])
+      }
+      // One raw row per postback, each settled once: c0's, c2's first, and the six.
+      const postbacks = await repo.listPostbacks()
+      expect(postbacks).toHaveLength(8)
+      expect(new Set(postbacks.map((postback) => postback.id)).size).toBe(8)
+      expect(postbacks.every((postback) => postback.outcome !== null)).toBe(true)
+    })
+  })
+
   it('settles eight copies of one payment, decided on one view, as one payment', async () => {
     await using(open, async ({ repo }) => {
       await repo.createCheckout(checkout('c1'))

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { openPostgresStore, type PostgresStore } from '../../../../server/store/postgres/index.ts'
-import { accept, checkout, must, rawPostback, t0 } from '../contract/support.ts'
+import { accept, checkout, must, paid, rawPostback, t0 } from '../contract/support.ts'
 import { testDatabase } from './testDatabase.ts'
 
 const database = await testDatabase()
@@ -50,5 +50,41 @@ describe.skipIf(!database.available)('server/store/postgres: a payment as seen',
       'accepted',
       'duplicate',
     ])
+  })
+
+  it('applies the payments as seen of one turn in one statement, one commit', async () => {
+    const { repo, db } = await store()
+    const ids = ['c1', 'c2', 'c3']
+    for (const id of ids) await repo.createCheckout(checkout(id))
+    const seen = await Promise.all(ids.map(async (id) => must(await repo.getCheckout(id))))
+    const reads = vi.spyOn(db, 'read')
+    const transactions = vi.spyOn(db, 'transaction')
+    const stored = await Promise.all(
+      seen.map((one, index) =>
+        repo.storePostback(rawPostback(), accept(one.id, `tx-${index}`, 1775, one), t0),
+      ),
+    )
+    expect(stored.map((one) => one.kind)).toEqual(['accepted', 'accepted', 'accepted'])
+    expect(reads).toHaveBeenCalledTimes(1)
+    expect(transactions).not.toHaveBeenCalled()
+  })
+
+  it('applies each alone when the shared statement fails, and keeps none of it twice', async () => {
+    const { repo, db } = await store()
+    await paid(repo, 'c0', 'tx-0')
+    const ids = ['c1', 'c2', 'c3']
+    for (const id of ids) await repo.createCheckout(checkout(id))
+    const seen = await Promise.all(ids.map(async (id) => must(await repo.getCheckout(id))))
+    const reads = vi.spyOn(db, 'read')
+    // c1's tx already paid c0: the unique tx fails the shared statement, whole.
+    const stored = await Promise.all(
+      seen.map((one, index) =>
+        repo.storePostback(rawPostback(), accept(one.id, `tx-${index}`, 1775, one), t0),
+      ),
+    )
+    expect(stored.map((one) => one.kind)).toEqual(['unmatched', 'accepted', 'accepted'])
+    // The shared statement, then each payment's own.
+    expect(reads).toHaveBeenCalledTimes(1 + ids.length)
+    expect(await repo.listPostbacks()).toHaveLength(1 + ids.length)
   })
 })
