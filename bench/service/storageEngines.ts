@@ -12,11 +12,11 @@ import pg from 'pg'
 import type { CheckoutCreated } from '../../common/api.ts'
 import { sandboxCards, startSandboxAlma } from '../../server/sandbox/alma/index.ts'
 import type { IngestResult } from './postbackClient.ts'
-import { sendPostbacks } from './postbackIngest.ts'
+import { sendPostbacks, warmupPostbacks } from './postbackIngest.ts'
 import { kioskPost, postbackUrl, startBenchService, startIngestBench } from './setup.ts'
 import { percentile, round } from './stats.ts'
 
-const postbacks = 1000
+const postbacks = 2000
 const concurrency = 8
 const lookupRounds = 15
 
@@ -51,11 +51,11 @@ async function ingest(
       )
     }
     const checkouts: CheckoutCreated[] = []
-    for (let i = 0; i < postbacks; i++) checkouts.push(await first.checkout())
+    for (let i = 0; i < warmupPostbacks + postbacks; i++) checkouts.push(await first.checkout())
     return await sendPostbacks(
       [first.bench, ...others].map((bench) => postbackUrl(bench)),
       checkouts,
-      { concurrency, firstTx },
+      { concurrency, firstTx, warmup: warmupPostbacks },
     )
   } finally {
     for (const other of others) await other.close()
