@@ -354,6 +354,19 @@ export interface AsSeenPayment {
  */
 export type AsSeenOutcome = StoredPostback | { unsettledPostbackId: number } | null
 
+/** The statements' parameters for one payment: $1–$9 the raw postback, then $10–$14. */
+function asSeenParams(payment: AsSeenPayment): SqlParam[] {
+  const { postback, action, seen, acceptance, now } = payment
+  return [
+    ...rawPostbackParams(postback),
+    action.tx,
+    now,
+    seen.id,
+    seen.status,
+    honouredReason(acceptance.honouredFrom),
+  ]
+}
+
 function acceptedAsSeen(payment: AsSeenPayment, postbackId: number): StoredPostback {
   const { seen, action, now } = payment
   return {
@@ -374,18 +387,8 @@ function acceptedAsSeen(payment: AsSeenPayment, postbackId: number): StoredPostb
  * the unique `cashnet_tx` makes a tx that paid another checkout meanwhile fail the whole statement.
  */
 async function acceptAsSeen(db: PgDb, payment: AsSeenPayment): Promise<AsSeenOutcome> {
-  const { postback, action, seen, acceptance, now } = payment
   try {
-    const row = await db.read((sql) =>
-      sql.get(acceptAsSeenSql, [
-        ...rawPostbackParams(postback),
-        action.tx,
-        now,
-        seen.id,
-        seen.status,
-        honouredReason(acceptance.honouredFrom),
-      ]),
-    )
+    const row = await db.read((sql) => sql.get(acceptAsSeenSql, asSeenParams(payment)))
     if (row === undefined) return null
     const { postbackId, outcome } = acceptedRowSchema.parse(row)
     return outcome === 'accepted'
@@ -447,29 +450,16 @@ const acceptedManyRowSchema = z.object({
   accepted: z.boolean(),
 })
 
-/** One array per column, the payments' values in order (pg sends each as a PostgreSQL array). */
+/** One array per parameter of `asSeenParams`, the payments' values in order (pg sends each as a
+ * PostgreSQL array, cast back to its type in the statement). */
 function columnsOf(payments: readonly AsSeenPayment[]): SqlParam[] {
-  const column = (value: (payment: AsSeenPayment) => string | number | boolean | null) =>
-    payments.map((payment) => {
-      const one = value(payment)
-      return one === null ? null : String(one)
-    })
-  return [
-    column((p) => p.postback.institution),
-    column((p) => p.postback.receivedAt),
-    column((p) => p.postback.sourceIp),
-    column((p) => p.postback.method),
-    column((p) => p.postback.contentType),
-    column((p) => p.postback.rawBody),
-    column((p) => p.postback.rawQuery),
-    column((p) => p.postback.bodyBytes),
-    column((p) => p.postback.truncated),
-    column((p) => p.action.tx),
-    column((p) => p.now),
-    column((p) => p.seen.id),
-    column((p) => p.seen.status),
-    column((p) => honouredReason(p.acceptance.honouredFrom)),
-  ]
+  const rows = payments.map(asSeenParams)
+  return (rows[0] ?? []).map((_, column) =>
+    rows.map((row) => {
+      const value = row[column]
+      return value === null || value === undefined ? null : String(value)
+    }),
+  )
 }
 
 /**
