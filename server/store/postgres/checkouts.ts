@@ -69,7 +69,15 @@ function checkoutWithLinesSql(options: {
 }
 
 const readCheckoutSql = checkoutWithLinesSql({})
-const readCheckoutsSql = checkoutWithLinesSql({ where: 'c.id = ANY($1::text[])' })
+/**
+ * The ids come as a JSON array made into the array inside the statement, not as `$1::text[]`: the
+ * planner sizes an array parameter by each call's array, so every call looked cheaper planned
+ * afresh (and planning cost more than the read). An array built by a subquery is sized the same
+ * whatever it holds: one plan per connection, reused.
+ */
+const readCheckoutsSql = checkoutWithLinesSql({
+  where: 'c.id = ANY (ARRAY(SELECT json_array_elements_text($1::json)))',
+})
 const readCheckoutLockedSql = checkoutWithLinesSql({ lock: true })
 const readCheckoutForPaymentSql = checkoutWithLinesSql({
   extra: ', (SELECT o.id FROM checkouts o WHERE o.cashnet_tx = $2) AS tx_owner_id',
@@ -99,7 +107,7 @@ export async function readCheckouts(
   sql: Sql,
   checkoutIds: readonly string[],
 ): Promise<Map<string, CheckoutRecord>> {
-  const rows = await sql.all(readCheckoutsSql, [checkoutIds])
+  const rows = await sql.all(readCheckoutsSql, [JSON.stringify(checkoutIds)])
   const found = new Map<string, CheckoutRecord>()
   for (const row of rows) {
     const checkout = checkoutFromRowWithLines(row)
