@@ -1,6 +1,6 @@
 /**
  * Reads of one kind asked for in the same turn of the event loop go to the database as one query
- * (`WHERE id = ANY($1)`), each key once however many asked for it: concurrent requests that each
+ * (`WHERE id = ANY(…)`), each key once however many asked for it: concurrent requests that each
  * read a row by key (a postback its checkout, say) share a round trip instead of taking one each.
  */
 import { TurnBatcher } from './turnBatcher.ts'
