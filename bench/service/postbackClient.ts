@@ -43,14 +43,17 @@ interface ClientInput {
  */
 class KeptAliveConnection {
   private readonly socket: Socket
-  private readonly url: URL
+  /** Everything of a request but its length and body. */
+  private readonly requestHead: string
   /** Bytes of the answer so far, as latin1 (one character a byte). */
   private received = ''
   private waiting: { resolve: (status: number) => void; reject: (error: Error) => void } | null =
     null
 
   constructor(url: URL) {
-    this.url = url
+    this.requestHead =
+      `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n` +
+      'Content-Type: application/x-www-form-urlencoded\r\n'
     this.socket = connect(Number(url.port), url.hostname)
     this.socket.setNoDelay(true)
     this.socket.setEncoding('latin1')
@@ -74,9 +77,7 @@ class KeptAliveConnection {
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject }
       this.socket.write(
-        `POST ${this.url.pathname}${this.url.search} HTTP/1.1\r\nHost: ${this.url.host}\r\n` +
-          'Content-Type: application/x-www-form-urlencoded\r\n' +
-          `Content-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`,
+        `${this.requestHead}Content-Length: ${String(Buffer.byteLength(body))}\r\n\r\n${body}`,
       )
     })
   }
@@ -109,26 +110,20 @@ class KeptAliveConnection {
 
 /** One connection per service URL for each of the `concurrency` senders, opened on first use. */
 class Connections {
-  private readonly open: KeptAliveConnection[] = []
-  private readonly bySender = new Map<number, Map<string, KeptAliveConnection>>()
+  private readonly open = new Map<string, KeptAliveConnection>()
 
   for(sender: number, url: string): KeptAliveConnection {
-    let mine = this.bySender.get(sender)
-    if (!mine) {
-      mine = new Map()
-      this.bySender.set(sender, mine)
-    }
-    let connection = mine.get(url)
+    const key = `${String(sender)} ${url}`
+    let connection = this.open.get(key)
     if (!connection) {
       connection = new KeptAliveConnection(new URL(url))
-      mine.set(url, connection)
-      this.open.push(connection)
+      this.open.set(key, connection)
     }
     return connection
   }
 
   close(): void {
-    for (const connection of this.open) connection.close()
+    for (const connection of this.open.values()) connection.close()
   }
 }
 

@@ -400,6 +400,29 @@ async function acceptAsSeen(db: PgDb, payment: AsSeenPayment): Promise<AsSeenOut
 }
 
 /**
+ * The names and types of `asSeenParams`'s values, in its order: the columns of
+ * `acceptManyAsSeenSql`'s input, and the keys of each payment in `asSeenRowsJson`.
+ */
+const asSeenColumns = [
+  ['institution', 'text'],
+  ['received_at', 'bigint'],
+  ['source_ip', 'text'],
+  ['method', 'text'],
+  ['content_type', 'text'],
+  ['raw_body', 'text'],
+  ['raw_query', 'text'],
+  ['body_bytes', 'bigint'],
+  ['truncated', 'boolean'],
+  ['tx', 'text'],
+  ['now', 'bigint'],
+  ['checkout_id', 'text'],
+  ['seen_status', 'text'],
+  ['reason', 'text'],
+] as const
+
+const asSeenColumnsSql = asSeenColumns.map(([name, type]) => `${name} ${type}`).join(', ')
+
+/**
  * `acceptAsSeenSql` for several payments in one statement, so one commit: each row of the input is
  * one payment, its raw row's id drawn first so the outbox event can name it. The same
  * compare-and-set guard per checkout; one payment per checkout and per tx (`acceptManyAsSeen` sees
@@ -413,9 +436,7 @@ async function acceptAsSeen(db: PgDb, payment: AsSeenPayment): Promise<AsSeenOut
 const acceptManyAsSeenSql = prepared(`WITH input AS MATERIALIZED (
     SELECT i.*, nextval(pg_get_serial_sequence('postbacks', 'id')) AS raw_id
     FROM json_to_recordset($1::json)
-      AS i(institution text, received_at bigint, source_ip text, method text, content_type text,
-           raw_body text, raw_query text, body_bytes bigint, truncated boolean, tx text,
-           now bigint, checkout_id text, seen_status text, reason text, ord integer)
+      AS i(${asSeenColumnsSql}, ord integer)
   ), paid AS (
     UPDATE checkouts c SET status = 'paid', cashnet_tx = i.tx, paid_at = i.now, updated_at = i.now
     FROM input i
@@ -455,31 +476,13 @@ const acceptedManyRowSchema = z.object({
   accepted: z.boolean(),
 })
 
-/** The names of `asSeenParams`'s values, in its order: the columns of `acceptManyAsSeenSql`'s input. */
-const asSeenColumns = [
-  'institution',
-  'received_at',
-  'source_ip',
-  'method',
-  'content_type',
-  'raw_body',
-  'raw_query',
-  'body_bytes',
-  'truncated',
-  'tx',
-  'now',
-  'checkout_id',
-  'seen_status',
-  'reason',
-] as const
-
 /** The payments as one JSON array of objects, `asSeenParams`'s values by column name. */
 function asSeenRowsJson(payments: readonly AsSeenPayment[]): string {
   return JSON.stringify(
     payments.map((payment, ord) => {
       const values = asSeenParams(payment)
       const row: Record<string, SqlParam> = { ord }
-      asSeenColumns.forEach((column, index) => {
+      asSeenColumns.forEach(([column], index) => {
         row[column] = values[index] ?? null
       })
       return row
