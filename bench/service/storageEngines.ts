@@ -17,7 +17,15 @@ import { kioskPost, postbackUrl, startBenchService, startIngestBench } from './s
 import { percentile, round } from './stats.ts'
 
 const postbacks = 2000
-const concurrency = 8
+/**
+ * Postbacks in flight for each instance. The target is a capacity (postbacks a second taken with
+ * p99 ≤ 50 ms), and a load balancer gives more instances more clients: two instances are offered
+ * 16 in flight, 8 each, as one is offered 8. With 8 in all, each of two instances had 4 and
+ * throughput was capped by latency (8 in flight ÷ about 9 ms a postback) with the p99 at 17–40 ms,
+ * far inside its bound. That run is still made and reported (`postgresTwoInstancesEightInFlight`),
+ * not judged.
+ */
+const inFlightPerInstance = 8
 const lookupRounds = 15
 
 async function admin(url: string, sql: string): Promise<void> {
@@ -30,11 +38,15 @@ async function admin(url: string, sql: string): Promise<void> {
   }
 }
 
-/** Checkouts made on the first instance, then postbacks spread over every instance. */
+/**
+ * Checkouts made on the first instance, then postbacks alternating over every instance,
+ * `concurrency` in flight in all.
+ */
 async function ingest(
   storage: { databaseUrl?: string },
   instances: number,
   firstTx: number,
+  concurrency = inFlightPerInstance * instances,
 ): Promise<IngestResult> {
   const first = await startIngestBench(sandboxCards.severalFees, storage)
   const others = []
@@ -126,6 +138,12 @@ export async function benchStorageEngines() {
     const sqlite = await ingest({}, 1, 600_000_000)
     const postgresOne = await ingest({ databaseUrl: at('one') }, 1, 610_000_000)
     const postgresTwo = await ingest({ databaseUrl: at('two') }, 2, 620_000_000)
+    const postgresTwoHalfLoaded = await ingest(
+      { databaseUrl: at('two_eight') },
+      2,
+      630_000_000,
+      inFlightPerInstance,
+    )
     const lookups = await lookupRatio(at('lookups'), 300)
     const lookupsFastAlma = await lookupRatio(at('lookups_fast'), 0)
     const meets = (result: IngestResult) =>
@@ -135,7 +153,10 @@ export async function benchStorageEngines() {
         sqlite,
         postgresOneInstance: postgresOne,
         postgresTwoInstances: postgresTwo,
-        target: '≥ 1,000 verified postbacks/s with p99 ≤ 50 ms on PostgreSQL (2 cores)',
+        postgresTwoInstancesEightInFlight: postgresTwoHalfLoaded,
+        target:
+          '≥ 1,000 verified postbacks/s with p99 ≤ 50 ms on PostgreSQL (2 cores), ' +
+          `${inFlightPerInstance} postbacks in flight per instance`,
         met: meets(postgresOne) && meets(postgresTwo),
       },
       lookupLatency: {
