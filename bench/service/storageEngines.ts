@@ -138,7 +138,7 @@ export async function benchStorageEngines() {
     const sqlite = await ingest({}, 1, 600_000_000)
     const postgresOne = await ingest({ databaseUrl: at('one') }, 1, 610_000_000)
     const postgresTwo = await ingest({ databaseUrl: at('two') }, 2, 620_000_000)
-    const postgresTwoHalfLoaded = await ingest(
+    const postgresTwoEightInFlight = await ingest(
       { databaseUrl: at('two_eight') },
       2,
       630_000_000,
@@ -153,7 +153,7 @@ export async function benchStorageEngines() {
         sqlite,
         postgresOneInstance: postgresOne,
         postgresTwoInstances: postgresTwo,
-        postgresTwoInstancesEightInFlight: postgresTwoHalfLoaded,
+        postgresTwoInstancesEightInFlight: postgresTwoEightInFlight,
         target:
           '≥ 1,000 verified postbacks/s with p99 ≤ 50 ms on PostgreSQL (2 cores), ' +
           `${inFlightPerInstance} postbacks in flight per instance`,
