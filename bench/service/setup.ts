@@ -11,7 +11,7 @@ import {
   serviceUrl,
 } from '../../common/cashnet.ts'
 import { loadConfig } from '../../server/config/load.ts'
-import { freeLoopbackPort } from '../../server/demo/freePort.ts'
+import { onFreeLoopbackPort } from '../../server/demo/freePort.ts'
 import { startSandboxAlma, type SandboxAlma } from '../../server/sandbox/alma/index.ts'
 import { assembleService, type AssembledService } from '../../server/assemble.ts'
 
@@ -34,7 +34,6 @@ export async function startBenchService(options: {
   sharedAlma?: SandboxAlma
 }): Promise<BenchService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiosk-bench-'))
-  const port = await freeLoopbackPort()
   const alma =
     options.sharedAlma ??
     (await startSandboxAlma({
@@ -43,27 +42,35 @@ export async function startBenchService(options: {
     }))
   const kioskKey = 'bench-kiosk-key'
   const secret = 'bench-postback-secret'
-  const config = loadConfig({
-    PORT: String(port),
-    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: options.databaseUrl ?? join(dataDir, 'bench.sqlite'),
-    ALMA_API_BASE_URL: alma.url,
-    ALMA_API_KEY: alma.apiKey,
-    ALMA_USER_ID_TYPE: 'BARCODE',
-    ALMA_MAX_REQUESTS_PER_SECOND: String(options.almaRequestsPerSecond),
-    CASHNET_CHECKOUT_URL: 'http://127.0.0.1:9/STORE',
-    CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
-    CASHNET_POSTBACK_SECRET: secret,
-    // Postbacks come from CashNet's own (allowlisted, so never rate-limited) address, as in production.
-    CASHNET_ALLOWED_IPS: '127.0.0.1',
-    KIOSK_KEYS: `bench:${kioskKey}`,
-    KIOSK_REQUESTS_PER_MINUTE: '100000',
+  // The port goes into the service's settings (its public URL) before it listens.
+  const { url, service } = await onFreeLoopbackPort(async (port) => {
+    const config = loadConfig({
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: options.databaseUrl ?? join(dataDir, 'bench.sqlite'),
+      ALMA_API_BASE_URL: alma.url,
+      ALMA_API_KEY: alma.apiKey,
+      ALMA_USER_ID_TYPE: 'BARCODE',
+      ALMA_MAX_REQUESTS_PER_SECOND: String(options.almaRequestsPerSecond),
+      CASHNET_CHECKOUT_URL: 'http://127.0.0.1:9/STORE',
+      CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
+      CASHNET_POSTBACK_SECRET: secret,
+      // Postbacks come from CashNet's own (allowlisted, so never rate-limited) address, as in production.
+      CASHNET_ALLOWED_IPS: '127.0.0.1',
+      KIOSK_KEYS: `bench:${kioskKey}`,
+      KIOSK_REQUESTS_PER_MINUTE: '100000',
+    })
+    const service = await assembleService(config, {
+      backgroundWork: options.backgroundWork,
+      workerPollMs: 200,
+    })
+    try {
+      return { url: await service.listen(port, '127.0.0.1'), service }
+    } catch (error) {
+      await service.close()
+      throw error
+    }
   })
-  const service = await assembleService(config, {
-    backgroundWork: options.backgroundWork,
-    workerPollMs: 200,
-  })
-  const url = await service.listen(port, '127.0.0.1')
   return {
     url,
     alma,

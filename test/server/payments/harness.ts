@@ -18,7 +18,7 @@ import {
   type AssembleOverrides,
 } from '../../../server/assemble.ts'
 import { loadConfig, type ServiceConfig } from '../../../server/config/load.ts'
-import { freeLoopbackPort } from '../../../server/demo/freePort.ts'
+import { onFreeLoopbackPort } from '../../../server/demo/freePort.ts'
 import type { Clock } from '../../../server/ops/clock.ts'
 import type { LookupService } from '../../../server/patrons/lookupService.ts'
 import type { LookupStore } from '../../../server/patrons/lookupStore.ts'
@@ -152,57 +152,67 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dbPath = join(dir, 'data', 'kiosk.sqlite')
   const clock = new TestClock()
   const sandboxAlma = options.sharedSandboxAlma ?? (await startSandboxAlma(options.sandboxAlma))
-  const port = await freeLoopbackPort()
-  const baseUrl = `http://127.0.0.1:${port}`
-  const secret = options.secret ?? randomBytes(24).toString('hex')
-  const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
-  const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
   const almaTimeoutMs = options.almaTimeoutMs ?? 5_000
-  const kioskKey = options.kioskKey ?? randomBytes(24).toString('hex')
-  const loaded = loadConfig({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_BASE_URL: baseUrl,
-    DATABASE_URL: options.databaseUrl ?? dbPath,
-    INSTITUTION_CODE: institution,
-    ALMA_API_BASE_URL: sandboxAlma.url,
-    ALMA_API_KEY: sandboxAlma.apiKey,
-    ALMA_USER_ID_TYPE: 'BARCODE',
-    ALMA_TIMEOUT_MS: String(almaTimeoutMs),
-    ALMA_SETTLE_SECONDS: '30',
-    POSTING_STUCK_MINUTES: String(options.postingStuckMinutes ?? 30),
-    CASHNET_CHECKOUT_URL: cashnet.storeUrl,
-    CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
-    CASHNET_ITEM_CODES: 'LOSTITEMREPLACEMENTFEE=LIB-LOST',
-    CASHNET_POSTBACK_SECRET: secret,
-    CASHNET_ALLOWED_IPS: (options.allowedIps ?? []).join(','),
-    CASHNET_REQUESTS_PER_MINUTE: String(options.cashnetRequestsPerMinute ?? 1_000),
-    TRUST_PROXY: options.trustProxy ? 'true' : 'false',
-    KIOSK_KEYS: `${kioskId}:${kioskKey}`,
-    KIOSK_REQUESTS_PER_MINUTE: '100000',
-    MIN_PAYMENT_CENTS: String(options.minPaymentCents ?? 100),
-    ...options.env,
-  })
-  const config = options.configure ? options.configure(loaded) : loaded
   const workerLogger = new RecordingLogger()
   const outcomes: PostbackOutcome[] = []
+  const secret = options.secret ?? randomBytes(24).toString('hex')
+  const kioskKey = options.kioskKey ?? randomBytes(24).toString('hex')
   const { pollIntervalMs, ...workerTuning } = options.worker ?? {}
-  const service = await assembleService(config, {
-    clock,
-    backgroundWork: false,
-    almaRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
-    worker: { backoff: { baseMs: 5, maxMs: 40 }, logger: workerLogger, ...workerTuning },
-    workerPollMs: pollIntervalMs ?? 50,
-    checkoutWaitPollMs: options.checkoutWaitPollMs ?? 200,
-    onPostbackOutcome: (outcome) => outcomes.push(outcome),
-    ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
-    ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
-    staffConsoleDir: options.staffConsoleDir ?? null,
-    ...(options.mail ? { mail: options.mail } : {}),
-    payPagesDir: null,
-    ...options.overrides,
+  // The port goes into CashNet's postback URL and the service's settings before it listens.
+  const { baseUrl, postbackUrl, cashnet, service } = await onFreeLoopbackPort(async (port) => {
+    const baseUrl = `http://127.0.0.1:${port}`
+    const postbackUrl = serviceUrl(baseUrl, cashnetPostbackPath(secret))
+    const cashnet = await startSandboxCashnet({ postbackUrl, ...options.cashnet })
+    const loaded = loadConfig({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: baseUrl,
+      DATABASE_URL: options.databaseUrl ?? dbPath,
+      INSTITUTION_CODE: institution,
+      ALMA_API_BASE_URL: sandboxAlma.url,
+      ALMA_API_KEY: sandboxAlma.apiKey,
+      ALMA_USER_ID_TYPE: 'BARCODE',
+      ALMA_TIMEOUT_MS: String(almaTimeoutMs),
+      ALMA_SETTLE_SECONDS: '30',
+      POSTING_STUCK_MINUTES: String(options.postingStuckMinutes ?? 30),
+      CASHNET_CHECKOUT_URL: cashnet.storeUrl,
+      CASHNET_DEFAULT_ITEM_CODE: 'LIB-FINE',
+      CASHNET_ITEM_CODES: 'LOSTITEMREPLACEMENTFEE=LIB-LOST',
+      CASHNET_POSTBACK_SECRET: secret,
+      CASHNET_ALLOWED_IPS: (options.allowedIps ?? []).join(','),
+      CASHNET_REQUESTS_PER_MINUTE: String(options.cashnetRequestsPerMinute ?? 1_000),
+      TRUST_PROXY: options.trustProxy ? 'true' : 'false',
+      KIOSK_KEYS: `${kioskId}:${kioskKey}`,
+      KIOSK_REQUESTS_PER_MINUTE: '100000',
+      MIN_PAYMENT_CENTS: String(options.minPaymentCents ?? 100),
+      ...options.env,
+    })
+    const config = options.configure ? options.configure(loaded) : loaded
+    const service = await assembleService(config, {
+      clock,
+      backgroundWork: false,
+      almaRetry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 40 },
+      worker: { backoff: { baseMs: 5, maxMs: 40 }, logger: workerLogger, ...workerTuning },
+      workerPollMs: pollIntervalMs ?? 50,
+      checkoutWaitPollMs: options.checkoutWaitPollMs ?? 200,
+      onPostbackOutcome: (outcome) => outcomes.push(outcome),
+      ...(options.checkoutTtlMs ? { checkoutTtlMs: options.checkoutTtlMs } : {}),
+      ...(options.refusedRequestsKept ? { refusedRequestsKept: options.refusedRequestsKept } : {}),
+      staffConsoleDir: options.staffConsoleDir ?? null,
+      ...(options.mail ? { mail: options.mail } : {}),
+      payPagesDir: null,
+      ...options.overrides,
+    })
+    try {
+      await service.listen(port, '127.0.0.1')
+    } catch (error) {
+      // Released before the next port is tried (`onFreeLoopbackPort`).
+      await service.close()
+      await cashnet.close()
+      throw error
+    }
+    return { baseUrl, postbackUrl, cashnet, service }
   })
-  await service.listen(port, '127.0.0.1')
   const own = service.institution(institution)
 
   return {
